@@ -1,0 +1,128 @@
+"""Every setting Heron reads, typed, in one place.
+
+A setting's value comes from, in order: the argument a caller passes, the ``HERON_<NAME>``
+environment variable, the ``MLFLOW_<NAME>`` variable (so an MLflow user's environment keeps
+working), then the default here. Read settings through :meth:`Setting.get` at the moment
+they are needed, never at import time, so tests and users can change the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+T = TypeVar("T", str, int, float, bool)
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    """One setting: read from an argument, ``HERON_<name>``, ``MLFLOW_<name>``, or default."""
+
+    name: str
+    default: T | None
+    kind: type[T]
+    doc: str
+
+    @property
+    def env_names(self) -> tuple[str, str]:
+        """The two environment variables that can set this, the Heron one first."""
+        return f"HERON_{self.name}", f"MLFLOW_{self.name}"
+
+    def raw(self) -> str | None:
+        """The environment's text for this setting, or None when neither variable is set."""
+        for env in self.env_names:
+            value = os.environ.get(env)
+            if value is not None:
+                return value
+        return None
+
+    def is_set(self) -> bool:
+        """Whether either environment variable is set."""
+        return self.raw() is not None
+
+    def get(self, argument: T | None = None) -> T | None:
+        """The effective value: ``argument`` if given, else the environment, else default."""
+        if argument is not None:
+            return argument
+        text = self.raw()
+        if text is None:
+            return self.default
+        return self._convert(text)
+
+    def _convert(self, text: str) -> T:
+        from heron.exceptions import InvalidParameter
+
+        kind: type = self.kind
+        try:
+            if kind is bool:
+                lowered = text.strip().lower()
+                if lowered in _TRUE:
+                    return True  # type: ignore[return-value]
+                if lowered in _FALSE:
+                    return False  # type: ignore[return-value]
+                raise ValueError(text)
+            return kind(text)  # type: ignore[no-any-return]
+        except ValueError:
+            raise InvalidParameter(
+                f"Environment variable {self.env_names[0]} / {self.env_names[1]} must be "
+                f"a {kind.__name__}, got {text!r}"
+            ) from None
+
+
+def _s(name: str, default: T | None, kind: type[T], doc: str) -> Setting[T]:
+    setting = Setting(name, default, kind, doc)
+    ALL[name] = setting
+    return setting
+
+
+ALL: dict[str, Setting] = {}  # type: ignore[type-arg]
+
+DEFAULT_TRACKING_URI = "sqlite:///heron.db"
+DEFAULT_ARTIFACT_ROOT = "./heron-artifacts"
+
+TRACKING_URI = _s("TRACKING_URI", None, str, "Where runs are stored (default sqlite:///heron.db).")
+REGISTRY_URI = _s("REGISTRY_URI", None, str, "Model registry store; defaults to TRACKING_URI.")
+DEFAULT_ARTIFACT_ROOT_SETTING = _s(
+    "DEFAULT_ARTIFACT_ROOT",
+    DEFAULT_ARTIFACT_ROOT,
+    str,
+    "Root under which new experiments keep artifacts when the store is a database.",
+)
+EXPERIMENT_NAME = _s("EXPERIMENT_NAME", None, str, "Experiment the fluent API uses by default.")
+EXPERIMENT_ID = _s("EXPERIMENT_ID", None, str, "Experiment id the fluent API uses by default.")
+RUN_ID = _s("RUN_ID", None, str, "Run that start_run() resumes.")
+TRACKING_USERNAME = _s("TRACKING_USERNAME", None, str, "HTTP basic auth user.")
+TRACKING_PASSWORD = _s("TRACKING_PASSWORD", None, str, "HTTP basic auth password.")
+TRACKING_TOKEN = _s("TRACKING_TOKEN", None, str, "Bearer token for a tracking server.")
+TRACKING_INSECURE_TLS = _s("TRACKING_INSECURE_TLS", False, bool, "Skip TLS verification.")
+TRACKING_SERVER_CERT_PATH = _s("TRACKING_SERVER_CERT_PATH", None, str, "CA bundle path.")
+HTTP_REQUEST_MAX_RETRIES = _s("HTTP_REQUEST_MAX_RETRIES", 7, int, "Retries of safe calls.")
+HTTP_REQUEST_BACKOFF_FACTOR = _s("HTTP_REQUEST_BACKOFF_FACTOR", 2.0, float, "Backoff factor.")
+HTTP_REQUEST_TIMEOUT = _s("HTTP_REQUEST_TIMEOUT", 120.0, float, "Seconds per HTTP request.")
+TRUNCATE_LONG_VALUES = _s(
+    "TRUNCATE_LONG_VALUES", True, bool, "Truncate over-long param/tag values instead of failing."
+)
+ENABLE_ASYNC_LOGGING = _s("ENABLE_ASYNC_LOGGING", False, bool, "Log metrics asynchronously.")
+SQLITE_BUSY_TIMEOUT = _s(
+    "SQLITE_BUSY_TIMEOUT", 60.0, float, "Seconds a SQLite writer waits for another to finish."
+)
+SQLALCHEMYSTORE_POOL_SIZE = _s("SQLALCHEMYSTORE_POOL_SIZE", 5, int, "SQL connection pool size.")
+ENABLE_ARTIFACTS_PROGRESS_BAR = _s(
+    "ENABLE_ARTIFACTS_PROGRESS_BAR", True, bool, "Show progress for long artifact transfers."
+)
+
+
+def tracking_uri(argument: str | None = None) -> str:
+    """The effective tracking URI: argument, then environment, then ``sqlite:///heron.db``."""
+    value = TRACKING_URI.get(argument)
+    return value if value else DEFAULT_TRACKING_URI
+
+
+def registry_uri(argument: str | None = None, tracking: str | None = None) -> str:
+    """The effective registry URI, which defaults to the tracking URI."""
+    value = REGISTRY_URI.get(argument)
+    return value if value else tracking_uri(tracking)

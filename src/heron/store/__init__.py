@@ -1,0 +1,1 @@
+"""Stores: where tracking data, registry data and artifacts live, behind enforced contracts."""

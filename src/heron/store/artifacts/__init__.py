@@ -1,0 +1,35 @@
+"""Artifact repositories: where files logged to runs live, chosen by URI scheme."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlparse
+
+from heron.exceptions import InvalidParameter
+from heron.store.artifacts.base import ArtifactRepository
+
+RepositoryFactory = Callable[[str], ArtifactRepository]
+_FACTORIES: dict[str, RepositoryFactory] = {}
+
+
+def register_artifact_repository(scheme: str, factory: RepositoryFactory) -> None:
+    """Make ``factory`` handle artifact URIs of ``scheme`` (``""`` for plain paths)."""
+    _FACTORIES[scheme] = factory
+
+
+def get_artifact_repository(artifact_uri: str) -> ArtifactRepository:
+    """The repository for an artifact URI: a plain path or ``file:``, and more to come."""
+    scheme = urlparse(artifact_uri).scheme.lower()
+    if len(scheme) == 1:  # a Windows drive letter, not a scheme
+        scheme = ""
+    if scheme in ("", "file"):
+        from heron.store.artifacts.local import LocalArtifactRepository
+
+        return LocalArtifactRepository(artifact_uri)
+    factory = _FACTORIES.get(scheme)
+    if factory is None:
+        raise InvalidParameter(
+            f"Could not find an artifact repository for '{artifact_uri}'. Supported schemes: "
+            f"{', '.join(['file', *sorted(_FACTORIES)])}"
+        )
+    return factory(artifact_uri)

@@ -1,0 +1,1 @@
+"""Tracking stores: the contract and its implementations, chosen by tracking URI."""
