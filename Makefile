@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: install lint test bench serve quickstart clean
+.PHONY: install lint test check bench quickstart clean
 
 install: $(VENV)/.installed
 
@@ -22,6 +22,8 @@ lint: install
 test: install
 	bash tests/system-deps.sh
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+check: lint test
 
 bench: install
 	$(BIN)/python benchmarks/run.py

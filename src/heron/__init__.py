@@ -1,5 +1,174 @@
-"""Heron: an MLflow-compatible platform for the machine-learning lifecycle."""
+"""Heron: an MLflow-compatible platform for the machine-learning lifecycle.
+
+``import heron as mlflow`` gives MLflow's fluent API: ``set_experiment``, ``start_run``,
+``log_param``, ``log_metric``, ``search_runs``, ... Everything but the version is loaded on
+first use (PEP 562), so importing Heron stays fast and pulls in no database driver, pandas,
+numpy or web framework.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from heron.version import __version__
 
-__all__ = ["__version__"]
+if TYPE_CHECKING:
+    from heron import entities, exceptions, tracking
+    from heron.exceptions import MlflowException
+    from heron.tracking.async_logging import flush_async_logging
+    from heron.tracking.client import MlflowClient
+    from heron.tracking.fluent import (
+        ActiveRun,
+        active_run,
+        create_experiment,
+        delete_experiment,
+        delete_run,
+        delete_tag,
+        end_run,
+        get_artifact_uri,
+        get_experiment,
+        get_experiment_by_name,
+        get_parent_run,
+        get_registry_uri,
+        get_run,
+        get_tracking_uri,
+        is_tracking_uri_set,
+        last_active_run,
+        log_artifact,
+        log_artifacts,
+        log_dict,
+        log_figure,
+        log_image,
+        log_input,
+        log_metric,
+        log_metrics,
+        log_param,
+        log_params,
+        log_table,
+        log_text,
+        search_experiments,
+        search_runs,
+        set_experiment,
+        set_experiment_tag,
+        set_experiment_tags,
+        set_registry_uri,
+        set_tag,
+        set_tags,
+        set_tracking_uri,
+        start_run,
+    )
+
+_FLUENT = (
+    "ActiveRun",
+    "active_run",
+    "create_experiment",
+    "delete_experiment",
+    "delete_run",
+    "delete_tag",
+    "end_run",
+    "get_artifact_uri",
+    "get_experiment",
+    "get_experiment_by_name",
+    "get_parent_run",
+    "get_registry_uri",
+    "get_run",
+    "get_tracking_uri",
+    "is_tracking_uri_set",
+    "last_active_run",
+    "log_artifact",
+    "log_artifacts",
+    "log_dict",
+    "log_figure",
+    "log_image",
+    "log_input",
+    "log_metric",
+    "log_metrics",
+    "log_param",
+    "log_params",
+    "log_table",
+    "log_text",
+    "search_experiments",
+    "search_runs",
+    "set_experiment",
+    "set_experiment_tag",
+    "set_experiment_tags",
+    "set_registry_uri",
+    "set_tag",
+    "set_tags",
+    "set_tracking_uri",
+    "start_run",
+)
+# Where each lazily loaded public name lives; submodules map to themselves.
+_LAZY: dict[str, str] = {
+    **dict.fromkeys(_FLUENT, "heron.tracking.fluent"),
+    "MlflowClient": "heron.tracking.client",
+    "MlflowException": "heron.exceptions",
+    "flush_async_logging": "heron.tracking.async_logging",
+    "entities": "heron.entities",
+    "exceptions": "heron.exceptions",
+    "tracking": "heron.tracking",
+}
+
+__all__ = [
+    "ActiveRun",
+    "MlflowClient",
+    "MlflowException",
+    "__version__",
+    "active_run",
+    "create_experiment",
+    "delete_experiment",
+    "delete_run",
+    "delete_tag",
+    "end_run",
+    "entities",
+    "exceptions",
+    "flush_async_logging",
+    "get_artifact_uri",
+    "get_experiment",
+    "get_experiment_by_name",
+    "get_parent_run",
+    "get_registry_uri",
+    "get_run",
+    "get_tracking_uri",
+    "is_tracking_uri_set",
+    "last_active_run",
+    "log_artifact",
+    "log_artifacts",
+    "log_dict",
+    "log_figure",
+    "log_image",
+    "log_input",
+    "log_metric",
+    "log_metrics",
+    "log_param",
+    "log_params",
+    "log_table",
+    "log_text",
+    "search_experiments",
+    "search_runs",
+    "set_experiment",
+    "set_experiment_tag",
+    "set_experiment_tags",
+    "set_registry_uri",
+    "set_tag",
+    "set_tags",
+    "set_tracking_uri",
+    "start_run",
+    "tracking",
+]
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name on first use and keep it as a module attribute."""
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'heron' has no attribute {name!r}")
+    module = importlib.import_module(module_name)
+    value = module if module_name == f"heron.{name}" else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -7,4 +7,4 @@ def main() -> None:
     """Entry point of the ``heron`` console script."""
     from heron.cli.main import cli
 
-    cli()
+    cli(prog_name="heron")

@@ -14,6 +14,7 @@ import posixpath
 import tempfile
 
 from heron.entities import FileInfo
+from heron.store.artifacts.paths import safe_relative_path
 
 
 class ArtifactRepository(abc.ABC):
@@ -56,7 +57,7 @@ class ArtifactRepository(abc.ABC):
 
         Returns the local path of the downloaded file or directory.
         """
-        artifact_path = (artifact_path or "").strip("/")
+        artifact_path = safe_relative_path(artifact_path)
         dst = dst_path or tempfile.mkdtemp(prefix="heron-artifacts-")
         dst = os.path.abspath(dst)
         if self.is_dir(artifact_path):
@@ -72,6 +73,7 @@ class ArtifactRepository(abc.ABC):
             os.path.join(dst, *artifact_path.split("/")) if artifact_path else dst, exist_ok=True
         )
         for info in self.list_artifacts(artifact_path or None):
+            safe_relative_path(info.path)  # a hostile listing must not write outside dst
             if info.is_dir:
                 self._download_tree(info.path, dst)
             else:

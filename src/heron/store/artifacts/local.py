@@ -1,0 +1,167 @@
+"""Artifacts on the local filesystem: plain paths and ``file:`` URIs.
+
+Every caller-given path goes through :func:`heron.store.artifacts.paths.confined_local_path`.
+Files are written atomically: copied to a hidden temporary file in the target directory,
+flushed to disk, then renamed over the target, so a reader sees the old file or the new one,
+never a part of one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import tempfile
+from urllib.parse import unquote, urlparse
+
+from heron.entities import FileInfo
+from heron.exceptions import InvalidParameter, NotFound
+from heron.store.artifacts.base import ArtifactRepository, join_artifact_path
+from heron.store.artifacts.paths import confined_local_path, resolves_inside, safe_relative_path
+
+PARTIAL_PREFIX = ".heron-"
+PARTIAL_SUFFIX = ".partial"
+_COPY_CHUNK = 1 << 20
+_WINDOWS_FILE_URI_PATH = re.compile(r"^/[A-Za-z]:")
+
+
+def local_path_from_uri(artifact_uri: str) -> str:
+    """The absolute local directory of a plain path or ``file:`` URI.
+
+    Accepts ``file:///abs``, ``file:/abs`` and ``file://localhost/abs``; the URI path is
+    percent-decoded. Other hosts, queries and fragments are refused.
+
+    Raises:
+        InvalidParameter: The URI does not name a local directory unambiguously.
+    """
+    parsed = urlparse(artifact_uri)
+    if parsed.scheme.lower() != "file":
+        return os.path.abspath(artifact_uri)
+    if parsed.netloc not in ("", "localhost"):
+        raise InvalidParameter(
+            f"Invalid local artifact URI '{artifact_uri}': host '{parsed.netloc}' is not local"
+        )
+    if parsed.query or parsed.fragment or parsed.params:
+        raise InvalidParameter(
+            f"Invalid local artifact URI '{artifact_uri}': queries, fragments ('#') and path "
+            f"parameters (';') are not allowed"
+        )
+    path = unquote(parsed.path)
+    if os.name == "nt" and _WINDOWS_FILE_URI_PATH.match(path):
+        path = path[1:]
+    return os.path.abspath(path)
+
+
+def is_partial_upload(name: str) -> bool:
+    """Whether a directory entry is an upload still in flight (never listed)."""
+    return name.startswith(PARTIAL_PREFIX) and name.endswith(PARTIAL_SUFFIX)
+
+
+def _fsync_directory(directory: str) -> None:
+    """Make a rename in ``directory`` durable (POSIX only; Windows cannot open directories)."""
+    if os.name != "posix":
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_copy(source: str, target: str) -> None:
+    """Copy ``source`` to ``target`` so that ``target`` is never seen half-written."""
+    directory = os.path.dirname(target)
+    fd, temp = tempfile.mkstemp(prefix=PARTIAL_PREFIX, suffix=PARTIAL_SUFFIX, dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
+            shutil.copyfileobj(src, out, _COPY_CHUNK)
+            out.flush()
+            os.fsync(out.fileno())
+        shutil.copymode(source, temp)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+        raise
+    _fsync_directory(directory)
+
+
+class LocalArtifactRepository(ArtifactRepository):
+    """Artifacts in a local directory, named by a plain path or a ``file:`` URI.
+
+    Args:
+        artifact_uri: The root: ``/abs/dir``, ``relative/dir``, ``file:///abs/dir``, ...
+    """
+
+    def __init__(self, artifact_uri: str):
+        super().__init__(artifact_uri)
+        self.artifact_dir = local_path_from_uri(artifact_uri)
+
+    def _local(self, artifact_path: str | None) -> str:
+        return confined_local_path(self.artifact_dir, artifact_path)
+
+    def _copy_in(self, local_file: str, artifact_file: str) -> None:
+        target = self._local(artifact_file)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        atomic_copy(local_file, target)
+
+    def log_artifact(self, local_file: str, artifact_path: str | None = None) -> None:
+        """Copy one local file into directory ``artifact_path`` under the root, atomically."""
+        name = os.path.basename(os.path.normpath(local_file))
+        self._copy_in(local_file, join_artifact_path(safe_relative_path(artifact_path), name))
+
+    def log_artifacts(self, local_dir: str, artifact_path: str | None = None) -> None:
+        """Copy a local directory's tree (empty directories too) into ``artifact_path``."""
+        base = safe_relative_path(artifact_path)
+        os.makedirs(self._local(base), exist_ok=True)
+        for dirpath, dirnames, filenames in os.walk(local_dir, followlinks=True):
+            relative = os.path.relpath(dirpath, local_dir)
+            subdir = base if relative == "." else join_artifact_path(base, *relative.split(os.sep))
+            for dirname in dirnames:
+                os.makedirs(self._local(join_artifact_path(subdir, dirname)), exist_ok=True)
+            for filename in filenames:
+                self._copy_in(os.path.join(dirpath, filename), join_artifact_path(subdir, filename))
+
+    def list_artifacts(self, path: str | None = None) -> list[FileInfo]:
+        """The direct children of directory ``path``; ``[]`` for a file or a missing path.
+
+        Entries that are symlinks leading out of the root are not part of the repository
+        and are left out.
+        """
+        relative = safe_relative_path(path)
+        local = self._local(relative)
+        if not os.path.isdir(local):
+            return []
+        infos = []
+        with os.scandir(local) as entries:
+            for entry in entries:
+                if is_partial_upload(entry.name) or not resolves_inside(
+                    self.artifact_dir, entry.path
+                ):
+                    continue
+                child = join_artifact_path(relative, entry.name)
+                if entry.is_dir():
+                    infos.append(FileInfo(child, True, None))
+                else:
+                    infos.append(FileInfo(child, False, entry.stat().st_size))
+        return sorted(infos, key=lambda info: info.path)
+
+    def is_dir(self, artifact_path: str) -> bool:
+        """Whether ``artifact_path`` is a directory (empty ones, and the root, included)."""
+        local = self._local(artifact_path)
+        return not safe_relative_path(artifact_path) or os.path.isdir(local)
+
+    def _download_file(self, remote_file_path: str, local_path: str) -> None:
+        source = self._local(remote_file_path)
+        if not os.path.isfile(source):
+            raise NotFound(f"Artifact '{safe_relative_path(remote_file_path)}' not found")
+        shutil.copyfile(source, local_path)
+
+    def delete_artifacts(self, artifact_path: str | None = None) -> None:
+        """Remove a file, a symlink or a directory tree; a missing path is not an error."""
+        local = self._local(artifact_path)
+        if os.path.islink(local) or os.path.isfile(local):
+            os.unlink(local)
+        elif os.path.isdir(local):
+            shutil.rmtree(local)

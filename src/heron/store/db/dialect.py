@@ -1,0 +1,85 @@
+"""The few SQL spellings that differ between SQLite and PostgreSQL.
+
+Every statement Heron writes uses ``?`` placeholders; the PostgreSQL cursor translates
+them. What cannot be translated mechanically (pattern matching, "one of these values",
+string ordering) is spelled by a :class:`Dialect`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from functools import lru_cache
+
+
+class Dialect:
+    """SQL spellings of one database dialect."""
+
+    name = ""
+    #: Appended to a string expression in ORDER BY so strings sort by code point.
+    binary_collation = ""
+
+    def match(self, column: str, op: str, pattern: str) -> tuple[str, list[object]]:
+        """``column LIKE pattern`` (case-sensitive) or ``ILIKE`` (case-insensitive).
+
+        ``%`` and ``_`` are the only wildcards; every other character, backslash
+        included, matches itself.
+        """
+        raise NotImplementedError
+
+    def one_of(self, column: str, values: Sequence[object]) -> tuple[str, list[object]]:
+        """``column`` equals one of ``values``, as one placeholder whatever their number."""
+        if len(values) == 1:
+            return f"{column} = ?", [values[0]]
+        return self._one_of_many(column, values)
+
+    def _one_of_many(self, column: str, values: Sequence[object]) -> tuple[str, list[object]]:
+        raise NotImplementedError
+
+
+class SqliteDialect(Dialect):
+    """SQLite: GLOB for case-sensitive matching, JSON arrays for value lists."""
+
+    name = "sqlite"
+
+    def match(self, column: str, op: str, pattern: str) -> tuple[str, list[object]]:
+        """See :meth:`Dialect.match`. SQLite's LIKE ignores (ASCII) case, its GLOB does not."""
+        if op == "ILIKE":
+            return f"{column} LIKE ?", [pattern]
+        return f"{column} GLOB ?", [like_to_glob(pattern)]
+
+    def _one_of_many(self, column: str, values: Sequence[object]) -> tuple[str, list[object]]:
+        return f"{column} IN (SELECT value FROM json_each(?))", [json.dumps(list(values))]
+
+
+class PostgresDialect(Dialect):
+    """PostgreSQL: LIKE/ILIKE without an escape character, arrays for value lists."""
+
+    name = "postgresql"
+    binary_collation = ' COLLATE "C"'
+
+    def match(self, column: str, op: str, pattern: str) -> tuple[str, list[object]]:
+        """See :meth:`Dialect.match`."""
+        return f"{column} {op} ? ESCAPE ''", [pattern]
+
+    def _one_of_many(self, column: str, values: Sequence[object]) -> tuple[str, list[object]]:
+        return f"{column} = ANY(?)", [list(values)]
+
+
+_GLOB_ESCAPES = {"%": "*", "_": "?", "*": "[*]", "?": "[?]", "[": "[[]"}
+
+
+def like_to_glob(pattern: str) -> str:
+    """Translate a SQL LIKE pattern to the equivalent (case-sensitive) GLOB pattern."""
+    return "".join(_GLOB_ESCAPES.get(char, char) for char in pattern)
+
+
+@lru_cache(maxsize=4096)
+def qmark_to_pyformat(sql: str) -> str:
+    """``?`` placeholders to psycopg's ``%s`` (doubling any literal ``%``)."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+def dialect_for(name: str) -> Dialect:
+    """The dialect called ``name``."""
+    return SqliteDialect() if name == "sqlite" else PostgresDialect()

@@ -1,0 +1,1 @@
+"""Heron's alembic migrations; run them with :func:`heron.store.db.upgrade`."""

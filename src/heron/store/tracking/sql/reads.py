@@ -1,0 +1,59 @@
+"""Reading whole runs, one or a page at a time, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from heron.entities import Metric, Param, Run, RunData, RunInputs, RunTag
+from heron.exceptions import NotFound
+from heron.store.db import Database
+from heron.store.db.dialect import Dialect
+from heron.store.db.drivers import Cursor
+from heron.store.tracking.sql.inputs import load_inputs
+from heron.store.tracking.sql.runs import RUN_COLUMNS, run_info
+from heron.store.tracking.sql.values import new_metric
+
+
+def get_run(db: Database, run_id: str) -> Run:
+    """The run with this id, deleted or not; NotFound if there is none."""
+    runs = db.read(lambda cursor: load_runs(cursor, db.dialect, [run_id]))
+    if not runs:
+        raise NotFound(f"Run with id={run_id} not found")
+    return runs[0]
+
+
+def load_runs(cursor: Cursor, dialect: Dialect, run_ids: Sequence[str]) -> list[Run]:
+    """The runs with these ids, in this order (missing ones left out), with their latest
+    metrics, params, tags and inputs: one query per kind of data, whatever the number of
+    runs."""
+    if not run_ids:
+        return []
+    condition, values = dialect.one_of("run_uuid", run_ids)
+    cursor.execute(f"SELECT {RUN_COLUMNS} FROM runs r WHERE {condition}", values)
+    infos = {row[0]: row for row in cursor.fetchall()}
+    metrics: dict[str, list[Metric]] = {run_id: [] for run_id in infos}
+    params: dict[str, list[Param]] = {run_id: [] for run_id in infos}
+    tags: dict[str, list[RunTag]] = {run_id: [] for run_id in infos}
+    cursor.execute(
+        "SELECT run_uuid, key, CASE WHEN is_nan THEN NULL ELSE value END, timestamp, step "
+        f"FROM latest_metrics WHERE {condition} ORDER BY run_uuid, key",
+        values,
+    )
+    for run_id, key, value, timestamp, step in cursor.fetchall():
+        metrics[run_id].append(new_metric(key, value, timestamp, step))
+    cursor.execute(f"SELECT run_uuid, key, value FROM params WHERE {condition}", values)
+    for run_id, key, value in cursor.fetchall():
+        params[run_id].append(Param(key, value))
+    cursor.execute(f"SELECT run_uuid, key, value FROM tags WHERE {condition}", values)
+    for run_id, key, value in cursor.fetchall():
+        tags[run_id].append(RunTag(key, value))
+    inputs = load_inputs(cursor, dialect, list(infos))
+    return [
+        Run(
+            run_info(infos[run_id]),
+            RunData(metrics[run_id], params[run_id], tags[run_id]),
+            RunInputs(tuple(inputs.get(run_id, ()))),
+        )
+        for run_id in run_ids
+        if run_id in infos
+    ]

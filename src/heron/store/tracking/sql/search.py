@@ -1,0 +1,223 @@
+"""Compiling :mod:`heron.search.ast` filters and order_by keys to SQL.
+
+Each metric, param, tag or dataset clause becomes an ``EXISTS`` subquery correlated with
+the searched row, so ``AND``/``OR`` trees compile clause by clause. Sort keys on run data
+become ``LEFT JOIN``s; rows lacking a sort key come last in both directions, and NaN
+metric values come after numbers but before missing ones.
+
+Semantics match :mod:`heron.search.evaluate`: a missing metric/param/tag never matches a
+comparison (``!=`` included); a NaN metric matches only ``!=``; ``LIKE`` is case-sensitive
+and ``ILIKE`` case-insensitive on every dialect, with ``%`` and ``_`` as the only wildcards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from heron.exceptions import InvalidParameter
+from heron.search.ast import And, Comparison, Node, Or, OrderKey
+from heron.store.db.dialect import Dialect
+
+RUN_ATTRIBUTES = {
+    "run_id": "r.run_uuid",
+    "run_name": "r.name",
+    "status": "r.status",
+    "user_id": "r.user_id",
+    "artifact_uri": "r.artifact_uri",
+    "start_time": "r.start_time",
+    "end_time": "r.end_time",
+}
+EXPERIMENT_ATTRIBUTES = {
+    "experiment_id": "e.experiment_id",
+    "name": "e.name",
+    "creation_time": "e.creation_time",
+    "last_update_time": "e.last_update_time",
+}
+_NUMERIC_COLUMNS = {
+    "r.start_time",
+    "r.end_time",
+    "e.experiment_id",
+    "e.creation_time",
+    "e.last_update_time",
+}
+_COMPARATORS = {"=", "!=", ">", ">=", "<", "<="}
+_DATASET_COLUMNS = {"name": "d.name", "digest": "d.digest", "context": "c.value"}
+
+
+@dataclass
+class Target:
+    """What a search looks at: runs or experiments, and how their data is reached."""
+
+    alias: str  # of the searched table
+    id_column: str
+    attributes: dict[str, str]
+    tag_table: str
+    tag_owner: str  # column of the tag table naming the searched row
+
+
+RUNS = Target("r", "r.run_uuid", RUN_ATTRIBUTES, "tags", "run_uuid")
+EXPERIMENTS = Target(
+    "e", "e.experiment_id", EXPERIMENT_ATTRIBUTES, "experiment_tags", "experiment_id"
+)
+
+
+@dataclass
+class Sql:
+    """SQL text with its ``?`` parameters, in order."""
+
+    text: str
+    params: list[object] = field(default_factory=list)
+
+
+def compile_filter(node: Node, target: Target, dialect: Dialect) -> Sql:
+    """A boolean SQL expression for a filter tree."""
+    if isinstance(node, And | Or):
+        parts = [compile_filter(term, target, dialect) for term in node.terms]
+        joiner = " AND " if isinstance(node, And) else " OR "
+        return Sql(
+            "(" + joiner.join(p.text for p in parts) + ")",
+            [param for p in parts for param in p.params],
+        )
+    return _compile_comparison(node, target, dialect)
+
+
+def _compile_comparison(clause: Comparison, target: Target, dialect: Dialect) -> Sql:
+    entity = clause.entity
+    if entity == "attribute":
+        column = target.attributes.get(clause.key)
+        if column is None:
+            raise InvalidParameter(f"Invalid attribute key '{clause.key}' in search filter")
+        return _compare(column, clause.op, _attribute_value(column, clause.value), dialect)
+    if entity == "metric" and target is RUNS:
+        return _metric_exists(clause, dialect)
+    if entity == "param" and target is RUNS:
+        return _key_value_exists("params", "run_uuid", "r.run_uuid", clause, dialect)
+    if entity == "tag":
+        return _key_value_exists(
+            target.tag_table, target.tag_owner, target.id_column, clause, dialect
+        )
+    if entity == "dataset" and target is RUNS:
+        return _dataset_exists(clause, dialect)
+    raise InvalidParameter(f"Invalid entity type '{entity}' in search filter")
+
+
+def _attribute_value(column: str, value: object) -> object:
+    if column != "e.experiment_id" or value is None:
+        return value
+    try:
+        if isinstance(value, tuple):
+            return tuple(int(v) for v in value)
+        return int(str(value))
+    except ValueError:
+        raise InvalidParameter(f"Invalid experiment id in search filter: {value!r}") from None
+
+
+def _compare(column: str, op: str, value: object, dialect: Dialect) -> Sql:
+    if op in _COMPARATORS:
+        return Sql(f"{column} {op} ?", [value])
+    if op in ("LIKE", "ILIKE"):
+        return Sql(*dialect.match(column, op, str(value)))
+    if op in ("IN", "NOT IN") and isinstance(value, tuple):
+        text, params = dialect.one_of(column, value)
+        return Sql(f"NOT ({text})" if op == "NOT IN" else text, params)
+    if op == "IS NULL":
+        return Sql(f"{column} IS NULL")
+    if op == "IS NOT NULL":
+        return Sql(f"{column} IS NOT NULL")
+    raise InvalidParameter(f"Invalid comparator '{op}' for {column} in search filter")
+
+
+def _metric_exists(clause: Comparison, dialect: Dialect) -> Sql:
+    if clause.op not in _COMPARATORS or isinstance(clause.value, str | tuple | None):
+        raise InvalidParameter(
+            f"Invalid comparison for metric '{clause.key}': metrics take numeric comparators "
+            f"with numeric values"
+        )
+    # A NaN latest value matches only '!='; a missing metric matches nothing.
+    if clause.op == "!=":
+        condition = "(m.is_nan OR m.value != ?)"
+    else:
+        condition = f"NOT m.is_nan AND m.value {clause.op} ?"
+    return Sql(
+        "EXISTS (SELECT 1 FROM latest_metrics m WHERE m.run_uuid = r.run_uuid AND m.key = ? "
+        f"AND {condition})",
+        [clause.key, clause.value],
+    )
+
+
+def _key_value_exists(
+    table: str, owner: str, owner_ref: str, clause: Comparison, dialect: Dialect
+) -> Sql:
+    lookup = f"SELECT 1 FROM {table} x WHERE x.{owner} = {owner_ref} AND x.key = ?"
+    if clause.op == "IS NULL":
+        return Sql(f"NOT EXISTS ({lookup})", [clause.key])
+    if clause.op == "IS NOT NULL":
+        return Sql(f"EXISTS ({lookup})", [clause.key])
+    condition = _compare("x.value", clause.op, clause.value, dialect)
+    return Sql(f"EXISTS ({lookup} AND {condition.text})", [clause.key, *condition.params])
+
+
+def _dataset_exists(clause: Comparison, dialect: Dialect) -> Sql:
+    column = _DATASET_COLUMNS.get(clause.key)
+    if column is None:
+        raise InvalidParameter(f"Invalid dataset key '{clause.key}' in search filter")
+    context = (
+        " JOIN input_tags c ON c.input_uuid = i.input_uuid AND c.name = 'mlflow.data.context'"
+        if clause.key == "context"
+        else ""
+    )
+    condition = _compare(column, clause.op, clause.value, dialect)
+    return Sql(
+        "EXISTS (SELECT 1 FROM inputs i JOIN datasets d ON d.dataset_uuid = i.source_id"
+        f"{context} WHERE i.destination_type = 'RUN' AND i.destination_id = r.run_uuid "
+        f"AND i.source_type = 'DATASET' AND {condition.text})",
+        condition.params,
+    )
+
+
+@dataclass
+class Ordering:
+    """ORDER BY terms and the LEFT JOINs (with parameters) they need."""
+
+    joins: list[str] = field(default_factory=list)
+    join_params: list[object] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
+
+
+def compile_order(keys: Sequence[OrderKey], target: Target, dialect: Dialect) -> Ordering:
+    """ORDER BY terms for ``keys``, then the target's implicit tie-breakers."""
+    order = Ordering()
+    for index, key in enumerate(keys):
+        direction = "ASC" if key.ascending else "DESC"
+        if key.entity == "attribute":
+            column = target.attributes.get(key.key)
+            if column is None:
+                raise InvalidParameter(f"Invalid order_by key '{key.key}'")
+            text = column if column in _NUMERIC_COLUMNS else column + dialect.binary_collation
+            order.terms += [f"CASE WHEN {column} IS NULL THEN 1 ELSE 0 END", f"{text} {direction}"]
+        elif key.entity == "metric" and target is RUNS:
+            alias = f"o{index}"
+            order.joins.append(
+                f"LEFT JOIN latest_metrics {alias} ON {alias}.run_uuid = r.run_uuid "
+                f"AND {alias}.key = ?"
+            )
+            order.join_params.append(key.key)
+            order.terms += [
+                f"CASE WHEN {alias}.run_uuid IS NULL THEN 2 WHEN {alias}.is_nan THEN 1 ELSE 0 END",
+                f"{alias}.value {direction}",
+            ]
+        elif key.entity in ("param", "tag") and target is RUNS:
+            alias = f"o{index}"
+            table = "params" if key.entity == "param" else "tags"
+            order.joins.append(
+                f"LEFT JOIN {table} {alias} ON {alias}.run_uuid = r.run_uuid AND {alias}.key = ?"
+            )
+            order.join_params.append(key.key)
+            order.terms += [
+                f"CASE WHEN {alias}.run_uuid IS NULL THEN 1 ELSE 0 END",
+                f"{alias}.value{dialect.binary_collation} {direction}",
+            ]
+        else:
+            raise InvalidParameter(f"Invalid order_by entity '{key.entity}'")
+    return order

@@ -1,0 +1,203 @@
+"""The SQL tracking store: SQLite (the embedded default) and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from heron.entities import (
+    DatasetInput,
+    Experiment,
+    Metric,
+    PagedList,
+    Param,
+    Run,
+    RunInfo,
+    RunTag,
+    ViewType,
+)
+from heron.entities.run_data import ExperimentTag
+from heron.store.db import Database, ensure_schema
+from heron.store.tracking import resolve_artifact_root
+from heron.store.tracking.base import SEARCH_MAX_RESULTS_DEFAULT, TrackingStore
+from heron.store.tracking.sql import experiments, history, inputs, queries, reads, runs, writes
+
+
+class SqlTrackingStore(TrackingStore):
+    """A tracking store in a SQL database.
+
+    Opening a fresh database creates the schema and experiment 0 ("Default"); opening one
+    written by another schema revision is refused until ``heron db upgrade`` has run.
+    The store is safe to share between threads.
+
+    Args:
+        db_uri: ``sqlite:///relative.db``, ``sqlite:////absolute.db``, ``sqlite://``
+            (in memory), or ``postgresql[+driver]://user:password@host:port/database``.
+        default_artifact_root: Where new experiments keep their artifacts
+            (``<root>/<experiment_id>``); a local path is made an absolute ``file://`` URI.
+    """
+
+    def __init__(self, db_uri: str, default_artifact_root: str):
+        self.db_uri = db_uri
+        self.artifact_root_uri = resolve_artifact_root(default_artifact_root)
+        self._db = Database(db_uri)
+        try:
+            ensure_schema(self._db)
+            experiments.ensure_default_experiment(self._db, self.artifact_root_uri)
+        except BaseException:
+            self._db.close()
+            raise
+
+    def close(self) -> None:
+        """Close the store's database connections."""
+        self._db.close()
+
+    # -- experiments -------------------------------------------------------------------
+
+    def create_experiment(
+        self,
+        name: str,
+        artifact_location: str | None = None,
+        tags: Sequence[ExperimentTag] | None = None,
+    ) -> str:
+        """See :meth:`TrackingStore.create_experiment`."""
+        return experiments.create_experiment(
+            self._db, self.artifact_root_uri, name, artifact_location, tags
+        )
+
+    def get_experiment(self, experiment_id: str) -> Experiment:
+        """See :meth:`TrackingStore.get_experiment`."""
+        return experiments.get_experiment(self._db, experiment_id)
+
+    def get_experiment_by_name(self, experiment_name: str) -> Experiment | None:
+        """See :meth:`TrackingStore.get_experiment_by_name`."""
+        return experiments.get_experiment_by_name(self._db, experiment_name)
+
+    def search_experiments(
+        self,
+        view_type: int = ViewType.ACTIVE_ONLY,
+        max_results: int = SEARCH_MAX_RESULTS_DEFAULT,
+        filter_string: str | None = None,
+        order_by: Sequence[str] | None = None,
+        page_token: str | None = None,
+    ) -> PagedList[Experiment]:
+        """See :meth:`TrackingStore.search_experiments`."""
+        return queries.search_experiments(
+            self._db, view_type, max_results, filter_string, order_by, page_token
+        )
+
+    def delete_experiment(self, experiment_id: str) -> None:
+        """See :meth:`TrackingStore.delete_experiment`."""
+        experiments.delete_experiment(self._db, experiment_id)
+
+    def restore_experiment(self, experiment_id: str) -> None:
+        """See :meth:`TrackingStore.restore_experiment`."""
+        experiments.restore_experiment(self._db, experiment_id)
+
+    def rename_experiment(self, experiment_id: str, new_name: str) -> None:
+        """See :meth:`TrackingStore.rename_experiment`."""
+        experiments.rename_experiment(self._db, experiment_id, new_name)
+
+    def set_experiment_tag(self, experiment_id: str, tag: ExperimentTag) -> None:
+        """See :meth:`TrackingStore.set_experiment_tag`."""
+        experiments.set_experiment_tag(self._db, experiment_id, tag)
+
+    def delete_experiment_tag(self, experiment_id: str, key: str) -> None:
+        """See :meth:`TrackingStore.delete_experiment_tag`."""
+        experiments.delete_experiment_tag(self._db, experiment_id, key)
+
+    # -- runs --------------------------------------------------------------------------
+
+    def create_run(
+        self,
+        experiment_id: str,
+        user_id: str,
+        start_time: int,
+        tags: Sequence[RunTag],
+        run_name: str | None,
+    ) -> Run:
+        """See :meth:`TrackingStore.create_run`."""
+        return runs.create_run(self._db, experiment_id, user_id, start_time, tags, run_name)
+
+    def get_run(self, run_id: str) -> Run:
+        """See :meth:`TrackingStore.get_run`."""
+        return reads.get_run(self._db, run_id)
+
+    def update_run_info(
+        self,
+        run_id: str,
+        run_status: int | str | None,
+        end_time: int | None,
+        run_name: str | None,
+    ) -> RunInfo:
+        """See :meth:`TrackingStore.update_run_info`."""
+        return runs.update_run_info(self._db, run_id, run_status, end_time, run_name)
+
+    def delete_run(self, run_id: str) -> None:
+        """See :meth:`TrackingStore.delete_run`."""
+        runs.delete_run(self._db, run_id)
+
+    def restore_run(self, run_id: str) -> None:
+        """See :meth:`TrackingStore.restore_run`."""
+        runs.restore_run(self._db, run_id)
+
+    def search_runs(
+        self,
+        experiment_ids: Sequence[str],
+        filter_string: str | None = None,
+        run_view_type: int = ViewType.ACTIVE_ONLY,
+        max_results: int = SEARCH_MAX_RESULTS_DEFAULT,
+        order_by: Sequence[str] | None = None,
+        page_token: str | None = None,
+    ) -> PagedList[Run]:
+        """See :meth:`TrackingStore.search_runs`."""
+        return queries.search_runs(
+            self._db,
+            experiment_ids,
+            filter_string,
+            run_view_type,
+            max_results,
+            order_by,
+            page_token,
+        )
+
+    # -- logging -----------------------------------------------------------------------
+
+    def log_batch(
+        self,
+        run_id: str,
+        metrics: Sequence[Metric] = (),
+        params: Sequence[Param] = (),
+        tags: Sequence[RunTag] = (),
+    ) -> None:
+        """See :meth:`TrackingStore.log_batch`."""
+        writes.log_batch(self._db, run_id, metrics, params, tags)
+
+    def log_metric(self, run_id: str, metric: Metric) -> None:
+        """See :meth:`TrackingStore.log_metric`."""
+        writes.log_metric(self._db, run_id, metric)
+
+    def log_param(self, run_id: str, param: Param) -> None:
+        """See :meth:`TrackingStore.log_param`."""
+        writes.log_param(self._db, run_id, param)
+
+    def set_tag(self, run_id: str, tag: RunTag) -> None:
+        """See :meth:`TrackingStore.set_tag`."""
+        writes.set_tag(self._db, run_id, tag)
+
+    def delete_tag(self, run_id: str, key: str) -> None:
+        """See :meth:`TrackingStore.delete_tag`."""
+        writes.delete_tag(self._db, run_id, key)
+
+    def get_metric_history(
+        self,
+        run_id: str,
+        metric_key: str,
+        max_results: int | None = None,
+        page_token: str | None = None,
+    ) -> PagedList[Metric]:
+        """See :meth:`TrackingStore.get_metric_history`."""
+        return history.get_metric_history(self._db, run_id, metric_key, max_results, page_token)
+
+    def log_inputs(self, run_id: str, datasets: Sequence[DatasetInput] | None = None) -> None:
+        """See :meth:`TrackingStore.log_inputs`."""
+        inputs.log_inputs(self._db, run_id, datasets)

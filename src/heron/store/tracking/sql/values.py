@@ -1,0 +1,83 @@
+"""How values are stored: metric values (NaN, infinities), times, ids."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from collections.abc import Callable
+
+from heron.entities import Metric
+from heron.exceptions import NotFound
+
+#: What +/-infinity is stored (and returned) as, like MLflow's SQL store.
+MAX_DOUBLE = 1.7976931348623157e308
+NAN = math.nan
+_INT64_MAX = 2**63 - 1
+
+
+def encode_metric_value(value: float) -> tuple[float, bool]:
+    """``(stored value, is_nan)``: NaN is stored as 0 with the flag, infinities clamped."""
+    number = float(value)
+    if math.isnan(number):
+        return 0.0, True
+    if number == math.inf:
+        return MAX_DOUBLE, False
+    if number == -math.inf:
+        return -MAX_DOUBLE, False
+    return number, False
+
+
+def now_ms() -> int:
+    """The current time in milliseconds since the epoch."""
+    return time.time_ns() // 1_000_000
+
+
+def experiment_key(experiment_id: object) -> int:
+    """An experiment id as stored (an integer).
+
+    Raises:
+        NotFound: for ids that cannot name a stored experiment (``"abc"``, ``"1.5"``).
+    """
+    text = str(experiment_id).strip()
+    if text.lstrip("-").isdigit() and abs(int(text)) <= _INT64_MAX:
+        return int(text)
+    raise NotFound(f"No Experiment with id={experiment_id} exists")
+
+
+def _metric_factory() -> Callable[[str, float | None, int, int], Metric]:
+    """A constructor of Metric(key, value, timestamp, step) for hot loops; None means NaN.
+
+    Metric is a frozen slots dataclass, whose ``__init__`` pays for ``object.__setattr__``
+    on each of its eight fields; setting the slots directly halves the cost of reading a
+    long history. Falls back to the plain constructor if Metric's shape ever changes.
+    """
+    names = [f.name for f in dataclasses.fields(Metric)]
+    optional = [f for f in dataclasses.fields(Metric)[4:] if f.default is not None]
+    if (
+        names[:4] != ["key", "value", "timestamp", "step"]
+        or optional
+        or "__slots__" not in vars(Metric)
+    ):
+        return lambda key, value, timestamp, step: Metric(
+            key, NAN if value is None else value, timestamp, step
+        )
+    setters = [vars(Metric)[name].__set__ for name in names]
+    set_key, set_value, set_timestamp, set_step = setters[:4]
+    rest = setters[4:]
+    new = object.__new__
+
+    def make(key: str, value: float | None, timestamp: int, step: int) -> Metric:
+        metric = new(Metric)
+        set_key(metric, key)
+        set_value(metric, NAN if value is None else value)
+        set_timestamp(metric, timestamp)
+        set_step(metric, step)
+        for setter in rest:
+            setter(metric, None)
+        return metric
+
+    return make
+
+
+new_metric = _metric_factory()

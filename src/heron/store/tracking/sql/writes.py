@@ -1,0 +1,179 @@
+"""The hot write paths: metrics, params, tags, one at a time or in a batch.
+
+A single write is one transaction of (usually) two statements: an insert guarded by
+"the run exists and is active", then the latest-value upsert. Only when the insert
+touches no row does the store look up why (missing run, deleted run, duplicate point,
+param already logged).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from heron.entities import Metric, Param, RunTag
+from heron.exceptions import InvalidParameter, NotFound
+from heron.store.db import Database
+from heron.store.db.drivers import Cursor
+from heron.store.tracking.sql.runs import RUN_NAME_TAG, UPSERT_TAG, require_active_run
+from heron.store.tracking.sql.values import encode_metric_value
+from heron.validation import (
+    validate_batch,
+    validate_metric,
+    validate_param,
+    validate_run_name,
+    validate_tag,
+)
+
+_IF_ACTIVE = "WHERE EXISTS (SELECT 1 FROM runs WHERE run_uuid = ? AND lifecycle_stage = 'active')"
+_INSERT_POINT_IF_ACTIVE = (
+    "INSERT INTO metrics (run_uuid, key, step, timestamp, value, is_nan) "
+    f"SELECT ?, ?, ?, ?, ?, ? {_IF_ACTIVE} ON CONFLICT DO NOTHING"
+)
+_INSERT_POINT = (
+    "INSERT INTO metrics (run_uuid, key, step, timestamp, value, is_nan) "
+    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+)
+# The latest value of a key is the max by (step, timestamp, value).
+_UPSERT_LATEST = (
+    "INSERT INTO latest_metrics (run_uuid, key, step, timestamp, value, is_nan) "
+    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (run_uuid, key) DO UPDATE SET "
+    "step = excluded.step, timestamp = excluded.timestamp, value = excluded.value, "
+    "is_nan = excluded.is_nan WHERE (excluded.step, excluded.timestamp, excluded.value) > "
+    "(latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)"
+)
+_INSERT_PARAM_IF_ACTIVE = (
+    f"INSERT INTO params (run_uuid, key, value) SELECT ?, ?, ? {_IF_ACTIVE} ON CONFLICT DO NOTHING"
+)
+_INSERT_PARAM = "INSERT INTO params (run_uuid, key, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+_UPSERT_TAG_IF_ACTIVE = (
+    f"INSERT INTO tags (run_uuid, key, value) SELECT ?, ?, ? {_IF_ACTIVE} "
+    "ON CONFLICT (run_uuid, key) DO UPDATE SET value = excluded.value"
+)
+_RENAME_RUN = "UPDATE runs SET name = ? WHERE run_uuid = ?"
+
+PointRow = tuple[str, str, int, int, float, bool]
+
+
+def point_row(run_id: str, metric: Metric) -> PointRow:
+    """A metric point as stored: ``(run_uuid, key, step, timestamp, value, is_nan)``."""
+    value, is_nan = encode_metric_value(metric.value)
+    return (run_id, metric.key, int(metric.step), int(metric.timestamp), value, is_nan)
+
+
+def log_metric(db: Database, run_id: str, metric: Metric) -> None:
+    """Log one point; logging the same point twice stores it once."""
+    validate_metric(metric)
+    row = point_row(run_id, metric)
+
+    def work(cursor: Cursor) -> None:
+        cursor.execute(_INSERT_POINT_IF_ACTIVE, (*row, run_id))
+        if cursor.rowcount == 1:
+            cursor.execute(_UPSERT_LATEST, row)
+        else:
+            require_active_run(cursor, run_id)  # else: the point was already stored
+
+    db.write(work)
+
+
+def log_param(db: Database, run_id: str, param: Param) -> None:
+    """Log a param; the same value again is accepted, another value is refused."""
+    checked = validate_param(param)
+
+    def work(cursor: Cursor) -> None:
+        cursor.execute(_INSERT_PARAM_IF_ACTIVE, (run_id, checked.key, checked.value, run_id))
+        if cursor.rowcount == 0:
+            require_active_run(cursor, run_id)
+            _refuse_changed_params(cursor, run_id, [checked])
+
+    db.write(work)
+
+
+def set_tag(db: Database, run_id: str, tag: RunTag) -> None:
+    """Set a run tag; ``mlflow.runName`` also renames the run."""
+    checked = validate_tag(tag)
+    renames = checked.key == RUN_NAME_TAG
+    if renames:
+        validate_run_name(checked.value)
+
+    def work(cursor: Cursor) -> None:
+        cursor.execute(_UPSERT_TAG_IF_ACTIVE, (run_id, checked.key, checked.value, run_id))
+        if cursor.rowcount == 0:
+            require_active_run(cursor, run_id)
+        if renames:
+            cursor.execute(_RENAME_RUN, (checked.value, run_id))
+
+    db.write(work)
+
+
+def log_batch(
+    db: Database,
+    run_id: str,
+    metrics: Sequence[Metric],
+    params: Sequence[Param],
+    tags: Sequence[RunTag],
+) -> None:
+    """Log metrics, params and tags in one transaction: all of them or, on error, none."""
+    checked_params, checked_tags = validate_batch(metrics, params, tags)
+    points = [point_row(run_id, metric) for metric in metrics]
+    tag_values = {tag.key: tag.value for tag in checked_tags}  # the last value of a key wins
+    new_name = tag_values.get(RUN_NAME_TAG)
+    if new_name is not None:
+        validate_run_name(new_name)
+
+    def work(cursor: Cursor) -> None:
+        require_active_run(cursor, run_id)
+        if checked_params:
+            _refuse_changed_params(cursor, run_id, checked_params)
+            cursor.executemany(_INSERT_PARAM, [(run_id, p.key, p.value) for p in checked_params])
+        if points:
+            cursor.executemany(_INSERT_POINT, points)
+            cursor.executemany(_UPSERT_LATEST, latest_points(points))
+        if tag_values:
+            rows = [(run_id, k, v) for k, v in sorted(tag_values.items())]
+            cursor.executemany(UPSERT_TAG, rows)
+        if new_name is not None:
+            cursor.execute(_RENAME_RUN, (new_name, run_id))
+
+    db.write(work)
+
+
+def latest_points(points: Iterable[PointRow]) -> list[PointRow]:
+    """The latest point of each key among ``points`` (max by step, timestamp, value), by key.
+
+    Sorted so that concurrent batches lock latest-value rows in one order (no deadlocks).
+    """
+    best: dict[str, PointRow] = {}
+    for point in points:
+        current = best.get(point[1])
+        if current is None or point[2:5] > current[2:5]:
+            best[point[1]] = point
+    return [best[key] for key in sorted(best)]
+
+
+def _refuse_changed_params(cursor: Cursor, run_id: str, params: Sequence[Param]) -> None:
+    wanted = {param.key: param.value for param in params}
+    placeholders = ", ".join("?" * len(wanted))
+    cursor.execute(
+        f"SELECT key, value FROM params WHERE run_uuid = ? AND key IN ({placeholders})",
+        (run_id, *wanted),
+    )
+    logged = dict(cursor.fetchall())
+    for key, value in wanted.items():
+        if key in logged and logged[key] != value:
+            raise InvalidParameter(
+                f"Changing param values is not allowed. Param with key='{key}' was already "
+                f"logged with value='{logged[key]}' for run ID='{run_id}'. Attempted logging "
+                f"new value '{value}'."
+            )
+
+
+def delete_tag(db: Database, run_id: str, key: str) -> None:
+    """Remove a tag of an active run; NotFound if it has no such tag."""
+
+    def work(cursor: Cursor) -> None:
+        require_active_run(cursor, run_id)
+        cursor.execute("DELETE FROM tags WHERE run_uuid = ? AND key = ?", (run_id, key))
+        if cursor.rowcount == 0:
+            raise NotFound(f"No tag with name: {key} in run with id {run_id}")
+
+    db.write(work)
