@@ -15,6 +15,22 @@ from typing import Generic, TypeVar
 T = TypeVar("T", str, int, float, bool)
 
 _TRUE = {"1", "true", "yes", "on"}
+
+# Settings are read on hot paths (every fluent log_metric reads a few), and a miss through
+# ``os.environ.get`` raises and catches a KeyError inside ``os``: reading the environment's
+# own dictionary is ~10x cheaper and sees every change made through ``os.environ``.
+_ENV_DATA: dict[object, object] | None = getattr(os.environ, "_data", None)
+_ENV_ENCODE = getattr(os.environ, "encodekey", None)
+_ENV_DECODE = getattr(os.environ, "decodevalue", None)
+
+
+def _getenv(name: str) -> str | None:
+    if _ENV_DATA is None or _ENV_ENCODE is None or _ENV_DECODE is None:
+        return os.environ.get(name)
+    value = _ENV_DATA.get(_ENV_ENCODE(name))
+    return None if value is None else str(_ENV_DECODE(value))
+
+
 _FALSE = {"0", "false", "no", "off", ""}
 
 
@@ -35,7 +51,7 @@ class Setting(Generic[T]):
     def raw(self) -> str | None:
         """The environment's text for this setting, or None when neither variable is set."""
         for env in self.env_names:
-            value = os.environ.get(env)
+            value = _getenv(env)
             if value is not None:
                 return value
         return None

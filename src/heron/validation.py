@@ -6,6 +6,7 @@ refuses the same input with the same INVALID_PARAMETER_VALUE message.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import numbers
@@ -25,6 +26,8 @@ RUN_ID_RE = re.compile(r"^[a-zA-Z0-9][\w\-]{0,255}$")
 EXPERIMENT_ID_RE = re.compile(r"^[a-zA-Z0-9][\w\-]{0,63}$")
 
 MAX_KEY_LENGTH = 250
+INT64_MIN = -(2**63)
+INT64_MAX = 2**63 - 1
 MAX_PARAM_VALUE_LENGTH = 6000
 MAX_TAG_VALUE_LENGTH = 8000
 MAX_EXPERIMENT_NAME_LENGTH = 500
@@ -60,12 +63,17 @@ def _resolves_elsewhere(name: str) -> str | None:
 
 def validate_key(key: object, kind: str) -> str:
     """Check a metric, param or tag key. ``kind`` names it in messages ("metric", ...)."""
-    if key is None or not isinstance(key, str):
-        raise InvalidParameter(
-            f"{kind.capitalize()} name cannot be None."
-            if key is None
-            else f"Invalid {kind} name: {key!r}. Names must be strings."
-        )
+    if isinstance(key, str):
+        return _validate_str_key(key, kind)
+    raise InvalidParameter(
+        f"{kind.capitalize()} name cannot be None."
+        if key is None
+        else f"Invalid {kind} name: {key!r}. Names must be strings."
+    )
+
+
+@functools.lru_cache(maxsize=4096)  # a run logs the same few keys over and over
+def _validate_str_key(key: str, kind: str) -> str:
     if not KEY_RE.match(key):
         raise InvalidParameter(f"Invalid {kind} name: '{key}'. {_KEY_CHARS}")
     other = _resolves_elsewhere(key)
@@ -124,22 +132,31 @@ def validate_experiment_tag(key: str, value: str) -> None:
 def validate_metric(metric: Metric) -> None:
     """Check a metric's key, value (a number; NaN and +/-inf allowed), timestamp and step."""
     validate_key(metric.key, "metric")
-    value = metric.value
-    if isinstance(value, bool) or not isinstance(value, numbers.Number):
+    value, timestamp, step = metric.value, metric.timestamp, metric.step
+    # The exact-type test is the hot path's shortcut past the slower ABC checks.
+    if type(value) is not float and (
+        isinstance(value, bool) or not isinstance(value, numbers.Number)
+    ):
         raise InvalidParameter(
             f"Got invalid value {value!r} for metric '{metric.key}' (timestamp="
-            f"{metric.timestamp}). Please specify value as a valid double (64-bit floating "
-            f"point)"
+            f"{timestamp}). Please specify value as a valid double (64-bit floating point)"
         )
-    for name, number in (("timestamp", metric.timestamp), ("step", metric.step)):
-        if isinstance(number, bool) or not isinstance(number, numbers.Integral):
+    for name, number in (("timestamp", timestamp), ("step", step)):
+        if type(number) is not int and (
+            isinstance(number, bool) or not isinstance(number, numbers.Integral)
+        ):
             raise InvalidParameter(
                 f"Got invalid {name} {number!r} for metric '{metric.key}' (value={value}). "
                 f"{name.capitalize()} must be an integer"
             )
-    if metric.timestamp < 0:
+        if not INT64_MIN <= number <= INT64_MAX:
+            raise InvalidParameter(
+                f"Got invalid {name} {number} for metric '{metric.key}'. {name.capitalize()} "
+                f"must fit in a signed 64-bit integer"
+            )
+    if timestamp < 0:
         raise InvalidParameter(
-            f"Got invalid timestamp {metric.timestamp} for metric '{metric.key}'. "
+            f"Got invalid timestamp {timestamp} for metric '{metric.key}'. "
             f"Timestamp must be a non-negative integer (milliseconds since the epoch)"
         )
 

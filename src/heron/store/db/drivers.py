@@ -108,10 +108,11 @@ class SqliteDriver(Driver):
 
     def transact(self, connection: sqlite3.Connection, work: Work[T], write: bool) -> T:
         """See :meth:`Driver.transact`. Writes take the write lock up front."""
-        connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        cursor = connection.cursor()  # one cursor for BEGIN, the work and COMMIT
+        cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
         try:
-            result = work(connection.cursor())
-            connection.execute("COMMIT")
+            result = work(cursor)
+            cursor.execute("COMMIT")
         except BaseException:
             connection.rollback()
             raise
