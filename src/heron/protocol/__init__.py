@@ -1,0 +1,1 @@
+"""The REST contract, defined once: routes, messages, codecs, errors, OpenAPI."""

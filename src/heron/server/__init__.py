@@ -1,0 +1,1 @@
+"""The tracking server: an ASGI app driven by heron.protocol."""
