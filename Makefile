@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: install lint test check bench quickstart clean
+.PHONY: install lint test check bench serve quickstart clean
 
 install: $(VENV)/.installed
 
@@ -21,12 +21,16 @@ lint: install
 
 test: install
 	bash tests/system-deps.sh
-	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 check: lint test
 
 bench: install
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/servers.py
+
+serve: install
+	$(BIN)/heron server
 
 quickstart: install
 	cd examples && ../$(BIN)/python quickstart.py

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["fixtures.s3", "fixtures.server"]
+
 
 @dataclass
 class PostgresCluster:

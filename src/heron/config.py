@@ -127,6 +127,13 @@ SQLITE_BUSY_TIMEOUT = _s(
     "SQLITE_BUSY_TIMEOUT", 60.0, float, "Seconds a SQLite writer waits for another to finish."
 )
 SQLALCHEMYSTORE_POOL_SIZE = _s("SQLALCHEMYSTORE_POOL_SIZE", 5, int, "SQL connection pool size.")
+S3_ENDPOINT_URL = _s(
+    "S3_ENDPOINT_URL", None, str, "Endpoint of an S3-compatible store (MinIO, moto, ...)."
+)
+S3_IGNORE_TLS = _s("S3_IGNORE_TLS", False, bool, "Skip TLS certificate checks towards S3.")
+S3_UPLOAD_EXTRA_ARGS = _s(
+    "S3_UPLOAD_EXTRA_ARGS", None, str, "JSON object of extra S3 upload arguments (SSE, ACL...)."
+)
 ENABLE_ARTIFACTS_PROGRESS_BAR = _s(
     "ENABLE_ARTIFACTS_PROGRESS_BAR", True, bool, "Show progress for long artifact transfers."
 )

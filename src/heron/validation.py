@@ -159,6 +159,29 @@ def validate_metric(metric: Metric) -> None:
             f"Got invalid timestamp {timestamp} for metric '{metric.key}'. "
             f"Timestamp must be a non-negative integer (milliseconds since the epoch)"
         )
+    context = (metric.model_id, metric.dataset_name, metric.dataset_digest)
+    if context != (None, None, None):
+        _validate_metric_context(metric)
+
+
+_METRIC_CONTEXT_LIMITS = (
+    ("model_id", 36),
+    ("dataset_name", MAX_DATASET_NAME_LENGTH),
+    ("dataset_digest", MAX_DATASET_DIGEST_LENGTH),
+)
+
+
+def _validate_metric_context(metric: Metric) -> None:
+    """Check the logged model and dataset a metric point names, if any."""
+    for name, limit in _METRIC_CONTEXT_LIMITS:
+        value = getattr(metric, name)
+        if value is not None and (not isinstance(value, str) or not value or len(value) > limit):
+            raise InvalidParameter(
+                f"Got invalid {name} {value!r} for metric '{metric.key}': it must be a "
+                f"non-empty string of at most {limit} characters"
+            )
+    if metric.dataset_digest is not None and metric.dataset_name is None:
+        raise InvalidParameter(f"Metric '{metric.key}' has a dataset_digest but no dataset_name")
 
 
 def metric_value_is_nan(value: float) -> bool:
@@ -308,3 +331,31 @@ def validate_dataset_input(dataset_input: DatasetInput) -> None:
                 f"Input tag '{tag.key[:40]}' exceeds the limits: key {MAX_INPUT_TAG_KEY_LENGTH}, "
                 f"value {MAX_INPUT_TAG_VALUE_LENGTH} characters"
             )
+
+
+MAX_LOGGED_MODEL_NAME_LENGTH = 500
+_LOGGED_MODEL_NAME_FORBIDDEN = "/:.%\"'"
+
+
+def validate_logged_model_name(name: object) -> str | None:
+    """Check a logged model's name (None lets the store generate one).
+
+    A name is non-empty, at most 500 characters, and has none of ``/ : . % " '``, since it
+    appears in artifact paths and ``runs:/<run_id>/<name>`` URIs.
+    """
+    if name is None:
+        return None
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidParameter(f"Invalid model name {name!r}: it must be a non-empty string.")
+    bad = sorted({c for c in name if c in _LOGGED_MODEL_NAME_FORBIDDEN})
+    if bad:
+        raise InvalidParameter(
+            f"Invalid model name '{name}': it must not contain any of "
+            f"{' '.join(_LOGGED_MODEL_NAME_FORBIDDEN)} (found {' '.join(bad)})."
+        )
+    if len(name) > MAX_LOGGED_MODEL_NAME_LENGTH:
+        raise InvalidParameter(
+            f"Model name '{name[:40]}...' had length {len(name)}, which exceeded length limit "
+            f"of {MAX_LOGGED_MODEL_NAME_LENGTH}"
+        )
+    return name

@@ -10,6 +10,7 @@ from heron.cli.artifacts import artifacts
 from heron.cli.db import db
 from heron.cli.experiments import experiments
 from heron.cli.runs import runs
+from heron.cli.server import server
 from heron.cli.state import CliState
 from heron.exceptions import HeronError
 from heron.version import __version__
@@ -43,3 +44,5 @@ def cli(ctx: click.Context, tracking_uri: str | None) -> None:
 
 for _group in (experiments, runs, artifacts, db):
     cli.add_command(_group)
+cli.add_command(server)
+cli.add_command(server, name="ui")

@@ -4,6 +4,18 @@ from heron.entities.dataset import Dataset, DatasetInput, InputTag, RunInputs
 from heron.entities.experiment import Experiment
 from heron.entities.file_info import FileInfo
 from heron.entities.lifecycle import LifecycleStage, RunStatus, SourceType, ViewType
+from heron.entities.logged_model import (
+    LoggedModel,
+    LoggedModelInput,
+    LoggedModelOutput,
+    LoggedModelParam,
+    LoggedModelParameter,
+    LoggedModelStatus,
+    LoggedModelTag,
+    ModelInput,
+    ModelOutput,
+    RunOutputs,
+)
 from heron.entities.paging import PagedList
 from heron.entities.run import Run, RunInfo
 from heron.entities.run_data import ExperimentTag, Metric, Param, RunData, RunTag
@@ -16,13 +28,23 @@ __all__ = [
     "FileInfo",
     "InputTag",
     "LifecycleStage",
+    "LoggedModel",
+    "LoggedModelInput",
+    "LoggedModelOutput",
+    "LoggedModelParam",
+    "LoggedModelParameter",
+    "LoggedModelStatus",
+    "LoggedModelTag",
     "Metric",
+    "ModelInput",
+    "ModelOutput",
     "PagedList",
     "Param",
     "Run",
     "RunData",
     "RunInfo",
     "RunInputs",
+    "RunOutputs",
     "RunStatus",
     "RunTag",
     "SourceType",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from heron.entities._base import Entity
+from heron.entities.logged_model import LoggedModelInput
 
 DATASET_CONTEXT_TAG = "mlflow.data.context"
 
@@ -47,6 +48,7 @@ class DatasetInput(Entity):
 
 @dataclass(frozen=True, slots=True)
 class RunInputs(Entity):
-    """Everything a run took as input."""
+    """Everything a run took as input: datasets, and logged models."""
 
     dataset_inputs: tuple[DatasetInput, ...] = ()
+    model_inputs: tuple[LoggedModelInput, ...] = ()

@@ -7,6 +7,7 @@ from typing import Any
 
 from heron.entities._base import Entity
 from heron.entities.dataset import RunInputs
+from heron.entities.logged_model import RunOutputs
 from heron.entities.run_data import RunData
 
 
@@ -36,8 +37,9 @@ class RunInfo(Entity):
 
 @dataclass(frozen=True, slots=True)
 class Run(Entity):
-    """A run: its info, data and inputs."""
+    """A run: its info, data, inputs and outputs (the models it logged)."""
 
     info: RunInfo
     data: RunData = field(default_factory=RunData)
     inputs: RunInputs = field(default_factory=RunInputs)
+    outputs: RunOutputs = field(default_factory=RunOutputs)

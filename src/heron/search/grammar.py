@@ -1,10 +1,10 @@
 """What each search target accepts: entity prefixes, keys, comparators and value types.
 
 One :class:`Target` per searchable thing (runs, experiments, registered models, model
-versions). Adding a target is adding a table entry; the parser and ``order_by`` parsing
-read only these tables. Canonical attribute keys are the entity's field names (``created``
-becomes ``start_time``, ``source_path`` becomes ``source``, ``version_number`` becomes
-``version``).
+versions, logged models). Adding a target is adding a table entry; the parser and
+``order_by`` parsing read only these tables. Canonical attribute keys are the entity's
+field names (``created`` becomes ``start_time``, ``source_path`` becomes ``source``,
+``version_number`` becomes ``version``).
 """
 
 from __future__ import annotations
@@ -207,8 +207,39 @@ MODEL_VERSIONS = Target(
     ),
 )
 
+_LOGGED_MODEL_ATTRIBUTES = _keys(
+    (("name",), TEXT_IN),
+    (("model_id",), TEXT_IN),
+    (("model_type",), TEXT_IN),
+    (("status",), TEXT_IN),
+    (("source_run_id",), TEXT_IN),
+    (("creation_timestamp", "creation_time"), INTEGER),
+    (("last_updated_timestamp", "last_updated_time"), INTEGER),
+)
+
+# MLflow 3.x logged models. order_by is structured ({"field_name": ...}) on the wire; its
+# vocabulary here names what may be sorted on.
+LOGGED_MODELS = Target(
+    name="logged_models",
+    filter=Vocabulary(
+        prefixes=_prefixes(
+            metric=("metric", "metrics"),
+            param=("param", "params", "parameter", "parameters"),
+            tag=_TAG,
+            attribute=("attribute", "attributes", "attr"),
+        ),
+        free={"metric": METRIC, "param": TEXT_OR_NULL, "tag": TEXT_OR_NULL},
+        fixed={"attribute": _LOGGED_MODEL_ATTRIBUTES},
+    ),
+    order_by=Vocabulary(
+        prefixes=_prefixes(metric=("metric", "metrics"), attribute=("attribute", "attributes")),
+        free={"metric": SORT_ONLY},
+        fixed={"attribute": _sortable(_LOGGED_MODEL_ATTRIBUTES)},
+    ),
+)
+
 TARGETS: dict[str, Target] = {
-    t.name: t for t in (RUNS, EXPERIMENTS, REGISTERED_MODELS, MODEL_VERSIONS)
+    t.name: t for t in (RUNS, EXPERIMENTS, REGISTERED_MODELS, MODEL_VERSIONS, LOGGED_MODELS)
 }
 
 

@@ -17,8 +17,8 @@ def parse_order_by(order_by: Sequence[str] | None, target: str) -> list[OrderKey
     Args:
         order_by: Elements such as ``"metrics.rmse DESC"``, ``"start_time"``,
             ``"tags.`release date` asc"``. None or empty means the target's default order.
-        target: ``"runs"``, ``"experiments"``, ``"registered_models"`` or
-            ``"model_versions"``.
+        target: ``"runs"``, ``"experiments"``, ``"registered_models"``,
+            ``"model_versions"`` or ``"logged_models"``.
 
     Returns:
         One :class:`OrderKey` per element, in order, with canonical entity and key.

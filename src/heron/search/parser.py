@@ -38,8 +38,8 @@ def parse_filter(filter_string: str | None, target: str) -> Node | None:
     Args:
         filter_string: The filter, e.g. ``"metrics.rmse < 1 AND params.model = 'tree'"``.
             None, empty or blank means no filter.
-        target: ``"runs"``, ``"experiments"``, ``"registered_models"`` or
-            ``"model_versions"``.
+        target: ``"runs"``, ``"experiments"``, ``"registered_models"``,
+            ``"model_versions"`` or ``"logged_models"``.
 
     Returns:
         The AST (a :class:`Comparison`, or a flattened :class:`And`/:class:`Or`), or None

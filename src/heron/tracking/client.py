@@ -3,7 +3,8 @@
 The client holds nothing but its tracking store (created on first use from the tracking URI).
 Experiments and runs go straight to the store; logging may be queued for the background
 writer (:mod:`heron.tracking.async_logging`); artifact methods come from
-:class:`heron.tracking.artifacts.ArtifactMethods`.
+:class:`heron.tracking.artifacts.ArtifactMethods`, logged-model methods from
+:class:`heron.tracking.logged_models.LoggedModelMethods`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from heron.entities import (
     DatasetInput,
     Experiment,
     ExperimentTag,
+    LoggedModelInput,
     Metric,
     PagedList,
     Param,
@@ -24,13 +26,13 @@ from heron.entities import (
     RunTag,
     ViewType,
 )
-from heron.exceptions import NotImplementedFeature
 from heron.store.tracking.base import SEARCH_MAX_RESULTS_DEFAULT, TrackingStore
 from heron.tracking.artifacts import ArtifactMethods
 from heron.tracking.async_logging import RunOperations, async_logger
 from heron.tracking.batching import split_batch
 from heron.tracking.clock import now_millis
 from heron.tracking.context import current_user
+from heron.tracking.logged_models import LoggedModelMethods
 from heron.validation import validate_batch
 
 USER_TAG = "mlflow.user"
@@ -56,8 +58,8 @@ def metric_value(value: Any) -> Any:
         return value
 
 
-class MlflowClient(ArtifactMethods):
-    """A client for a tracking store: experiments, runs, logging and artifacts.
+class MlflowClient(ArtifactMethods, LoggedModelMethods):
+    """A client for a tracking store: experiments, runs, logging, artifacts, logged models.
 
     Args:
         tracking_uri: Where runs are stored (``sqlite:///heron.db``, ``postgresql://...``);
@@ -382,9 +384,10 @@ class MlflowClient(ArtifactMethods):
         self,
         run_id: str,
         datasets: Sequence[DatasetInput] | None = None,
-        models: Sequence[Any] | None = None,
+        models: Sequence[LoggedModelInput] | None = None,
     ) -> None:
-        """Record datasets a run used (logged-model inputs are not supported yet)."""
+        """Record datasets and logged models a run used."""
         if models:
-            raise NotImplementedFeature("Logging model inputs is not supported yet")
-        self.store.log_inputs(run_id, datasets)
+            self.store.log_inputs(run_id, datasets, models=models)
+        else:
+            self.store.log_inputs(run_id, datasets)

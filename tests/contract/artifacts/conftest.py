@@ -2,12 +2,19 @@
 
 Each backend gives a repository under test, rooted at ``<top>/1/run/artifacts``, and a
 second repository rooted at ``<top>`` of the same storage, which sees everything (the suite
-uses it to plant a canary outside the root and to prove nothing outside changed). A later
-issue adds ``s3`` and ``proxied`` by adding a param and a builder.
+uses it to plant a canary outside the root and to prove nothing outside changed).
+
+- ``local``: a directory.
+- ``s3``: a fresh bucket on moto's S3 server (``tests/fixtures/s3.py``).
+- ``proxied``: a live ``heron server`` (``tests/fixtures/server.py``) over a local
+  artifacts destination, reached with an
+  ``mlflow-artifacts:`` URI resolved against the tracking URI, and (for ``top``) a plain
+  ``http://.../api/2.0/mlflow-artifacts/artifacts/...`` URI.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +43,7 @@ class Backend:
         return found
 
 
-def _local(tmp_path: Path) -> Backend:
+def _local(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
     top = tmp_path / "storage"
     top.mkdir()
     return Backend(
@@ -46,13 +53,43 @@ def _local(tmp_path: Path) -> Backend:
     )
 
 
-BUILDERS: dict[str, Callable[[Path], Backend]] = {"local": _local}
+def _s3(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
+    from heron.store.artifacts.s3 import S3ArtifactRepository
+
+    bucket = request.getfixturevalue("s3_bucket")
+    return Backend(
+        repo=S3ArtifactRepository(f"s3://{bucket}/storage/1/run/artifacts"),
+        top=S3ArtifactRepository(f"s3://{bucket}/storage"),
+        absolute_canary="/storage/canary",
+    )
 
 
-@pytest.fixture(params=sorted(BUILDERS))
+def _proxied(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
+    from heron.store.artifacts.http import HttpArtifactRepository
+
+    server = request.getfixturevalue("heron_server")
+    monkeypatch = request.getfixturevalue("monkeypatch")
+    monkeypatch.setenv("HERON_TRACKING_URI", server.url)
+    top = uuid.uuid4().hex  # each test gets its own corner of the shared destination
+    return Backend(
+        repo=HttpArtifactRepository(f"mlflow-artifacts:/{top}/1/run/artifacts"),
+        top=HttpArtifactRepository(f"{server.url}/api/2.0/mlflow-artifacts/artifacts/{top}"),
+        absolute_canary=str(server.artifacts_destination / top / "canary"),
+    )
+
+
+BUILDERS: dict[str, Callable[[pytest.FixtureRequest, Path], Backend]] = {
+    "local": _local,
+    "s3": _s3,
+    "proxied": _proxied,
+}
+MARKS = {"s3": [pytest.mark.s3], "proxied": [pytest.mark.integration]}
+
+
+@pytest.fixture(params=[pytest.param(name, marks=MARKS.get(name, [])) for name in BUILDERS])
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
     """Each artifact backend, empty."""
-    return BUILDERS[request.param](tmp_path)
+    return BUILDERS[request.param](request, tmp_path)
 
 
 @pytest.fixture

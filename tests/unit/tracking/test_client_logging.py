@@ -8,8 +8,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from heron.entities import Dataset, DatasetInput, InputTag, Metric, Param, RunTag
-from heron.exceptions import InvalidParameter, NotFound, NotImplementedFeature
+from heron.entities import (
+    Dataset,
+    DatasetInput,
+    InputTag,
+    LoggedModelInput,
+    Metric,
+    Param,
+    RunTag,
+)
+from heron.exceptions import InvalidParameter, NotFound
 from heron.tracking import MlflowClient
 from heron.tracking.batching import split_batch
 from heron.validation import validate_batch
@@ -150,6 +158,7 @@ def test_log_inputs(client: MlflowClient, run_id: str) -> None:
     assert stored.context == "training"
 
 
-def test_log_inputs_refuses_models_for_now(client: MlflowClient, run_id: str) -> None:
-    with pytest.raises(NotImplementedFeature):
-        client.log_inputs(run_id, models=["m-123"])
+def test_log_inputs_records_models(client: MlflowClient, run_id: str) -> None:
+    model = client.create_logged_model("0", name="model")
+    client.log_inputs(run_id, models=[LoggedModelInput(model.model_id)])
+    assert client.get_run(run_id).inputs.model_inputs == (LoggedModelInput(model.model_id),)

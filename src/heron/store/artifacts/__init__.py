@@ -17,8 +17,29 @@ def register_artifact_repository(scheme: str, factory: RepositoryFactory) -> Non
     _FACTORIES[scheme] = factory
 
 
+def _s3_repository(artifact_uri: str) -> ArtifactRepository:
+    from heron.store.artifacts.s3 import S3ArtifactRepository  # boto3 only when used
+
+    return S3ArtifactRepository(artifact_uri)
+
+
+def _proxied_repository(artifact_uri: str) -> ArtifactRepository:
+    from heron.store.artifacts.http import HttpArtifactRepository
+
+    return HttpArtifactRepository(artifact_uri)
+
+
+register_artifact_repository("s3", _s3_repository)
+for _scheme in ("mlflow-artifacts", "http", "https"):
+    register_artifact_repository(_scheme, _proxied_repository)
+
+
 def get_artifact_repository(artifact_uri: str) -> ArtifactRepository:
-    """The repository for an artifact URI: a plain path or ``file:``, and more to come."""
+    """The repository for an artifact URI, chosen by its scheme.
+
+    Built in: plain paths and ``file:``, ``s3:``, and ``mlflow-artifacts:`` / ``http(s):``
+    (a tracking server's artifact proxy); more with :func:`register_artifact_repository`.
+    """
     scheme = urlparse(artifact_uri).scheme.lower()
     if len(scheme) == 1:  # a Windows drive letter, not a scheme
         scheme = ""

@@ -11,10 +11,65 @@ from __future__ import annotations
 import abc
 import os
 import posixpath
+import shutil
 import tempfile
+from collections.abc import Callable, Iterable, Iterator
 
 from heron.entities import FileInfo
+from heron.exceptions import InvalidParameter
 from heron.store.artifacts.paths import safe_relative_path
+
+CHUNK_SIZE = 1 << 20
+"""Bytes per chunk when artifacts are streamed."""
+
+
+class ArtifactReader(Iterator[bytes]):
+    """The bytes of one artifact file, as an iterator of chunks that must be closed.
+
+    Iterating to the end closes it; a reader abandoned half way must be closed by its user
+    (the server does it once a response ends, whether or not the client read it all).
+
+    Args:
+        read: Reads up to ``n`` bytes; ``b""`` at the end.
+        close: Releases what the reader holds (a file, a connection, a temporary copy).
+        size: The file's size in bytes, when known.
+    """
+
+    def __init__(self, read: Callable[[int], bytes], close: Callable[[], None], size: int | None):
+        self._read = read
+        self._close = close
+        self._closed = False
+        self.size = size
+
+    def __next__(self) -> bytes:
+        if self._closed:
+            raise StopIteration
+        chunk = self._read(CHUNK_SIZE)
+        if not chunk:
+            self.close()
+            raise StopIteration
+        return chunk
+
+    def close(self) -> None:
+        """Release the reader's resources; later iteration yields nothing."""
+        if not self._closed:
+            self._closed = True
+            self._close()
+
+
+def split_artifact_file(artifact_path: str | None) -> tuple[str, str]:
+    """Check the path of one artifact file and split it into directory and file name.
+
+    Raises:
+        InvalidParameter: The path is unsafe or names no file (it is empty).
+    """
+    relative = safe_relative_path(artifact_path)
+    if not relative:
+        raise InvalidParameter(
+            f"Invalid artifact file path {artifact_path!r}: it must end in a file name"
+        )
+    directory, _, name = relative.rpartition("/")
+    return directory, name
 
 
 class ArtifactRepository(abc.ABC):
@@ -51,6 +106,54 @@ class ArtifactRepository(abc.ABC):
         return bool(listing) and not (
             len(listing) == 1 and not listing[0].is_dir and listing[0].path == artifact_path
         )
+
+    def open_read(self, artifact_path: str) -> ArtifactReader:
+        """Open one artifact file for streaming: iterate the result for its bytes, in chunks.
+
+        The file is opened by this call, so a missing one fails here rather than on the first
+        chunk. This default downloads a temporary copy; repositories override it to stream.
+
+        Raises:
+            NotFound: No file at ``artifact_path`` (a directory is not a file).
+            InvalidParameter: The path is unsafe.
+        """
+        _, name = split_artifact_file(artifact_path)
+        directory = tempfile.mkdtemp(prefix="heron-read-")
+        try:
+            local = os.path.join(directory, name)
+            self._download_file(safe_relative_path(artifact_path), local)
+            handle = open(local, "rb")  # noqa: SIM115 - the reader closes it
+        except BaseException:
+            shutil.rmtree(directory, ignore_errors=True)
+            raise
+
+        def close() -> None:
+            handle.close()
+            shutil.rmtree(directory, ignore_errors=True)
+
+        return ArtifactReader(handle.read, close, os.fstat(handle.fileno()).st_size)
+
+    def write_stream(self, artifact_path: str, chunks: Iterable[bytes]) -> None:
+        """Write one artifact file from byte chunks, replacing any file there.
+
+        Readers see the old file or the whole new one, never a part: if ``chunks`` raises,
+        nothing is written. This default spools the chunks to a temporary file and logs it;
+        repositories override it to stream without the local copy.
+
+        Args:
+            artifact_path: The file's path under the root, ending in its name.
+            chunks: The file's bytes, in pieces of any size.
+
+        Raises:
+            InvalidParameter: The path is unsafe or names no file.
+        """
+        directory, name = split_artifact_file(artifact_path)
+        with tempfile.TemporaryDirectory(prefix="heron-write-") as temp:
+            local = os.path.join(temp, name)
+            with open(local, "wb") as out:
+                for chunk in chunks:
+                    out.write(chunk)
+            self.log_artifact(local, directory or None)
 
     def download_artifacts(self, artifact_path: str, dst_path: str | None = None) -> str:
         """Download a file or directory to ``dst_path`` (a new temporary directory for None).

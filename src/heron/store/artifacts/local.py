@@ -9,15 +9,23 @@ never a part of one.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import shutil
+import stat
 import tempfile
+from collections.abc import Iterable
 from urllib.parse import unquote, urlparse
 
 from heron.entities import FileInfo
 from heron.exceptions import InvalidParameter, NotFound
-from heron.store.artifacts.base import ArtifactRepository, join_artifact_path
+from heron.store.artifacts.base import (
+    ArtifactReader,
+    ArtifactRepository,
+    join_artifact_path,
+    split_artifact_file,
+)
 from heron.store.artifacts.paths import confined_local_path, resolves_inside, safe_relative_path
 
 PARTIAL_PREFIX = ".heron-"
@@ -69,22 +77,35 @@ def _fsync_directory(directory: str) -> None:
         os.close(fd)
 
 
-def atomic_copy(source: str, target: str) -> None:
-    """Copy ``source`` to ``target`` so that ``target`` is never seen half-written."""
+def atomic_write(target: str, chunks: Iterable[bytes], mode: int = 0o644) -> None:
+    """Write ``chunks`` to ``target`` so that ``target`` is never seen half-written.
+
+    The bytes go to a hidden temporary file in the target's directory, which is flushed to
+    disk and renamed over the target. If ``chunks`` raises, the temporary file is removed and
+    the target is left as it was.
+    """
     directory = os.path.dirname(target)
     fd, temp = tempfile.mkstemp(prefix=PARTIAL_PREFIX, suffix=PARTIAL_SUFFIX, dir=directory)
     try:
-        with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
-            shutil.copyfileobj(src, out, _COPY_CHUNK)
+        with os.fdopen(fd, "wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
             out.flush()
             os.fsync(out.fileno())
-        shutil.copymode(source, temp)
+        os.chmod(temp, mode)
         os.replace(temp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
         raise
     _fsync_directory(directory)
+
+
+def atomic_copy(source: str, target: str) -> None:
+    """Copy ``source`` (and its permission bits) to ``target``, atomically."""
+    with open(source, "rb") as src:
+        mode = stat.S_IMODE(os.fstat(src.fileno()).st_mode)
+        atomic_write(target, iter(functools.partial(src.read, _COPY_CHUNK), b""), mode)
 
 
 class LocalArtifactRepository(ArtifactRepository):
@@ -157,6 +178,41 @@ class LocalArtifactRepository(ArtifactRepository):
         if not os.path.isfile(source):
             raise NotFound(f"Artifact '{safe_relative_path(remote_file_path)}' not found")
         shutil.copyfile(source, local_path)
+
+    def open_read(self, artifact_path: str) -> ArtifactReader:
+        """Open one artifact file for streaming straight from disk.
+
+        Raises:
+            NotFound: No regular file at ``artifact_path``.
+        """
+        relative = join_artifact_path(*split_artifact_file(artifact_path))
+        local = self._local(relative)
+        if not os.path.isfile(local):  # also keeps FIFOs and devices from blocking open()
+            raise NotFound(f"Artifact '{relative}' not found")
+        try:
+            handle = open(local, "rb")  # noqa: SIM115 - the reader closes it
+        except (FileNotFoundError, IsADirectoryError):
+            raise NotFound(f"Artifact '{relative}' not found") from None
+        return ArtifactReader(handle.read, handle.close, os.fstat(handle.fileno()).st_size)
+
+    def write_stream(self, artifact_path: str, chunks: Iterable[bytes]) -> None:
+        """Write one artifact file from byte chunks: to a temporary file, then renamed.
+
+        Raises:
+            InvalidParameter: The path is unsafe, names no file, or runs into an existing
+                file or directory in a way that cannot hold a file there.
+        """
+        relative = join_artifact_path(*split_artifact_file(artifact_path))
+        target = self._local(relative)
+        try:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            raise InvalidParameter(
+                f"Cannot write artifact '{relative}': a file is in the way of its directory"
+            ) from None
+        if os.path.isdir(target):
+            raise InvalidParameter(f"Cannot write artifact '{relative}': it is a directory")
+        atomic_write(target, chunks)
 
     def delete_artifacts(self, artifact_path: str | None = None) -> None:
         """Remove a file, a symlink or a directory tree; a missing path is not an error."""

@@ -14,7 +14,7 @@ from heron.store.db.database import Database
 from heron.store.db.drivers import Cursor
 
 #: Every schema revision Heron has shipped, oldest first (the alembic chain).
-REVISIONS: tuple[str, ...] = ("r0001_tracking_core",)
+REVISIONS: tuple[str, ...] = ("r0001_tracking_core", "r0002_logged_models")
 HEAD_REVISION = REVISIONS[-1]
 
 _VERSION_TABLE_DDL = (

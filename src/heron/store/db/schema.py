@@ -10,6 +10,10 @@ Designed for the access paths that matter (not MLflow's layout):
 - ``latest_metrics`` holds each run's latest value per key (max by step, timestamp,
   value), maintained in the transaction that inserts the point; searches and run reads
   never scan history.
+- Logged models (MLflow 3.x, revision r0002) keep their tags, params and metric points in
+  tables keyed by ``model_id`` first; a metric point logged to a run with a ``model_id`` is
+  stored in ``metrics`` (with the id) and in ``logged_model_metrics``. ``run_outputs`` links
+  a run to the models it logged.
 
 Fresh databases are created from these tables and stamped with :data:`HEAD_REVISION`;
 the alembic migrations under ``migrations/versions`` must produce the same schema (a test
@@ -97,6 +101,15 @@ def _run_fk() -> Column[str]:
     )
 
 
+def _metric_context() -> list[Column[str]]:
+    """What a metric point was computed for (r0002): a logged model, a dataset."""
+    return [
+        Column("model_id", String(36)),
+        Column("dataset_name", String(500)),
+        Column("dataset_digest", String(36)),
+    ]
+
+
 metrics = Table(
     "metrics",
     metadata,
@@ -106,6 +119,7 @@ metrics = Table(
     Column("timestamp", BigInteger, nullable=False),
     Column("value", Double, nullable=False),
     Column("is_nan", Boolean, nullable=False),
+    *_metric_context(),
     PrimaryKeyConstraint("run_uuid", "key", "step", "timestamp", "value", "is_nan"),
     sqlite_with_rowid=False,
 )
@@ -119,6 +133,7 @@ latest_metrics = Table(
     Column("timestamp", BigInteger, nullable=False),
     Column("value", Double, nullable=False),
     Column("is_nan", Boolean, nullable=False),
+    *_metric_context(),
     PrimaryKeyConstraint("run_uuid", "key"),
     sqlite_with_rowid=False,
 )
@@ -185,5 +200,86 @@ input_tags = Table(
     Column("name", String(255), nullable=False),
     Column("value", String(500), nullable=False),
     PrimaryKeyConstraint("input_uuid", "name"),
+    sqlite_with_rowid=False,
+)
+
+logged_models = Table(
+    "logged_models",
+    metadata,
+    Column("model_id", String(36), nullable=False),
+    Column(
+        "experiment_id",
+        Integer,
+        ForeignKey("experiments.experiment_id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("name", String(500), nullable=False),
+    Column("artifact_location", Text, nullable=False),
+    Column("creation_timestamp", BigInteger, nullable=False),
+    Column("last_updated_timestamp", BigInteger, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("status_message", Text),
+    Column("lifecycle_stage", String(32), nullable=False),
+    Column("model_type", String(500)),
+    Column("source_run_id", String(32)),
+    PrimaryKeyConstraint("model_id"),
+    Index("ix_logged_models_experiment", "experiment_id", "lifecycle_stage", "creation_timestamp"),
+)
+
+
+def _model_fk() -> Column[str]:
+    return Column(
+        "model_id",
+        String(36),
+        ForeignKey("logged_models.model_id", ondelete="CASCADE"),
+        nullable=False,
+    )
+
+
+logged_model_tags = Table(
+    "logged_model_tags",
+    metadata,
+    _model_fk(),
+    Column("key", String(250), nullable=False),
+    Column("value", Text, nullable=False),
+    PrimaryKeyConstraint("model_id", "key"),
+    sqlite_with_rowid=False,
+)
+
+logged_model_params = Table(
+    "logged_model_params",
+    metadata,
+    _model_fk(),
+    Column("key", String(250), nullable=False),
+    Column("value", Text, nullable=False),
+    PrimaryKeyConstraint("model_id", "key"),
+    sqlite_with_rowid=False,
+)
+
+# Every point logged with a model_id, like ``metrics`` but keyed by model first; the run
+# that logged it is part of the point.
+logged_model_metrics = Table(
+    "logged_model_metrics",
+    metadata,
+    _model_fk(),
+    Column("key", String(250), nullable=False),
+    Column("step", BigInteger, nullable=False),
+    Column("timestamp", BigInteger, nullable=False),
+    Column("value", Double, nullable=False),
+    Column("is_nan", Boolean, nullable=False),
+    _run_fk(),
+    Column("dataset_name", String(500)),
+    Column("dataset_digest", String(36)),
+    PrimaryKeyConstraint("model_id", "key", "step", "timestamp", "value", "is_nan", "run_uuid"),
+    sqlite_with_rowid=False,
+)
+
+run_outputs = Table(
+    "run_outputs",
+    metadata,
+    _run_fk(),
+    _model_fk(),
+    Column("step", BigInteger, nullable=False),
+    PrimaryKeyConstraint("run_uuid", "model_id"),
     sqlite_with_rowid=False,
 )

@@ -101,3 +101,13 @@ def _sql_store(uri: str, root: str) -> TrackingStore:
     from heron.store.tracking.sql import SqlTrackingStore
 
     return SqlTrackingStore(uri, root)
+
+
+def _rest_store(uri: str, root: str) -> TrackingStore:
+    from heron.store.tracking.rest import RestStore
+
+    return RestStore(uri)
+
+
+register_tracking_store("http", _rest_store)
+register_tracking_store("https", _rest_store)

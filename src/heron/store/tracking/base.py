@@ -14,16 +14,29 @@ Semantics every implementation keeps (the contract suite in ``tests/contract`` c
 - Identical metric points (key, value, timestamp, step) are stored once, so a retried call
   never duplicates data.
 - Setting tag ``mlflow.runName`` renames the run, and renaming the run sets the tag.
+
+Logged models (MLflow 3.x) are optional: their methods are concrete and raise
+:class:`heron.exceptions.NotImplementedFeature` unless a backend overrides them.
+``get_logged_model`` hides soft-deleted models unless asked; ``search_logged_models`` never
+returns them. A metric logged to a run with a ``model_id`` is also one of that model's
+metrics.
 """
 
 from __future__ import annotations
 
 import abc
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from heron.entities import (
     DatasetInput,
     Experiment,
+    LoggedModel,
+    LoggedModelInput,
+    LoggedModelOutput,
+    LoggedModelParameter,
+    LoggedModelStatus,
+    LoggedModelTag,
     Metric,
     PagedList,
     Param,
@@ -33,8 +46,10 @@ from heron.entities import (
     ViewType,
 )
 from heron.entities.run_data import ExperimentTag
+from heron.exceptions import NotImplementedFeature
 
 SEARCH_MAX_RESULTS_DEFAULT = 1000
+SEARCH_LOGGED_MODEL_MAX_RESULTS_DEFAULT = 50
 DEFAULT_EXPERIMENT_ID = "0"
 DEFAULT_EXPERIMENT_NAME = "Default"
 
@@ -178,5 +193,90 @@ class TrackingStore(abc.ABC):
         """Every point of one metric of a run, ordered by step then timestamp."""
 
     @abc.abstractmethod
-    def log_inputs(self, run_id: str, datasets: Sequence[DatasetInput] | None = None) -> None:
-        """Record datasets a run used; the same dataset twice is stored once."""
+    def log_inputs(
+        self,
+        run_id: str,
+        datasets: Sequence[DatasetInput] | None = None,
+        models: Sequence[LoggedModelInput] | None = None,
+    ) -> None:
+        """Record datasets and logged models a run used; each is stored once per run."""
+
+    # -- logged models (MLflow 3.x) ----------------------------------------------------
+
+    def _unsupported(self, what: str) -> NotImplementedFeature:
+        return NotImplementedFeature(f"{type(self).__name__} does not support {what}")
+
+    def create_logged_model(
+        self,
+        experiment_id: str,
+        name: str | None = None,
+        source_run_id: str | None = None,
+        tags: Sequence[LoggedModelTag] | None = None,
+        params: Sequence[LoggedModelParameter] | None = None,
+        model_type: str | None = None,
+    ) -> LoggedModel:
+        """Create a PENDING logged model in an active experiment.
+
+        Its id is ``m-<32 hex>``, its artifact location
+        ``<experiment artifact location>/models/<model_id>/artifacts``; a missing name is
+        generated.
+        """
+        raise self._unsupported("logged models")
+
+    def get_logged_model(self, model_id: str, allow_deleted: bool = False) -> LoggedModel:
+        """The logged model with this id; NotFound if missing (or deleted, unless allowed)."""
+        raise self._unsupported("logged models")
+
+    def finalize_logged_model(
+        self, model_id: str, status: LoggedModelStatus | str | int
+    ) -> LoggedModel:
+        """Set a logged model's status (READY, or FAILED when its upload failed)."""
+        raise self._unsupported("logged models")
+
+    def delete_logged_model(self, model_id: str) -> None:
+        """Soft-delete a logged model."""
+        raise self._unsupported("logged models")
+
+    def set_logged_model_tags(self, model_id: str, tags: Sequence[LoggedModelTag]) -> None:
+        """Set (or overwrite) tags of a logged model."""
+        raise self._unsupported("logged models")
+
+    def delete_logged_model_tag(self, model_id: str, key: str) -> None:
+        """Remove a logged model's tag; a missing tag is NotFound."""
+        raise self._unsupported("logged models")
+
+    def log_logged_model_params(
+        self, model_id: str, params: Sequence[LoggedModelParameter]
+    ) -> None:
+        """Log params of a logged model; the same value again is accepted, another refused."""
+        raise self._unsupported("logged models")
+
+    def search_logged_models(
+        self,
+        experiment_ids: Sequence[str],
+        filter_string: str | None = None,
+        datasets: Sequence[Mapping[str, Any]] | None = None,
+        max_results: int | None = None,
+        order_by: Sequence[Mapping[str, Any]] | None = None,
+        page_token: str | None = None,
+    ) -> PagedList[LoggedModel]:
+        """One page of the experiments' (non-deleted) logged models matching the filter.
+
+        Args:
+            experiment_ids: The experiments to search.
+            filter_string: E.g. ``"name = 'model' AND metrics.acc > 0.9"`` (attributes
+                name, model_id, model_type, status, source_run_id, creation_timestamp,
+                last_updated_timestamp; ``metrics.``, ``params.``, ``tags.``).
+            datasets: ``[{"dataset_name": ..., "dataset_digest": ...}]``: metric clauses
+                only look at points on these datasets (and without metric clauses, only
+                models with a point on one of them match).
+            max_results: Page size; default 50.
+            order_by: ``[{"field_name": "metrics.acc", "ascending": False,
+                "dataset_name": ..., "dataset_digest": ...}]``; then newest first.
+            page_token: From the previous page, with the same other arguments.
+        """
+        raise self._unsupported("logged models")
+
+    def log_outputs(self, run_id: str, models: Sequence[LoggedModelOutput]) -> None:
+        """Record logged models an active run produced (shown in ``Run.outputs``)."""
+        raise self._unsupported("logged models")

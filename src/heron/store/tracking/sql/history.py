@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import operator
+from typing import Any
+
 from heron.entities import Metric, PagedList
 from heron.entities.paging import decode_page_token, encode_page_token
 from heron.exceptions import NotFound
 from heron.store.db import Database
 from heron.store.db.drivers import Cursor
-from heron.store.tracking.sql.values import new_metric
+from heron.store.tracking.sql.values import new_metric, stored_metric
 from heron.validation import validate_max_results
 
 _HISTORY = (
-    "SELECT CASE WHEN is_nan THEN NULL ELSE value END, timestamp, step FROM metrics "
+    "SELECT CASE WHEN is_nan THEN NULL ELSE value END, timestamp, step, {} FROM metrics "
     "WHERE run_uuid = ? AND key = ? "
     "ORDER BY step, timestamp, value, is_nan LIMIT ? OFFSET ?"
 )
+# Most histories have no point with a context (logged model, dataset): a flag column costs
+# less to read than three NULL ones, and the context is read only when a flag is set.
+_PLAIN_HISTORY = _HISTORY.format(
+    "CASE WHEN model_id IS NULL AND dataset_name IS NULL THEN NULL ELSE 1 END"
+)
+_CONTEXT_HISTORY = _HISTORY.format("model_id, dataset_name, dataset_digest")
+_FLAG = operator.itemgetter(3)
 _MAX_PAGE = 2**31 - 1
 _NO_LIMIT = 2**62
 
@@ -37,9 +47,12 @@ def get_metric_history(
         limit = validate_max_results(max_results, limit=_MAX_PAGE) + 1
     params = (run_id, key, limit, offset)
 
-    def work(cursor: Cursor) -> list[tuple[float | None, int, int]]:
-        cursor.execute(_HISTORY, params)
+    def work(cursor: Cursor) -> list[tuple[Any, ...]]:
+        cursor.execute(_PLAIN_HISTORY, params)
         rows = cursor.fetchall()
+        if any(map(_FLAG, rows)):
+            cursor.execute(_CONTEXT_HISTORY, params)
+            return cursor.fetchall()
         if not rows and not offset:
             cursor.execute("SELECT 1 FROM runs WHERE run_uuid = ?", (run_id,))
             if cursor.fetchone() is None:
@@ -51,4 +64,6 @@ def get_metric_history(
     if max_results is not None and len(rows) > max_results:
         rows = rows[:max_results]
         token = encode_page_token(offset + max_results)
-    return PagedList([new_metric(key, value, ts, step) for value, ts, step in rows], token)
+    if rows and len(rows[0]) == 4:
+        return PagedList([new_metric(key, v, ts, step) for v, ts, step, _ in rows], token)
+    return PagedList([stored_metric(key, *row) for row in rows], token)

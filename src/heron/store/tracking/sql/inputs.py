@@ -1,14 +1,15 @@
-"""Dataset inputs: which datasets a run used, deduplicated per experiment."""
+"""Inputs: which datasets (deduplicated per experiment) and logged models a run used."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
 
-from heron.entities import Dataset, DatasetInput, InputTag
+from heron.entities import Dataset, DatasetInput, InputTag, LoggedModelInput
 from heron.store.db import Database
 from heron.store.db.dialect import Dialect
 from heron.store.db.drivers import Cursor
+from heron.store.tracking.sql.run_models import log_model_inputs
 from heron.store.tracking.sql.runs import require_active_run
 from heron.validation import validate_dataset_input
 
@@ -24,8 +25,13 @@ _INSERT_INPUT = (
 _INSERT_INPUT_TAG = "INSERT INTO input_tags (input_uuid, name, value) VALUES (?, ?, ?)"
 
 
-def log_inputs(db: Database, run_id: str, datasets: Sequence[DatasetInput] | None) -> None:
-    """Record the datasets a run used; a dataset already recorded is left as it is."""
+def log_inputs(
+    db: Database,
+    run_id: str,
+    datasets: Sequence[DatasetInput] | None,
+    models: Sequence[LoggedModelInput] | None = None,
+) -> None:
+    """Record the datasets and models a run used; one already recorded is left as it is."""
     inputs = list(datasets or ())
     for dataset_input in inputs:
         validate_dataset_input(dataset_input)
@@ -34,6 +40,7 @@ def log_inputs(db: Database, run_id: str, datasets: Sequence[DatasetInput] | Non
         experiment_id = require_active_run(cursor, run_id)
         for dataset_input in inputs:
             _log_input(cursor, experiment_id, run_id, dataset_input)
+        log_model_inputs(cursor, db.dialect, run_id, models or ())
 
     db.write(work)
 

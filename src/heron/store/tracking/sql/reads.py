@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from heron.entities import Metric, Param, Run, RunData, RunInputs, RunTag
+from heron.entities import Metric, Param, Run, RunData, RunInputs, RunOutputs, RunTag
 from heron.exceptions import NotFound
 from heron.store.db import Database
 from heron.store.db.dialect import Dialect
 from heron.store.db.drivers import Cursor
 from heron.store.tracking.sql.inputs import load_inputs
+from heron.store.tracking.sql.run_models import load_model_links
 from heron.store.tracking.sql.runs import RUN_COLUMNS, run_info
-from heron.store.tracking.sql.values import new_metric
+from heron.store.tracking.sql.values import stored_metric
 
 
 def get_run(db: Database, run_id: str) -> Run:
@@ -24,8 +25,8 @@ def get_run(db: Database, run_id: str) -> Run:
 
 def load_runs(cursor: Cursor, dialect: Dialect, run_ids: Sequence[str]) -> list[Run]:
     """The runs with these ids, in this order (missing ones left out), with their latest
-    metrics, params, tags and inputs: one query per kind of data, whatever the number of
-    runs."""
+    metrics, params, tags, inputs and outputs: one query per kind of data, whatever the
+    number of runs."""
     if not run_ids:
         return []
     condition, values = dialect.one_of("run_uuid", run_ids)
@@ -35,12 +36,13 @@ def load_runs(cursor: Cursor, dialect: Dialect, run_ids: Sequence[str]) -> list[
     params: dict[str, list[Param]] = {run_id: [] for run_id in infos}
     tags: dict[str, list[RunTag]] = {run_id: [] for run_id in infos}
     cursor.execute(
-        "SELECT run_uuid, key, CASE WHEN is_nan THEN NULL ELSE value END, timestamp, step "
-        f"FROM latest_metrics WHERE {condition} ORDER BY run_uuid, key",
+        "SELECT run_uuid, key, CASE WHEN is_nan THEN NULL ELSE value END, timestamp, step, "
+        f"model_id, dataset_name, dataset_digest FROM latest_metrics WHERE {condition} "
+        "ORDER BY run_uuid, key",
         values,
     )
-    for run_id, key, value, timestamp, step in cursor.fetchall():
-        metrics[run_id].append(new_metric(key, value, timestamp, step))
+    for run_id, *point in cursor.fetchall():
+        metrics[run_id].append(stored_metric(*point))
     cursor.execute(f"SELECT run_uuid, key, value FROM params WHERE {condition}", values)
     for run_id, key, value in cursor.fetchall():
         params[run_id].append(Param(key, value))
@@ -48,11 +50,13 @@ def load_runs(cursor: Cursor, dialect: Dialect, run_ids: Sequence[str]) -> list[
     for run_id, key, value in cursor.fetchall():
         tags[run_id].append(RunTag(key, value))
     inputs = load_inputs(cursor, dialect, list(infos))
+    model_inputs, outputs = load_model_links(cursor, dialect, list(infos))
     return [
         Run(
             run_info(infos[run_id]),
             RunData(metrics[run_id], params[run_id], tags[run_id]),
-            RunInputs(tuple(inputs.get(run_id, ()))),
+            RunInputs(tuple(inputs.get(run_id, ())), tuple(model_inputs.get(run_id, ()))),
+            RunOutputs(tuple(outputs.get(run_id, ()))),
         )
         for run_id in run_ids
         if run_id in infos

@@ -12,7 +12,7 @@ and ``ILIKE`` case-insensitive on every dialect, with ``%`` and ``_`` as the onl
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from heron.exceptions import InvalidParameter
@@ -46,28 +46,29 @@ _DATASET_COLUMNS = {"name": "d.name", "digest": "d.digest", "context": "c.value"
 
 
 @dataclass
-class Target:
-    """What a search looks at: runs or experiments, and how their data is reached."""
-
-    alias: str  # of the searched table
-    id_column: str
-    attributes: dict[str, str]
-    tag_table: str
-    tag_owner: str  # column of the tag table naming the searched row
-
-
-RUNS = Target("r", "r.run_uuid", RUN_ATTRIBUTES, "tags", "run_uuid")
-EXPERIMENTS = Target(
-    "e", "e.experiment_id", EXPERIMENT_ATTRIBUTES, "experiment_tags", "experiment_id"
-)
-
-
-@dataclass
 class Sql:
     """SQL text with its ``?`` parameters, in order."""
 
     text: str
     params: list[object] = field(default_factory=list)
+
+
+MetricClause = Callable[[Comparison, Dialect], Sql]
+
+
+@dataclass
+class Target:
+    """What a search looks at (runs, experiments, logged models), and how their data is
+    reached. Tag and param tables have ``key`` and ``value`` columns and an owner column
+    (``tag_owner``) naming the searched row."""
+
+    alias: str  # of the searched table
+    id_column: str
+    attributes: dict[str, str]
+    tag_table: str
+    tag_owner: str
+    param_table: str | None = None
+    metric_clause: MetricClause | None = None  # compiles ``metrics.<key> <op> <number>``
 
 
 def compile_filter(node: Node, target: Target, dialect: Dialect) -> Sql:
@@ -89,10 +90,12 @@ def _compile_comparison(clause: Comparison, target: Target, dialect: Dialect) ->
         if column is None:
             raise InvalidParameter(f"Invalid attribute key '{clause.key}' in search filter")
         return _compare(column, clause.op, _attribute_value(column, clause.value), dialect)
-    if entity == "metric" and target is RUNS:
-        return _metric_exists(clause, dialect)
-    if entity == "param" and target is RUNS:
-        return _key_value_exists("params", "run_uuid", "r.run_uuid", clause, dialect)
+    if entity == "metric" and target.metric_clause is not None:
+        return target.metric_clause(clause, dialect)
+    if entity == "param" and target.param_table is not None:
+        return _key_value_exists(
+            target.param_table, target.tag_owner, target.id_column, clause, dialect
+        )
     if entity == "tag":
         return _key_value_exists(
             target.tag_table, target.tag_owner, target.id_column, clause, dialect
@@ -128,22 +131,36 @@ def _compare(column: str, op: str, value: object, dialect: Dialect) -> Sql:
     raise InvalidParameter(f"Invalid comparator '{op}' for {column} in search filter")
 
 
-def _metric_exists(clause: Comparison, dialect: Dialect) -> Sql:
+def metric_condition(alias: str, clause: Comparison) -> Sql:
+    """``<alias>.value <op> ?`` for a metric clause: a NaN value matches only ``!=``.
+
+    Raises:
+        InvalidParameter: for a non-numeric comparator or value.
+    """
     if clause.op not in _COMPARATORS or isinstance(clause.value, str | tuple | None):
         raise InvalidParameter(
             f"Invalid comparison for metric '{clause.key}': metrics take numeric comparators "
             f"with numeric values"
         )
-    # A NaN latest value matches only '!='; a missing metric matches nothing.
     if clause.op == "!=":
-        condition = "(m.is_nan OR m.value != ?)"
-    else:
-        condition = f"NOT m.is_nan AND m.value {clause.op} ?"
+        return Sql(f"({alias}.is_nan OR {alias}.value != ?)", [clause.value])
+    return Sql(f"NOT {alias}.is_nan AND {alias}.value {clause.op} ?", [clause.value])
+
+
+def _metric_exists(clause: Comparison, dialect: Dialect) -> Sql:
+    # Compared with the latest value; a missing metric matches nothing.
+    condition = metric_condition("m", clause)
     return Sql(
         "EXISTS (SELECT 1 FROM latest_metrics m WHERE m.run_uuid = r.run_uuid AND m.key = ? "
-        f"AND {condition})",
-        [clause.key, clause.value],
+        f"AND {condition.text})",
+        [clause.key, *condition.params],
     )
+
+
+RUNS = Target("r", "r.run_uuid", RUN_ATTRIBUTES, "tags", "run_uuid", "params", _metric_exists)
+EXPERIMENTS = Target(
+    "e", "e.experiment_id", EXPERIMENT_ATTRIBUTES, "experiment_tags", "experiment_id"
+)
 
 
 def _key_value_exists(

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from heron.entities import (
     DatasetInput,
     Experiment,
+    LoggedModel,
+    LoggedModelInput,
+    LoggedModelOutput,
+    LoggedModelParameter,
+    LoggedModelStatus,
+    LoggedModelTag,
     Metric,
     PagedList,
     Param,
@@ -19,7 +26,18 @@ from heron.entities.run_data import ExperimentTag
 from heron.store.db import Database, ensure_schema
 from heron.store.tracking import resolve_artifact_root
 from heron.store.tracking.base import SEARCH_MAX_RESULTS_DEFAULT, TrackingStore
-from heron.store.tracking.sql import experiments, history, inputs, queries, reads, runs, writes
+from heron.store.tracking.sql import (
+    experiments,
+    history,
+    inputs,
+    logged_model_search,
+    logged_models,
+    queries,
+    reads,
+    run_models,
+    runs,
+    writes,
+)
 
 
 class SqlTrackingStore(TrackingStore):
@@ -198,6 +216,73 @@ class SqlTrackingStore(TrackingStore):
         """See :meth:`TrackingStore.get_metric_history`."""
         return history.get_metric_history(self._db, run_id, metric_key, max_results, page_token)
 
-    def log_inputs(self, run_id: str, datasets: Sequence[DatasetInput] | None = None) -> None:
+    def log_inputs(
+        self,
+        run_id: str,
+        datasets: Sequence[DatasetInput] | None = None,
+        models: Sequence[LoggedModelInput] | None = None,
+    ) -> None:
         """See :meth:`TrackingStore.log_inputs`."""
-        inputs.log_inputs(self._db, run_id, datasets)
+        inputs.log_inputs(self._db, run_id, datasets, models)
+
+    # -- logged models -----------------------------------------------------------------
+
+    def create_logged_model(
+        self,
+        experiment_id: str,
+        name: str | None = None,
+        source_run_id: str | None = None,
+        tags: Sequence[LoggedModelTag] | None = None,
+        params: Sequence[LoggedModelParameter] | None = None,
+        model_type: str | None = None,
+    ) -> LoggedModel:
+        """See :meth:`TrackingStore.create_logged_model`."""
+        return logged_models.create_logged_model(
+            self._db, experiment_id, name, source_run_id, tags, params, model_type
+        )
+
+    def get_logged_model(self, model_id: str, allow_deleted: bool = False) -> LoggedModel:
+        """See :meth:`TrackingStore.get_logged_model`."""
+        return logged_models.get_logged_model(self._db, model_id, allow_deleted)
+
+    def finalize_logged_model(
+        self, model_id: str, status: LoggedModelStatus | str | int
+    ) -> LoggedModel:
+        """See :meth:`TrackingStore.finalize_logged_model`."""
+        return logged_models.finalize_logged_model(self._db, model_id, status)
+
+    def delete_logged_model(self, model_id: str) -> None:
+        """See :meth:`TrackingStore.delete_logged_model`."""
+        logged_models.delete_logged_model(self._db, model_id)
+
+    def set_logged_model_tags(self, model_id: str, tags: Sequence[LoggedModelTag]) -> None:
+        """See :meth:`TrackingStore.set_logged_model_tags`."""
+        logged_models.set_logged_model_tags(self._db, model_id, tags)
+
+    def delete_logged_model_tag(self, model_id: str, key: str) -> None:
+        """See :meth:`TrackingStore.delete_logged_model_tag`."""
+        logged_models.delete_logged_model_tag(self._db, model_id, key)
+
+    def log_logged_model_params(
+        self, model_id: str, params: Sequence[LoggedModelParameter]
+    ) -> None:
+        """See :meth:`TrackingStore.log_logged_model_params`."""
+        logged_models.log_logged_model_params(self._db, model_id, params)
+
+    def search_logged_models(
+        self,
+        experiment_ids: Sequence[str],
+        filter_string: str | None = None,
+        datasets: Sequence[Mapping[str, Any]] | None = None,
+        max_results: int | None = None,
+        order_by: Sequence[Mapping[str, Any]] | None = None,
+        page_token: str | None = None,
+    ) -> PagedList[LoggedModel]:
+        """See :meth:`TrackingStore.search_logged_models`."""
+        return logged_model_search.search_logged_models(
+            self._db, experiment_ids, filter_string, datasets, max_results, order_by, page_token
+        )
+
+    def log_outputs(self, run_id: str, models: Sequence[LoggedModelOutput]) -> None:
+        """See :meth:`TrackingStore.log_outputs`."""
+        run_models.log_outputs(self._db, run_id, models)

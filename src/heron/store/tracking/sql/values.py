@@ -81,3 +81,20 @@ def _metric_factory() -> Callable[[str, float | None, int, int], Metric]:
 
 
 new_metric = _metric_factory()
+
+
+def stored_metric(
+    key: str,
+    value: float | None,
+    timestamp: int,
+    step: int,
+    model_id: str | None,
+    dataset_name: str | None,
+    dataset_digest: str | None,
+) -> Metric:
+    """A Metric from stored columns (None value means NaN), with the logged model and
+    dataset it was computed for, if any; points without either take the fast path."""
+    if model_id is None and dataset_name is None:
+        return new_metric(key, value, timestamp, step)
+    number = NAN if value is None else value
+    return Metric(key, number, timestamp, step, dataset_name, dataset_digest, model_id)

@@ -3,19 +3,27 @@
 A single write is one transaction of (usually) two statements: an insert guarded by
 "the run exists and is active", then the latest-value upsert. Only when the insert
 touches no row does the store look up why (missing run, deleted run, duplicate point,
-param already logged).
+param already logged). A point with a ``model_id`` is also stored as a point of that
+logged model, in the same transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from heron.entities import Metric, Param, RunTag
 from heron.exceptions import InvalidParameter, NotFound
 from heron.store.db import Database
 from heron.store.db.drivers import Cursor
+from heron.store.tracking.sql.points import (
+    CONTEXT_SQL,
+    latest_points,
+    model_points,
+    one_point,
+    point_rows,
+)
+from heron.store.tracking.sql.run_models import log_model_points
 from heron.store.tracking.sql.runs import RUN_NAME_TAG, UPSERT_TAG, require_active_run
-from heron.store.tracking.sql.values import encode_metric_value
 from heron.validation import (
     validate_batch,
     validate_metric,
@@ -25,22 +33,6 @@ from heron.validation import (
 )
 
 _IF_ACTIVE = "WHERE EXISTS (SELECT 1 FROM runs WHERE run_uuid = ? AND lifecycle_stage = 'active')"
-_INSERT_POINT_IF_ACTIVE = (
-    "INSERT INTO metrics (run_uuid, key, step, timestamp, value, is_nan) "
-    f"SELECT ?, ?, ?, ?, ?, ? {_IF_ACTIVE} ON CONFLICT DO NOTHING"
-)
-_INSERT_POINT = (
-    "INSERT INTO metrics (run_uuid, key, step, timestamp, value, is_nan) "
-    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
-)
-# The latest value of a key is the max by (step, timestamp, value).
-_UPSERT_LATEST = (
-    "INSERT INTO latest_metrics (run_uuid, key, step, timestamp, value, is_nan) "
-    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (run_uuid, key) DO UPDATE SET "
-    "step = excluded.step, timestamp = excluded.timestamp, value = excluded.value, "
-    "is_nan = excluded.is_nan WHERE (excluded.step, excluded.timestamp, excluded.value) > "
-    "(latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)"
-)
 _INSERT_PARAM_IF_ACTIVE = (
     f"INSERT INTO params (run_uuid, key, value) SELECT ?, ?, ? {_IF_ACTIVE} ON CONFLICT DO NOTHING"
 )
@@ -51,26 +43,20 @@ _UPSERT_TAG_IF_ACTIVE = (
 )
 _RENAME_RUN = "UPDATE runs SET name = ? WHERE run_uuid = ?"
 
-PointRow = tuple[str, str, int, int, float, bool]
-
-
-def point_row(run_id: str, metric: Metric) -> PointRow:
-    """A metric point as stored: ``(run_uuid, key, step, timestamp, value, is_nan)``."""
-    value, is_nan = encode_metric_value(metric.value)
-    return (run_id, metric.key, int(metric.step), int(metric.timestamp), value, is_nan)
-
 
 def log_metric(db: Database, run_id: str, metric: Metric) -> None:
     """Log one point; logging the same point twice stores it once."""
     validate_metric(metric)
-    row = point_row(run_id, metric)
+    sql, row = one_point(run_id, metric)
 
     def work(cursor: Cursor) -> None:
-        cursor.execute(_INSERT_POINT_IF_ACTIVE, (*row, run_id))
+        cursor.execute(sql.insert_if_active, (*row, run_id))
         if cursor.rowcount == 1:
-            cursor.execute(_UPSERT_LATEST, row)
+            cursor.execute(sql.upsert_latest, row)
         else:
             require_active_run(cursor, run_id)  # else: the point was already stored
+        if sql is CONTEXT_SQL:
+            log_model_points(cursor, db.dialect, model_points([row]))
 
     db.write(work)
 
@@ -114,7 +100,7 @@ def log_batch(
 ) -> None:
     """Log metrics, params and tags in one transaction: all of them or, on error, none."""
     checked_params, checked_tags = validate_batch(metrics, params, tags)
-    points = [point_row(run_id, metric) for metric in metrics]
+    sql, points = point_rows(run_id, metrics)
     tag_values = {tag.key: tag.value for tag in checked_tags}  # the last value of a key wins
     new_name = tag_values.get(RUN_NAME_TAG)
     if new_name is not None:
@@ -126,8 +112,10 @@ def log_batch(
             _refuse_changed_params(cursor, run_id, checked_params)
             cursor.executemany(_INSERT_PARAM, [(run_id, p.key, p.value) for p in checked_params])
         if points:
-            cursor.executemany(_INSERT_POINT, points)
-            cursor.executemany(_UPSERT_LATEST, latest_points(points))
+            cursor.executemany(sql.insert, points)
+            cursor.executemany(sql.upsert_latest, latest_points(points))
+            if sql is CONTEXT_SQL:
+                log_model_points(cursor, db.dialect, model_points(points))
         if tag_values:
             rows = [(run_id, k, v) for k, v in sorted(tag_values.items())]
             cursor.executemany(UPSERT_TAG, rows)
@@ -135,19 +123,6 @@ def log_batch(
             cursor.execute(_RENAME_RUN, (new_name, run_id))
 
     db.write(work)
-
-
-def latest_points(points: Iterable[PointRow]) -> list[PointRow]:
-    """The latest point of each key among ``points`` (max by step, timestamp, value), by key.
-
-    Sorted so that concurrent batches lock latest-value rows in one order (no deadlocks).
-    """
-    best: dict[str, PointRow] = {}
-    for point in points:
-        current = best.get(point[1])
-        if current is None or point[2:5] > current[2:5]:
-            best[point[1]] = point
-    return [best[key] for key in sorted(best)]
 
 
 def _refuse_changed_params(cursor: Cursor, run_id: str, params: Sequence[Param]) -> None:

@@ -1,0 +1,149 @@
+"""``heron server`` (alias ``heron ui``): MLflow's tracking server options, on uvicorn."""
+
+from __future__ import annotations
+
+import click
+
+from heron import config
+from heron.exceptions import HeronError
+
+
+def _env(name: str) -> list[str]:
+    return [f"HERON_{name}", f"MLFLOW_{name}"]
+
+
+@click.command(
+    "server",
+    help="Serve the tracking REST API (MLflow's) and the artifact proxy.\n\n"
+    "With no options: ./heron.db and ./heron-artifacts on http://127.0.0.1:5000.",
+)
+@click.option(
+    "--backend-store-uri",
+    metavar="URI",
+    default=config.DEFAULT_TRACKING_URI,
+    show_default=True,
+    envvar=_env("BACKEND_STORE_URI"),
+    help="Where experiments and runs are stored: sqlite:///path or postgresql://...",
+)
+@click.option(
+    "--registry-store-uri",
+    metavar="URI",
+    envvar=_env("REGISTRY_STORE_URI"),
+    help="The model registry's store (default: the backend store).",
+)
+@click.option(
+    "--default-artifact-root",
+    metavar="URI",
+    envvar=_env("DEFAULT_ARTIFACT_ROOT"),
+    help="Artifact root of NEW experiments (default: mlflow-artifacts:/ when serving "
+    "artifacts, so clients upload through this server; else ./heron-artifacts).",
+)
+@click.option(
+    "--serve-artifacts/--no-serve-artifacts",
+    default=True,
+    show_default=True,
+    envvar=_env("SERVE_ARTIFACTS"),
+    help="Serve the artifact proxy (/api/2.0/mlflow-artifacts/...).",
+)
+@click.option(
+    "--artifacts-destination",
+    metavar="URI",
+    default=config.DEFAULT_ARTIFACT_ROOT,
+    show_default=True,
+    envvar=_env("ARTIFACTS_DESTINATION"),
+    help="Where proxied artifacts are stored: a local path, file:// or s3:// URI.",
+)
+@click.option(
+    "--artifacts-only",
+    is_flag=True,
+    envvar=_env("ARTIFACTS_ONLY"),
+    help="Serve only the artifact proxy; tracking endpoints answer 503.",
+)
+@click.option(
+    "-h",
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    envvar=_env("HOST"),
+    help="The address to listen on (0.0.0.0 for every interface).",
+)
+@click.option(
+    "-p",
+    "--port",
+    default=5000,
+    show_default=True,
+    type=int,
+    envvar=_env("PORT"),
+    help="The port to listen on.",
+)
+@click.option(
+    "-w",
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    envvar=_env("WORKERS"),
+    help="Worker processes (1 serves from this process).",
+)
+@click.option(
+    "--static-prefix",
+    default="",
+    envvar=_env("STATIC_PREFIX"),
+    help="A path prefix for every route, e.g. /heron.",
+)
+@click.option(
+    "--allowed-hosts",
+    metavar="LIST",
+    envvar=["HERON_SERVER_ALLOWED_HOSTS", "MLFLOW_SERVER_ALLOWED_HOSTS"],
+    help="Comma-separated Host header values accepted (patterns with *; * for any). "
+    "Default: localhost names, private addresses and --host.",
+)
+@click.option(
+    "--cors-allowed-origins",
+    metavar="LIST",
+    envvar=["HERON_SERVER_CORS_ALLOWED_ORIGINS", "MLFLOW_SERVER_CORS_ALLOWED_ORIGINS"],
+    help="Comma-separated origins whose pages may call the API (besides localhost ones).",
+)
+@click.option(
+    "--uvicorn-opts",
+    metavar="OPTIONS",
+    envvar=_env("UVICORN_OPTS"),
+    help='Extra uvicorn options, e.g. "--log-level debug --access-log".',
+)
+def server(
+    backend_store_uri: str,
+    registry_store_uri: str | None,
+    default_artifact_root: str | None,
+    serve_artifacts: bool,
+    artifacts_destination: str,
+    artifacts_only: bool,
+    host: str,
+    port: int,
+    workers: int,
+    static_prefix: str,
+    allowed_hosts: str | None,
+    cors_allowed_origins: str | None,
+    uvicorn_opts: str | None,
+) -> None:
+    """Run the tracking server until interrupted."""
+    from heron.server.serve import serve
+    from heron.server.settings import ServerSettings, split_list
+
+    if artifacts_only and not serve_artifacts:
+        raise click.UsageError("--artifacts-only needs --serve-artifacts")
+    settings = ServerSettings(
+        backend_store_uri=backend_store_uri,
+        registry_store_uri=registry_store_uri,
+        default_artifact_root=default_artifact_root,
+        serve_artifacts=serve_artifacts,
+        artifacts_destination=artifacts_destination,
+        artifacts_only=artifacts_only,
+        static_prefix=static_prefix,
+        host=host,
+        allowed_hosts=split_list(allowed_hosts),
+        cors_allowed_origins=split_list(cors_allowed_origins),
+    )
+    try:
+        serve(settings, port, workers, uvicorn_opts)
+    except HeronError as error:
+        raise click.ClickException(error.message) from error

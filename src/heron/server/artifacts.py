@@ -1,0 +1,350 @@
+"""The artifacts proxy service: MLflow's ``/api/2.0/mlflow-artifacts/...`` routes (spec 4).
+
+Clients read and write artifacts through the server, which keeps them in one destination
+(any artifact URI: a local directory, ``s3://bucket/prefix``, ...). Bodies are streamed both
+ways, so memory stays flat whatever the file size: an upload goes from the socket to the
+destination's :meth:`~heron.store.artifacts.base.ArtifactRepository.write_stream` (in a
+worker thread, in batches of about a megabyte), a download from
+:meth:`~heron.store.artifacts.base.ArtifactRepository.open_read` to the socket.
+
+Every path is confined to the destination: the URL must be valid UTF-8 once decoded, and
+the path goes through :func:`heron.store.artifacts.paths.safe_relative_path` (repeated
+decoding; ``..``, absolute paths, backslashes, ``;``, ``#``, NUL refused) and then the
+repository's own checks (a local one also refuses symlinks that lead out of the root).
+"""
+
+from __future__ import annotations
+
+import errno
+import mimetypes
+import posixpath
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, unquote_to_bytes
+
+from heron.exceptions import HeronError, InvalidParameter, NotFound, NotImplementedFeature
+from heron.protocol.errors import error_body
+from heron.protocol.wire import check_content_type, load_request_body
+from heron.server.asgi import ClientDisconnected, read_body
+from heron.store.artifacts import get_artifact_repository
+from heron.store.artifacts.base import ArtifactRepository, split_artifact_file
+from heron.store.artifacts.multipart import MAX_PARTS, MultipartUploadMixin, MultipartUploadPart
+from heron.store.artifacts.paths import safe_relative_path
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import BaseRoute
+
+PREFIXES = ("/api/2.0/mlflow-artifacts", "/ajax-api/2.0/mlflow-artifacts")
+MAX_PATH_LENGTH = 2048
+"""Longest artifact path accepted (MLflow's limit for artifact locations)."""
+UPLOAD_BATCH = 1 << 20
+"""Bytes of a request body gathered before they are handed to the destination."""
+MAX_JSON_BODY = 8 << 20
+"""Largest multipart-upload request body (10 000 parts fit easily)."""
+# Types a browser could render or run: served as plain text (they are attachments anyway).
+_ACTIVE_TYPES = {
+    "text/html",
+    "application/xhtml+xml",
+    "image/svg+xml",
+    "text/javascript",
+    "application/javascript",
+    "text/xml",
+    "application/xml",
+}
+
+Handler = Callable[["Request"], Awaitable["Response"]]
+
+
+def artifact_routes(destination_uri: str) -> list[BaseRoute]:
+    """The artifacts proxy routes, under ``/api/2.0/mlflow-artifacts`` and ``/ajax-api/...``.
+
+    Args:
+        destination_uri: Where artifacts are kept: a path, ``file:``, ``s3://...``, ...
+
+    Returns:
+        Starlette routes to mount at the application's root (or under its static prefix).
+    """
+    from starlette.routing import Route
+
+    service = ArtifactService(get_artifact_repository(destination_uri))
+    endpoints: list[tuple[str, str, Handler]] = [
+        ("/artifacts", "GET", service.list_artifacts),
+        ("/artifacts/{path:path}", "GET", service.download),
+        ("/artifacts/{path:path}", "PUT", service.upload),
+        ("/artifacts/{path:path}", "DELETE", service.delete),
+        ("/mpu/create/{path:path}", "POST", service.mpu_create),
+        ("/mpu/complete/{path:path}", "POST", service.mpu_complete),
+        ("/mpu/abort/{path:path}", "POST", service.mpu_abort),
+        ("/presigned/{path:path}", "GET", service.presigned),
+    ]
+    routes: list[BaseRoute] = [
+        Route(prefix + path, _json_errors(handler), methods=[method])
+        for prefix in PREFIXES
+        for path, method, handler in endpoints
+    ]
+    return routes
+
+
+def _json_response(body: dict[str, Any], status: int = 200) -> Response:
+    import orjson
+    from starlette.responses import Response
+
+    return Response(orjson.dumps(body), status_code=status, media_type="application/json")
+
+
+def _error_response(error: HeronError) -> Response:
+    """MLflow's error body, ``{"error_code", "message"}``, with the code's HTTP status."""
+    return _json_response(error_body(error), error.http_status)
+
+
+def _os_error(error: OSError) -> HeronError | None:
+    """The client-facing error for a filesystem failure (never naming server paths)."""
+    if isinstance(error, (NotADirectoryError, FileExistsError, IsADirectoryError)):
+        return InvalidParameter("The artifact path runs into an existing file or directory")
+    if error.errno == errno.ENAMETOOLONG:
+        return InvalidParameter("The artifact path is too long for the artifact store")
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return HeronError("No space left on the artifact store", error_code="IO_ERROR")
+    return None
+
+
+def _json_errors(handler: Handler) -> Handler:
+    """Answer Heron errors, client disconnects and known filesystem failures as MLflow does."""
+    from starlette.requests import ClientDisconnect
+
+    async def wrapped(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except HeronError as error:
+            return _error_response(error)
+        except (ClientDisconnect, ClientDisconnected):
+            return _error_response(InvalidParameter("The client went away before the end"))
+        except OSError as error:
+            mapped = _os_error(error)
+            if mapped is None:
+                raise
+            return _error_response(mapped)
+
+    return wrapped
+
+
+def _artifact_path(request: Request, path: str) -> str:
+    """Check a requested artifact path (URL or query) and return it normalised."""
+    for raw in (request.scope.get("raw_path", b""), request.scope.get("query_string", b"")):
+        try:
+            unquote_to_bytes(raw).decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidParameter(
+                "Invalid artifact path: the URL is not valid UTF-8 once decoded"
+            ) from None
+    if len(path) > MAX_PATH_LENGTH:
+        raise InvalidParameter(f"Invalid artifact path: longer than {MAX_PATH_LENGTH} characters")
+    return safe_relative_path(path)
+
+
+def _download_headers(path: str) -> tuple[str, dict[str, str]]:
+    name = posixpath.basename(path)
+    media_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    if media_type in _ACTIVE_TYPES:
+        media_type = "text/plain"
+    quoted = quote(name)
+    disposition = (
+        f'attachment; filename="{name}"'
+        if quoted == name
+        else f"attachment; filename*=utf-8''{quoted}"
+    )
+    # X-Content-Type-Options: nosniff is on every response (heron.server.security).
+    return media_type, {"Content-Disposition": disposition}
+
+
+async def _next_batch(stream: AsyncIterator[bytes]) -> bytes:
+    """The next ~``UPLOAD_BATCH`` bytes of a request body (``b""`` at its end)."""
+    batch = bytearray()
+    while len(batch) < UPLOAD_BATCH:
+        try:
+            batch += await stream.__anext__()
+        except StopAsyncIteration:
+            break
+    return bytes(batch)
+
+
+def _blocking_body(stream: AsyncIterator[bytes]) -> Iterator[bytes]:
+    """A request body as a plain iterator for a worker thread; each step asks the event loop.
+
+    A client that goes away makes the stream raise ``ClientDisconnect``, which reaches the
+    writer as an error (never as a normal end), so it discards what it wrote.
+    """
+    import anyio.from_thread
+
+    while batch := anyio.from_thread.run(_next_batch, stream):
+        yield batch
+
+
+async def _json_body(request: Request) -> dict[str, Any]:
+    """A multipart request's JSON object (the same Content-Type rule as the tracking API)."""
+    check_content_type(request.headers.get("content-type"))
+    return load_request_body(await read_body(request.receive, MAX_JSON_BODY))
+
+
+def _required_string(message: dict[str, Any], name: str) -> str:
+    value = message.get(name)
+    if not isinstance(value, str) or not value:
+        raise InvalidParameter(
+            f"Missing value for required parameter '{name}'. See the API docs for more "
+            f"information about request parameters."
+        )
+    return value
+
+
+def _file_name(message: dict[str, Any]) -> str:
+    """The file name of a multipart upload: the last part of the client's ``path``."""
+    name = _required_string(message, "path").replace("\\", "/").rsplit("/", 1)[-1]
+    if name in ("", ".", ".."):
+        raise InvalidParameter(f"Invalid file name in 'path': {message['path']!r}")
+    return name
+
+
+def _parts(message: dict[str, Any]) -> list[MultipartUploadPart]:
+    parts = message.get("parts")
+    if not isinstance(parts, list) or not parts or len(parts) > MAX_PARTS:
+        raise InvalidParameter("Missing value for required parameter 'parts'.")
+    try:
+        return [
+            MultipartUploadPart(int(part["part_number"]), str(part["etag"]), part.get("url"))
+            for part in parts
+        ]
+    except (KeyError, TypeError, ValueError):
+        raise InvalidParameter("Each part needs an integer 'part_number' and an 'etag'") from None
+
+
+class ArtifactService:
+    """The proxy's request handlers over one destination repository.
+
+    Args:
+        repository: The destination; every request path is relative to its root.
+    """
+
+    def __init__(self, repository: ArtifactRepository):
+        self.repository = repository
+
+    async def list_artifacts(self, request: Request) -> Response:
+        """GET ``/artifacts?path=``: the direct children, as basenames; ``{}`` for none."""
+        from starlette.concurrency import run_in_threadpool
+
+        path = _artifact_path(request, request.query_params.get("path", ""))
+        infos = await run_in_threadpool(self.repository.list_artifacts, path or None)
+        files = []
+        for info in infos:
+            entry: dict[str, Any] = {"path": posixpath.basename(info.path), "is_dir": info.is_dir}
+            if not info.is_dir and info.file_size is not None:
+                entry["file_size"] = info.file_size
+            files.append(entry)
+        return _json_response({"files": files} if files else {})
+
+    async def download(self, request: Request) -> Response:
+        """GET ``/artifacts/<path>``: the file's bytes, streamed, as an attachment."""
+        from starlette.background import BackgroundTask
+        from starlette.concurrency import run_in_threadpool
+        from starlette.responses import StreamingResponse
+
+        path = _artifact_path(request, request.path_params["path"])
+        if not path:
+            raise InvalidParameter("Cannot download the artifacts root: it is a directory")
+        try:
+            reader = await run_in_threadpool(self.repository.open_read, path)
+        except NotFound:
+            if await run_in_threadpool(self.repository.is_dir, path):
+                raise InvalidParameter(f"Cannot download '{path}': it is a directory") from None
+            raise NotFound(f"No such artifact: '{path}'") from None
+        media_type, headers = _download_headers(path)
+        if reader.size is not None:
+            headers["Content-Length"] = str(reader.size)
+        if request.method == "HEAD":
+            reader.close()
+            from starlette.responses import Response
+
+            return Response(status_code=200, media_type=media_type, headers=headers)
+        return StreamingResponse(
+            reader, media_type=media_type, headers=headers, background=BackgroundTask(reader.close)
+        )
+
+    async def upload(self, request: Request) -> Response:
+        """PUT ``/artifacts/<path>``: the body, streamed into the file (replaced whole)."""
+        import anyio.to_thread
+
+        raw = request.path_params["path"]
+        path = _artifact_path(request, raw)
+        if raw.endswith("/"):
+            raise InvalidParameter(
+                f"Invalid artifact file path '{raw}': it must end in a file name"
+            )
+        split_artifact_file(path)  # refuse a path without a file name before reading
+        body = _blocking_body(request.stream())
+        await anyio.to_thread.run_sync(self.repository.write_stream, path, body)
+        return _json_response({})
+
+    async def delete(self, request: Request) -> Response:
+        """DELETE ``/artifacts/<path>``: remove a file or a tree (never the whole root)."""
+        from starlette.concurrency import run_in_threadpool
+
+        path = _artifact_path(request, request.path_params["path"])
+        if not path:
+            raise InvalidParameter("Refusing to delete the whole artifacts destination")
+        await run_in_threadpool(self.repository.delete_artifacts, path)
+        return _json_response({})
+
+    async def _multipart_request(
+        self, request: Request
+    ) -> tuple[MultipartUploadMixin, str | None, str, dict[str, Any]]:
+        """The repository, directory, file name and JSON body of a multipart request."""
+        directory = _artifact_path(request, request.path_params["path"])
+        if not isinstance(self.repository, MultipartUploadMixin):
+            raise NotImplementedFeature(
+                "Multipart upload is not supported for the current artifact repository"
+            )
+        message = await _json_body(request)
+        name = _file_name(message)
+        safe_relative_path(posixpath.join(directory, name))
+        return self.repository, directory or None, name, message
+
+    async def mpu_create(self, request: Request) -> Response:
+        """POST ``/mpu/create/<dir>`` ``{path, num_parts}``: an upload id and part URLs."""
+        from starlette.concurrency import run_in_threadpool
+
+        repository, directory, name, message = await self._multipart_request(request)
+        try:
+            num_parts = int(message.get("num_parts", 1))
+        except (TypeError, ValueError):
+            raise InvalidParameter("'num_parts' must be an integer") from None
+        created = await run_in_threadpool(
+            repository.create_multipart_upload, name, num_parts, directory
+        )
+        return _json_response(created.to_dict())
+
+    async def mpu_complete(self, request: Request) -> Response:
+        """POST ``/mpu/complete/<dir>`` ``{path, upload_id, parts}``: assemble the file."""
+        from starlette.concurrency import run_in_threadpool
+
+        repository, directory, name, message = await self._multipart_request(request)
+        upload_id = _required_string(message, "upload_id")
+        parts = _parts(message)
+        await run_in_threadpool(
+            repository.complete_multipart_upload, name, upload_id, parts, directory
+        )
+        return _json_response({})
+
+    async def mpu_abort(self, request: Request) -> Response:
+        """POST ``/mpu/abort/<dir>`` ``{path, upload_id}``: give the upload up."""
+        from starlette.concurrency import run_in_threadpool
+
+        repository, directory, name, message = await self._multipart_request(request)
+        upload_id = _required_string(message, "upload_id")
+        await run_in_threadpool(repository.abort_multipart_upload, name, upload_id, directory)
+        return _json_response({})
+
+    async def presigned(self, request: Request) -> Response:
+        """GET ``/presigned/<path>``: not offered; clients then download through the proxy."""
+        _artifact_path(request, request.path_params["path"])
+        raise NotImplementedFeature("Presigned downloads are not supported by this server")

@@ -1,0 +1,160 @@
+"""The one generic dispatcher: every route of :data:`heron.protocol.ROUTES`, by table lookup.
+
+A request is read (body bytes, query string, Content-Type), then parsed, handled and
+encoded in a worker thread (stores block), and answered as JSON. Errors become MLflow's
+error body with the code's HTTP status; anything unexpected is a 500 INTERNAL_ERROR whose
+message reveals nothing of the server (the traceback goes to the log).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import anyio.to_thread
+
+from heron.exceptions import EndpointNotFound, HeronError, InvalidParameter
+from heron.protocol import Route, encode_response, error_body, parse_request
+from heron.protocol.wire import dump_json
+from heron.server.asgi import (
+    ClientDisconnected,
+    Receive,
+    Scope,
+    Send,
+    header,
+    read_body,
+    send_bytes,
+)
+from heron.server.handlers import Handler
+from heron.server.services import Services
+
+_log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 16 * 1024 * 1024
+"""Largest JSON request body accepted (a full LogBatch is well under 2 MB)."""
+
+_INTERNAL = dump_json(
+    {
+        "error_code": "INTERNAL_ERROR",
+        "message": "The server failed to process the request; see the server's log.",
+        "error_class": "CLIENT_INTERNAL_ERROR",
+        "sqlstate": "XXM00",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A route and its handler (None: known to the contract, not implemented)."""
+
+    route: Route
+    handler: Handler | None
+
+
+class Dispatcher:
+    """Serves the API routes of the table at ``/api/<v>.0/...``.
+
+    Paths reach it already normalised (static prefix removed, ``/ajax-api`` read as
+    ``/api``). Use :meth:`lookup` to learn whether a path is an API route.
+
+    Args:
+        routes: The routes to serve.
+        handlers: Handlers by route name.
+        services: The stores handlers use.
+    """
+
+    def __init__(self, routes: Iterable[Route], handlers: dict[str, Handler], services: Services):
+        self.services = services
+        self._exact: dict[str, dict[str, Endpoint]] = {}
+        self._patterns: list[tuple[re.Pattern[str], dict[str, Endpoint]]] = []
+        for route in routes:
+            endpoint = Endpoint(route, handlers.get(route.name))
+            if route.path_params:
+                pattern = re.compile(
+                    "^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(route.url)) + "$"
+                )
+                methods = self._methods_for_pattern(pattern)
+            else:
+                methods = self._exact.setdefault(route.url, {})
+            for method in route.methods:
+                methods[method] = endpoint
+
+    def _methods_for_pattern(self, pattern: re.Pattern[str]) -> dict[str, Endpoint]:
+        for known, methods in self._patterns:
+            if known.pattern == pattern.pattern:
+                return methods
+        methods = {}
+        self._patterns.append((pattern, methods))
+        return methods
+
+    def lookup(self, path: str) -> tuple[dict[str, Endpoint], dict[str, str]] | None:
+        """The endpoints (by method) serving ``path`` and its path parameters, or None."""
+        methods = self._exact.get(path)
+        if methods is not None:
+            return methods, {}
+        for pattern, methods in self._patterns:
+            match = pattern.match(path)
+            if match:
+                return methods, match.groupdict()
+        return None
+
+    async def serve(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        methods: dict[str, Endpoint],
+        path_params: dict[str, str],
+    ) -> None:
+        """Answer one request for a path :meth:`lookup` found."""
+        method = scope["method"]
+        endpoint = methods.get(method)
+        if endpoint is None:
+            allow = ", ".join(methods).encode()
+            await send_bytes(send, 405, b"Method Not Allowed", b"text/plain", [(b"allow", allow)])
+            return
+        try:
+            body = await read_body(receive, MAX_BODY_BYTES)
+        except ClientDisconnected:
+            return
+        except InvalidParameter as error:
+            await send_bytes(send, 400, dump_json(error_body(error)))
+            return
+        status, payload = await anyio.to_thread.run_sync(
+            self.call,
+            endpoint,
+            method,
+            scope.get("query_string", b""),
+            body,
+            header(scope, b"content-type"),
+            path_params,
+        )
+        await send_bytes(send, status, payload)
+
+    def call(
+        self,
+        endpoint: Endpoint,
+        method: str,
+        query_string: bytes,
+        body: bytes,
+        content_type: str | None,
+        path_params: dict[str, str],
+    ) -> tuple[int, bytes]:
+        """Parse, handle and encode one call: ``(HTTP status, JSON body)``."""
+        route = endpoint.route
+        try:
+            if endpoint.handler is None:
+                raise EndpointNotFound(f"{route.name} is not implemented by this server")
+            request = parse_request(route, method, query_string, body, content_type, path_params)
+            result: Any = endpoint.handler(request, self.services)
+            return 200, encode_response(route, result)
+        except HeronError as error:
+            if error.http_status >= 500:
+                _log.warning("%s failed: %s: %s", route.name, error.error_code, error.message)
+            return error.http_status, dump_json(error_body(error))
+        except Exception:
+            _log.exception("%s failed unexpectedly", route.name)
+            return 500, _INTERNAL

@@ -1,0 +1,24 @@
+"""Route handlers: one small function per RPC, registered by route name."""
+
+from __future__ import annotations
+
+from heron.server.handlers import (
+    experiments,
+    history,
+    logged_models,
+    run_artifacts,
+    runs,
+    writes,
+)
+from heron.server.handlers.registry import HANDLERS, Handler, handles
+
+__all__ = ["HANDLERS", "Handler", "handles"]
+
+_MODULES = (
+    experiments,
+    history,
+    logged_models,
+    run_artifacts,
+    runs,
+    writes,
+)  # imported to register

@@ -1,0 +1,250 @@
+"""Artifacts behind a tracking server's artifact proxy (``mlflow-artifacts:`` and ``http(s):``).
+
+``mlflow-artifacts:/<p>`` resolves against the tracking URI (which must be http or https) to
+``<tracking URI>/api/2.0/mlflow-artifacts/artifacts/<p>``; ``mlflow-artifacts://host:port/<p>``
+keeps the tracking URI's scheme but names another host. Plain ``http(s)://`` URIs must
+already point into ``.../mlflow-artifacts/artifacts``. The wire shapes are MLflow's (spec
+section 4), so this works against a Heron server and an MLflow server alike.
+
+Uploads and downloads are streamed (a file is never held in memory); httpx is imported on
+first use; credentials and TLS options come from ``heron.config`` like the REST store's.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import mimetypes
+import os
+import ssl
+import threading
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, unquote, urlparse
+
+from heron import config
+from heron.entities import FileInfo
+from heron.exceptions import InvalidParameter
+from heron.protocol.errors import error_from_response
+from heron.store.artifacts.base import (
+    CHUNK_SIZE,
+    ArtifactReader,
+    ArtifactRepository,
+    join_artifact_path,
+    split_artifact_file,
+)
+from heron.store.artifacts.paths import safe_relative_path
+from heron.version import __version__
+
+if TYPE_CHECKING:
+    import httpx
+
+PROXY_SCHEME = "mlflow-artifacts"
+API_PREFIX = "/api/2.0"
+ARTIFACTS_ENDPOINT = "/mlflow-artifacts/artifacts"
+PARALLEL_UPLOADS = 4
+"""Files ``log_artifacts`` sends at once."""
+
+_CLIENTS: dict[tuple[object, ...], httpx.Client] = {}
+_CLIENTS_LOCK = threading.Lock()
+
+
+def resolve_proxied_uri(artifact_uri: str, tracking_uri: str | None = None) -> str:
+    """The ``http(s)`` URL of an ``mlflow-artifacts:`` URI (other URIs come back unchanged).
+
+    Args:
+        artifact_uri: ``mlflow-artifacts:/<p>``, ``mlflow-artifacts://host:port/<p>``, ...
+        tracking_uri: The tracking server; default :func:`heron.config.tracking_uri`.
+
+    Raises:
+        InvalidParameter: The tracking URI is not http(s), or the URI has a query or fragment.
+    """
+    parsed = urlparse(artifact_uri)
+    if parsed.query or parsed.fragment:
+        raise InvalidParameter(f"Invalid artifact URI '{artifact_uri}': no query or fragment")
+    if parsed.scheme.lower() != PROXY_SCHEME:
+        return artifact_uri
+    tracking = urlparse(config.tracking_uri(tracking_uri))
+    if tracking.scheme.lower() not in ("http", "https"):
+        raise InvalidParameter(
+            f"'{artifact_uri}' needs an http(s) tracking URI to resolve against, got "
+            f"'{tracking.scheme}:' (set HERON_TRACKING_URI or MLFLOW_TRACKING_URI)"
+        )
+    server = parsed.netloc or f"{tracking.netloc}{tracking.path.rstrip('/')}"
+    path = parsed.path.lstrip("/")
+    return f"{tracking.scheme}://{server}{API_PREFIX}{ARTIFACTS_ENDPOINT}/{path}".rstrip("/")
+
+
+def auth_headers() -> dict[str, str]:
+    """The Authorization header for the tracking server: basic auth wins over a token."""
+    user, password = config.TRACKING_USERNAME.get(), config.TRACKING_PASSWORD.get()
+    if user and password:
+        token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+        return {"Authorization": f"Basic {token}"}
+    bearer = config.TRACKING_TOKEN.get()
+    return {"Authorization": f"Bearer {bearer}"} if bearer else {}
+
+
+def _http_client() -> httpx.Client:
+    """A keep-alive client shared by every proxied repository with the same TLS options."""
+    insecure = bool(config.TRACKING_INSECURE_TLS.get())
+    ca_bundle = config.TRACKING_SERVER_CERT_PATH.get()
+    timeout = config.HTTP_REQUEST_TIMEOUT.get()
+    key = (insecure, ca_bundle, timeout)
+    with _CLIENTS_LOCK:
+        client = _CLIENTS.get(key)
+        if client is None:
+            import httpx
+
+            verify: bool | ssl.SSLContext = True
+            if insecure:
+                verify = False
+            elif ca_bundle:
+                verify = ssl.create_default_context(cafile=ca_bundle)
+            client = httpx.Client(
+                timeout=timeout,
+                transport=httpx.HTTPTransport(verify=verify, retries=3),  # connect errors only
+                headers={"User-Agent": f"heron-python-client/{__version__}"},
+            )
+            _CLIENTS[key] = client
+    return client
+
+
+def raise_for_error(response: httpx.Response) -> None:
+    """Raise the :class:`HeronError` an unsuccessful response stands for.
+
+    An MLflow error body (``{"error_code", "message"}``) gives that code's class; any other
+    body is read by its HTTP status, as MLflow's client does
+    (:func:`heron.protocol.errors.error_from_response`).
+    """
+    if response.is_success:
+        return
+    response.read()
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    raise error_from_response(response.status_code, body, response.text)
+
+
+def _file_chunks(handle: Any) -> Iterator[bytes]:
+    return iter(functools.partial(handle.read, CHUNK_SIZE), b"")
+
+
+class HttpArtifactRepository(ArtifactRepository):
+    """Artifacts reached through the artifact proxy of an MLflow-compatible tracking server.
+
+    Args:
+        artifact_uri: ``mlflow-artifacts:[//host:port]/<p>``, or
+            ``http(s)://host[/prefix]/api/2.0/mlflow-artifacts/artifacts/<p>``.
+
+    Raises:
+        InvalidParameter: The URI cannot be resolved to the proxy's artifact endpoint.
+    """
+
+    def __init__(self, artifact_uri: str):
+        super().__init__(artifact_uri)
+        url = resolve_proxied_uri(artifact_uri)
+        head, found, tail = url.partition(ARTIFACTS_ENDPOINT)
+        if not found or (tail and not tail.startswith("/")):
+            raise InvalidParameter(
+                f"'{artifact_uri}' is not an artifact proxy URI: expected "
+                f"http(s)://<server>{API_PREFIX}{ARTIFACTS_ENDPOINT}/<path>"
+            )
+        self.endpoint = head + ARTIFACTS_ENDPOINT
+        self.root = safe_relative_path(unquote(tail.strip("/")))
+
+    def _url(self, artifact_path: str) -> str:
+        return f"{self.endpoint}/{quote(join_artifact_path(self.root, artifact_path), safe='/')}"
+
+    def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        headers = {**auth_headers(), **kwargs.pop("headers", {})}
+        response = _http_client().request(method, url, headers=headers, **kwargs)
+        raise_for_error(response)
+        return response
+
+    def _put(self, artifact_path: str, content: Iterable[bytes], size: int | None) -> None:
+        _, name = split_artifact_file(artifact_path)
+        headers = {"Content-Type": mimetypes.guess_type(name)[0] or "application/octet-stream"}
+        if size is not None:
+            headers["Content-Length"] = str(size)
+        self._request("PUT", self._url(artifact_path), content=content, headers=headers)
+
+    def log_artifact(self, local_file: str, artifact_path: str | None = None) -> None:
+        """Stream one local file to directory ``artifact_path`` (one PUT)."""
+        name = os.path.basename(os.path.normpath(local_file))
+        path = join_artifact_path(
+            *split_artifact_file(join_artifact_path(safe_relative_path(artifact_path), name))
+        )
+        with open(local_file, "rb") as handle:
+            self._put(path, _file_chunks(handle), os.fstat(handle.fileno()).st_size)
+
+    def log_artifacts(self, local_dir: str, artifact_path: str | None = None) -> None:
+        """Stream a local directory's files into ``artifact_path``, a few at a time.
+
+        The proxy has no directories of its own: empty local directories leave no trace.
+        """
+        base = safe_relative_path(artifact_path)
+        uploads: list[tuple[str, str | None]] = []
+        for dirpath, _dirnames, filenames in os.walk(local_dir, followlinks=True):
+            relative = os.path.relpath(dirpath, local_dir)
+            subdir = base if relative == "." else join_artifact_path(base, *relative.split(os.sep))
+            uploads.extend((os.path.join(dirpath, name), subdir or None) for name in filenames)
+        with ThreadPoolExecutor(max_workers=PARALLEL_UPLOADS) as pool:
+            for future in [pool.submit(self.log_artifact, *upload) for upload in uploads]:
+                future.result()
+
+    def list_artifacts(self, path: str | None = None) -> list[FileInfo]:
+        """The direct children of ``path``, as the proxy lists them (basenames, joined here)."""
+        relative = safe_relative_path(path)
+        listed = join_artifact_path(self.root, relative)
+        files = self._request("GET", self.endpoint, params={"path": listed}).json().get("files")
+        infos = []
+        for entry in files or []:
+            child = safe_relative_path(join_artifact_path(relative, str(entry["path"])))
+            is_dir = bool(entry.get("is_dir", False))
+            size = None if is_dir or entry.get("file_size") is None else int(entry["file_size"])
+            infos.append(FileInfo(child, is_dir, size))
+        return sorted(infos, key=lambda info: info.path)
+
+    def open_read(self, artifact_path: str) -> ArtifactReader:
+        """Open one file for streaming: a GET whose body is read chunk by chunk.
+
+        Raises:
+            NotFound: The proxy has no file there.
+        """
+        path = join_artifact_path(*split_artifact_file(artifact_path))
+        client = _http_client()
+        request = client.build_request("GET", self._url(path), headers=auth_headers())
+        response = client.send(request, stream=True)
+        try:
+            raise_for_error(response)
+        except BaseException:
+            response.close()
+            raise
+        chunks = (chunk for chunk in response.iter_bytes() if chunk)  # as received, no copy
+        length = response.headers.get("Content-Length")
+        return ArtifactReader(
+            lambda _size: next(chunks, b""), response.close, int(length) if length else None
+        )
+
+    def _download_file(self, remote_file_path: str, local_path: str) -> None:
+        reader = self.open_read(remote_file_path)
+        try:
+            with open(local_path, "wb") as out:
+                for chunk in reader:
+                    out.write(chunk)
+        except BaseException:
+            reader.close()
+            if os.path.exists(local_path):
+                os.unlink(local_path)
+            raise
+
+    def write_stream(self, artifact_path: str, chunks: Iterable[bytes]) -> None:
+        """Stream byte chunks to one file (a chunked PUT)."""
+        self._put(join_artifact_path(*split_artifact_file(artifact_path)), chunks, None)
+
+    def delete_artifacts(self, artifact_path: str | None = None) -> None:
+        """Ask the proxy to remove a file or a directory tree."""
+        self._request("DELETE", self._url(safe_relative_path(artifact_path)))
