@@ -209,3 +209,19 @@ def test_insecure_tls_and_a_ca_bundle_exclude_each_other(monkeypatch: pytest.Mon
     monkeypatch.setenv("HERON_TRACKING_SERVER_CERT_PATH", "/etc/ssl/certs/ca-certificates.crt")
     with pytest.raises(InvalidParameter, match="cannot both be set"):
         RestStore("https://127.0.0.1:1")
+
+
+def test_client_with_an_explicit_uri_resolves_proxied_artifacts_against_it(
+    heron_server: HeronServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    heron_server.reset()
+    for name in ("HERON_TRACKING_URI", "MLFLOW_TRACKING_URI"):
+        monkeypatch.delenv(name, raising=False)
+    client = MlflowClient(tracking_uri=heron_server.url)
+    run = client.create_run(client.create_experiment("explicit-uri"))
+    assert run.info.artifact_uri.startswith("mlflow-artifacts:/")
+    (tmp_path / "a.txt").write_text("payload")
+    client.log_artifact(run.info.run_id, str(tmp_path / "a.txt"))
+    assert [f.path for f in client.list_artifacts(run.info.run_id)] == ["a.txt"]
+    local = client.download_artifacts(run.info.run_id, "a.txt", str(tmp_path / "out"))
+    assert Path(local).read_text() == "payload"

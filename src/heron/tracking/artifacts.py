@@ -32,6 +32,11 @@ LOGGED_IMAGES_TAG = "mlflow.loggedImages"
 class ArtifactMethods(abc.ABC):
     """Artifact methods of :class:`heron.tracking.MlflowClient`, on top of runs and tags."""
 
+    @property
+    @abc.abstractmethod
+    def tracking_uri(self) -> str:
+        """The tracking URI this client talks to (``mlflow-artifacts:`` resolves against it)."""
+
     @abc.abstractmethod
     def get_run(self, run_id: str) -> Run:
         """The run with this id."""
@@ -46,7 +51,7 @@ class ArtifactMethods(abc.ABC):
         uri = self.get_run(run_id).info.artifact_uri
         if not uri:
             raise InvalidState(f"Run '{run_id}' has no artifact URI")
-        return get_artifact_repository(uri)
+        return get_artifact_repository(uri, self.tracking_uri)
 
     def log_artifact(self, run_id: str, local_path: str, artifact_path: str | None = None) -> None:
         """Upload a local file, or a whole directory, to a run's artifacts.

@@ -30,6 +30,11 @@ class LoggedModelMethods(abc.ABC):
 
     @property
     @abc.abstractmethod
+    def tracking_uri(self) -> str:
+        """The tracking URI this client talks to (``mlflow-artifacts:`` resolves against it)."""
+
+    @property
+    @abc.abstractmethod
     def store(self) -> TrackingStore:
         """The tracking store."""
 
@@ -134,4 +139,5 @@ class LoggedModelMethods(abc.ABC):
         self._model_repository(model_id).log_artifacts(local_dir)
 
     def _model_repository(self, model_id: str) -> ArtifactRepository:
-        return get_artifact_repository(self.get_logged_model(model_id).artifact_location)
+        location = self.get_logged_model(model_id).artifact_location
+        return get_artifact_repository(location, self.tracking_uri)

@@ -34,13 +34,25 @@ for _scheme in ("mlflow-artifacts", "http", "https"):
     register_artifact_repository(_scheme, _proxied_repository)
 
 
-def get_artifact_repository(artifact_uri: str) -> ArtifactRepository:
+def get_artifact_repository(
+    artifact_uri: str, tracking_uri: str | None = None
+) -> ArtifactRepository:
     """The repository for an artifact URI, chosen by its scheme.
 
     Built in: plain paths and ``file:``, ``s3:``, and ``mlflow-artifacts:`` / ``http(s):``
     (a tracking server's artifact proxy); more with :func:`register_artifact_repository`.
+
+    Args:
+        artifact_uri: Where the artifacts are.
+        tracking_uri: The server an ``mlflow-artifacts:/`` URI is relative to (a client's
+            own tracking URI); default: the configured tracking URI.
     """
     scheme = urlparse(artifact_uri).scheme.lower()
+    if scheme == "mlflow-artifacts" and tracking_uri is not None:
+        from heron.store.artifacts.http import resolve_proxied_uri
+
+        artifact_uri = resolve_proxied_uri(artifact_uri, tracking_uri)
+        scheme = urlparse(artifact_uri).scheme.lower()
     if len(scheme) == 1:  # a Windows drive letter, not a scheme
         scheme = ""
     if scheme in ("", "file"):
