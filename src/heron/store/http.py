@@ -32,7 +32,8 @@ RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 MAX_BACKOFF_SECONDS = 120.0
 
 
-def _verify() -> ssl.SSLContext | bool:
+def tls_verify() -> ssl.SSLContext | bool:
+    """The TLS verification the settings ask for: a CA bundle, off, or the default."""
     insecure = bool(config.TRACKING_INSECURE_TLS.get())
     cert_path = config.TRACKING_SERVER_CERT_PATH.get()
     if insecure and cert_path:
@@ -46,7 +47,8 @@ def _verify() -> ssl.SSLContext | bool:
     return True
 
 
-def _auth_headers() -> dict[str, str]:
+def auth_headers() -> dict[str, str]:
+    """The Authorization header for the tracking server: basic auth wins over a token."""
     username, password = config.TRACKING_USERNAME.get(), config.TRACKING_PASSWORD.get()
     if username and password:
         credentials = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
@@ -79,8 +81,8 @@ class HttpTransport:
         seconds = float(config.HTTP_REQUEST_TIMEOUT.get(timeout) or 120.0)
         self.client = httpx.Client(
             base_url=self.base_url,
-            headers={"User-Agent": USER_AGENT, **_auth_headers()},
-            verify=_verify(),
+            headers={"User-Agent": USER_AGENT, **auth_headers()},
+            verify=tls_verify(),
             timeout=httpx.Timeout(seconds),
             limits=httpx.Limits(max_keepalive_connections=16, keepalive_expiry=30.0),
         )

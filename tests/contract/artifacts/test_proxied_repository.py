@@ -10,7 +10,8 @@ import pytest
 from heron.entities import FileInfo
 from heron.exceptions import InvalidParameter, NotFound
 from heron.store.artifacts import get_artifact_repository
-from heron.store.artifacts.http import HttpArtifactRepository, auth_headers, resolve_proxied_uri
+from heron.store.artifacts.http import HttpArtifactRepository, resolve_proxied_uri
+from heron.store.http import auth_headers
 
 ARTIFACTS = "/api/2.0/mlflow-artifacts/artifacts"
 

@@ -12,11 +12,9 @@ first use; credentials and TLS options come from ``heron.config`` like the REST 
 
 from __future__ import annotations
 
-import base64
 import functools
 import mimetypes
 import os
-import ssl
 import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -35,7 +33,7 @@ from heron.store.artifacts.base import (
     split_artifact_file,
 )
 from heron.store.artifacts.paths import safe_relative_path
-from heron.version import __version__
+from heron.store.http import USER_AGENT, auth_headers, tls_verify
 
 if TYPE_CHECKING:
     import httpx
@@ -76,16 +74,6 @@ def resolve_proxied_uri(artifact_uri: str, tracking_uri: str | None = None) -> s
     return f"{tracking.scheme}://{server}{API_PREFIX}{ARTIFACTS_ENDPOINT}/{path}".rstrip("/")
 
 
-def auth_headers() -> dict[str, str]:
-    """The Authorization header for the tracking server: basic auth wins over a token."""
-    user, password = config.TRACKING_USERNAME.get(), config.TRACKING_PASSWORD.get()
-    if user and password:
-        token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-        return {"Authorization": f"Basic {token}"}
-    bearer = config.TRACKING_TOKEN.get()
-    return {"Authorization": f"Bearer {bearer}"} if bearer else {}
-
-
 def _http_client() -> httpx.Client:
     """A keep-alive client shared by every proxied repository with the same TLS options."""
     insecure = bool(config.TRACKING_INSECURE_TLS.get())
@@ -97,15 +85,12 @@ def _http_client() -> httpx.Client:
         if client is None:
             import httpx
 
-            verify: bool | ssl.SSLContext = True
-            if insecure:
-                verify = False
-            elif ca_bundle:
-                verify = ssl.create_default_context(cafile=ca_bundle)
             client = httpx.Client(
                 timeout=timeout,
-                transport=httpx.HTTPTransport(verify=verify, retries=3),  # connect errors only
-                headers={"User-Agent": f"heron-python-client/{__version__}"},
+                transport=httpx.HTTPTransport(
+                    verify=tls_verify(), retries=3
+                ),  # connect errors only
+                headers={"User-Agent": USER_AGENT},
             )
             _CLIENTS[key] = client
     return client
