@@ -39,8 +39,9 @@ if TYPE_CHECKING:
 PREFIXES = ("/api/2.0/mlflow-artifacts", "/ajax-api/2.0/mlflow-artifacts")
 MAX_PATH_LENGTH = 2048
 """Longest artifact path accepted (MLflow's limit for artifact locations)."""
-UPLOAD_BATCH = 1 << 20
-"""Bytes of a request body gathered before they are handed to the destination."""
+UPLOAD_BATCH = 4 << 20
+"""Bytes of a request body gathered before they are handed to the destination (one thread
+hop and one write per batch)."""
 MAX_JSON_BODY = 8 << 20
 """Largest multipart-upload request body (10 000 parts fit easily)."""
 # Types a browser could render or run: served as plain text (they are attachments anyway).

@@ -31,6 +31,8 @@ from heron.store.artifacts.paths import confined_local_path, resolves_inside, sa
 PARTIAL_PREFIX = ".heron-"
 PARTIAL_SUFFIX = ".partial"
 _COPY_CHUNK = 1 << 20
+_STREAM_CHUNK = 4 << 20
+"""Bytes per read when an artifact is streamed out (fewer, larger hops to the socket)."""
 _WINDOWS_FILE_URI_PATH = re.compile(r"^/[A-Za-z]:")
 
 
@@ -77,6 +79,13 @@ def _fsync_directory(directory: str) -> None:
         os.close(fd)
 
 
+def _write_all(fd: int, data: bytes | bytearray) -> None:
+    """Write all of ``data`` to a raw file descriptor (no buffer copy in between)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
 def atomic_write(target: str, chunks: Iterable[bytes], mode: int = 0o644) -> None:
     """Write ``chunks`` to ``target`` so that ``target`` is never seen half-written.
 
@@ -87,10 +96,9 @@ def atomic_write(target: str, chunks: Iterable[bytes], mode: int = 0o644) -> Non
     directory = os.path.dirname(target)
     fd, temp = tempfile.mkstemp(prefix=PARTIAL_PREFIX, suffix=PARTIAL_SUFFIX, dir=directory)
     try:
-        with os.fdopen(fd, "wb") as out:
+        with os.fdopen(fd, "wb", buffering=0) as out:
             for chunk in chunks:
-                out.write(chunk)
-            out.flush()
+                _write_all(out.fileno(), chunk)
             os.fsync(out.fileno())
         os.chmod(temp, mode)
         os.replace(temp, target)
@@ -193,7 +201,12 @@ class LocalArtifactRepository(ArtifactRepository):
             handle = open(local, "rb")  # noqa: SIM115 - the reader closes it
         except (FileNotFoundError, IsADirectoryError):
             raise NotFound(f"Artifact '{relative}' not found") from None
-        return ArtifactReader(handle.read, handle.close, os.fstat(handle.fileno()).st_size)
+        fd = handle.fileno()
+        return ArtifactReader(
+            lambda size: os.read(fd, max(size, _STREAM_CHUNK)),
+            handle.close,
+            os.fstat(fd).st_size,
+        )
 
     def write_stream(self, artifact_path: str, chunks: Iterable[bytes]) -> None:
         """Write one artifact file from byte chunks: to a temporary file, then renamed.
