@@ -94,7 +94,7 @@ def _address(argv: list[str]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], allow_abbrev=False)
     parser.add_argument("--starts", type=int, default=5, help="timed server starts")
     parser.add_argument("--skip-compare", action="store_true", help="only time the starts")
     args, extra = parser.parse_known_args()

@@ -67,6 +67,17 @@ class RunData:
         self.params: dict[str, str] = {p.key: p.value for p in params or ()}
         self.tags: dict[str, str] = {t.key: t.value for t in tags or ()}
 
+    @classmethod
+    def from_mappings(
+        cls, metrics: list[Metric], params: dict[str, str], tags: dict[str, str]
+    ) -> RunData:
+        """A RunData holding these metrics, and these dictionaries as its params and tags
+        (taken as they are, not copied)."""
+        data = cls(metrics)
+        data.params = params
+        data.tags = tags
+        return data
+
     @property
     def metric_objects(self) -> list[Metric]:
         """The latest :class:`Metric` of each key."""

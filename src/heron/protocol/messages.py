@@ -150,10 +150,16 @@ def encode_metric(metric: Metric) -> dict[str, Any]:
         "timestamp": metric.timestamp,
         "step": metric.step,
     }
-    for name in _METRIC_EXTRAS:
-        value = getattr(metric, name)
-        if value is not None:
-            out[name] = value
+    if (
+        metric.dataset_name is not None
+        or metric.dataset_digest is not None
+        or metric.model_id is not None
+        or metric.run_id is not None
+    ):  # rare: most points belong to no dataset or model
+        for name in _METRIC_EXTRAS:
+            value = getattr(metric, name)
+            if value is not None:
+                out[name] = value
     return out
 
 

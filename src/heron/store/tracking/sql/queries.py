@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from heron.entities import Experiment, LifecycleStage, PagedList, Run, ViewType
 from heron.entities.paging import decode_page_token, encode_page_token
@@ -10,6 +11,7 @@ from heron.exceptions import NotFound
 from heron.search import parse_filter, parse_order_by
 from heron.search.ast import OrderKey
 from heron.store.db import Database
+from heron.store.db.dialect import Dialect
 from heron.store.db.drivers import Cursor
 from heron.store.tracking.sql.experiments import EXPERIMENT_COLUMNS, load_experiments
 from heron.store.tracking.sql.reads import load_runs
@@ -44,16 +46,17 @@ def search_runs(
     """One page of runs of these experiments matching the filter, in the requested order."""
     validate_max_results(max_results)
     offset = decode_page_token(page_token)
-    keys = parse_order_by(order_by, "runs")
-    order = compile_order(keys, RUNS, db.dialect)
-    if not any(k.entity == "attribute" and k.key == "start_time" for k in keys):
-        order.terms.append("r.start_time DESC")
-    order.terms.append("r.run_uuid ASC")
-    where = _where(db, "runs", RUNS, filter_string, _experiment_keys(experiment_ids), run_view_type)
-    if where is None:
+    experiment_keys = tuple(_experiment_keys(experiment_ids))
+    if order_by is None or all(isinstance(element, str) for element in order_by):
+        keys = None if order_by is None else tuple(order_by)
+        page = _runs_page(db.dialect, filter_string, keys, experiment_keys, run_view_type)
+    else:  # not hashable: parse_order_by rejects it
+        page = _runs_page.__wrapped__(
+            db.dialect, filter_string, order_by, experiment_keys, run_view_type
+        )
+    if page is None:
         return PagedList([], None)
-    # Selecting only ids lets SQLite answer from the runs index; rows are read for the page.
-    query = _page_query("SELECT r.run_uuid FROM runs r", order, where, max_results, offset)
+    query = Sql(page[0], [*page[1], max_results + 1, offset])
 
     def work(cursor: Cursor) -> tuple[list[Run], bool]:
         cursor.execute(query.text, query.params)
@@ -62,6 +65,29 @@ def search_runs(
 
     runs, more = db.read(work)
     return PagedList(runs, encode_page_token(offset + max_results) if more else None)
+
+
+@lru_cache(maxsize=256)
+def _runs_page(
+    dialect: Dialect,
+    filter_string: str | None,
+    order_by: Sequence[str] | None,
+    experiment_keys: tuple[int, ...],
+    view_type: int | str | None,
+) -> tuple[str, tuple[object, ...]] | None:
+    """The text and leading parameters (all but LIMIT and OFFSET) of the query selecting a
+    page of run ids, or None when no run can match; cached, as clients repeat searches."""
+    keys = parse_order_by(order_by, "runs")
+    order = compile_order(keys, RUNS, dialect)
+    if not any(k.entity == "attribute" and k.key == "start_time" for k in keys):
+        order.terms.append("r.start_time DESC")
+    order.terms.append("r.run_uuid ASC")
+    where = _where(dialect, "runs", RUNS, filter_string, list(experiment_keys), view_type)
+    if where is None:
+        return None
+    # Selecting only ids lets SQLite answer from the runs index; rows are read for the page.
+    query = _page_query("SELECT r.run_uuid FROM runs r", order, where, 0, 0)
+    return query.text, tuple(query.params[:-2])
 
 
 def search_experiments(
@@ -79,7 +105,7 @@ def search_experiments(
     named = {key.key for key in requested}
     keys = [*requested, *(key for key in _DEFAULT_EXPERIMENT_ORDER if key.key not in named)]
     order = compile_order(keys, EXPERIMENTS, db.dialect)
-    where = _where(db, "experiments", EXPERIMENTS, filter_string, None, view_type)
+    where = _where(db.dialect, "experiments", EXPERIMENTS, filter_string, None, view_type)
     assert where is not None
     query = _page_query(
         f"SELECT {EXPERIMENT_COLUMNS} FROM experiments e", order, where, max_results, offset
@@ -105,7 +131,7 @@ def _experiment_keys(experiment_ids: Sequence[str]) -> list[int]:
 
 
 def _where(
-    db: Database,
+    dialect: Dialect,
     target_name: str,
     target: Target,
     filter_string: str | None,
@@ -119,10 +145,10 @@ def _where(
     if experiment_keys is not None:
         if not experiment_keys:
             return None
-        parts.append(Sql(*db.dialect.one_of(f"{target.alias}.experiment_id", experiment_keys)))
-    parts.append(Sql(*db.dialect.one_of(f"{target.alias}.lifecycle_stage", stages)))
+        parts.append(Sql(*dialect.one_of(f"{target.alias}.experiment_id", experiment_keys)))
+    parts.append(Sql(*dialect.one_of(f"{target.alias}.lifecycle_stage", stages)))
     if node is not None:
-        parts.append(compile_filter(node, target, db.dialect))
+        parts.append(compile_filter(node, target, dialect))
     return Sql(" AND ".join(p.text for p in parts), [x for p in parts for x in p.params])
 
 

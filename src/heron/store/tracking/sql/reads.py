@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-from heron.entities import Metric, Param, Run, RunData, RunInputs, RunOutputs, RunTag
+from orjson import loads
+
+from heron.entities import Metric, Run, RunData, RunInputs, RunOutputs
 from heron.exceptions import NotFound
 from heron.store.db import Database
 from heron.store.db.dialect import Dialect
@@ -33,8 +35,6 @@ def load_runs(cursor: Cursor, dialect: Dialect, run_ids: Sequence[str]) -> list[
     cursor.execute(f"SELECT {RUN_COLUMNS} FROM runs r WHERE {condition}", values)
     infos = {row[0]: row for row in cursor.fetchall()}
     metrics: dict[str, list[Metric]] = {run_id: [] for run_id in infos}
-    params: dict[str, list[Param]] = {run_id: [] for run_id in infos}
-    tags: dict[str, list[RunTag]] = {run_id: [] for run_id in infos}
     cursor.execute(
         "SELECT run_uuid, key, CASE WHEN is_nan THEN NULL ELSE value END, timestamp, step, "
         f"model_id, dataset_name, dataset_digest FROM latest_metrics WHERE {condition} "
@@ -43,21 +43,49 @@ def load_runs(cursor: Cursor, dialect: Dialect, run_ids: Sequence[str]) -> list[
     )
     for run_id, *point in cursor.fetchall():
         metrics[run_id].append(stored_metric(*point))
-    cursor.execute(f"SELECT run_uuid, key, value FROM params WHERE {condition}", values)
-    for run_id, key, value in cursor.fetchall():
-        params[run_id].append(Param(key, value))
-    cursor.execute(f"SELECT run_uuid, key, value FROM tags WHERE {condition}", values)
-    for run_id, key, value in cursor.fetchall():
-        tags[run_id].append(RunTag(key, value))
+    params, tags = _params_and_tags(cursor, dialect, condition, values, infos)
     inputs = load_inputs(cursor, dialect, list(infos))
     model_inputs, outputs = load_model_links(cursor, dialect, list(infos))
     return [
         Run(
             run_info(infos[run_id]),
-            RunData(metrics[run_id], params[run_id], tags[run_id]),
+            RunData.from_mappings(metrics[run_id], params[run_id], tags[run_id]),
             RunInputs(tuple(inputs.get(run_id, ())), tuple(model_inputs.get(run_id, ()))),
             RunOutputs(tuple(outputs.get(run_id, ()))),
         )
         for run_id in run_ids
         if run_id in infos
     ]
+
+
+def _params_and_tags(
+    cursor: Cursor,
+    dialect: Dialect,
+    condition: str,
+    values: list[object],
+    run_ids: Iterable[str],
+) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+    """The params and the tags of each run as ``{key: value}``, in one query."""
+    params: dict[str, dict[str, str]] = {run_id: {} for run_id in run_ids}
+    tags: dict[str, dict[str, str]] = {run_id: {} for run_id in params}
+    if dialect.name == "sqlite":
+        # One row per run and table, its lists built by SQLite: far fewer Python objects
+        # than a row per value.
+        cursor.execute(
+            "SELECT 0, run_uuid, json_group_array(key), json_group_array(value) FROM params "
+            f"WHERE {condition} GROUP BY run_uuid UNION ALL "
+            "SELECT 1, run_uuid, json_group_array(key), json_group_array(value) FROM tags "
+            f"WHERE {condition} GROUP BY run_uuid",
+            [*values, *values],
+        )
+        for is_tag, run_id, keys, texts in cursor.fetchall():
+            (tags if is_tag else params)[run_id] = dict(zip(loads(keys), loads(texts), strict=True))
+        return params, tags
+    cursor.execute(
+        f"SELECT 0, run_uuid, key, value FROM params WHERE {condition} UNION ALL "
+        f"SELECT 1, run_uuid, key, value FROM tags WHERE {condition}",
+        [*values, *values],
+    )
+    for is_tag, run_id, key, value in cursor.fetchall():
+        (tags if is_tag else params)[run_id][key] = value
+    return params, tags
