@@ -4,7 +4,8 @@ Clients read and write artifacts through the server, which keeps them in one des
 (any artifact URI: a local directory, ``s3://bucket/prefix``, ...). Bodies are streamed both
 ways, so memory stays flat whatever the file size: an upload goes from the socket to the
 destination's :meth:`~heron.store.artifacts.base.ArtifactRepository.write_stream` (in a
-worker thread, in batches of about a megabyte), a download from
+worker thread, in batches of a few megabytes that the event loop reads ahead while the
+previous one is written), a download from
 :meth:`~heron.store.artifacts.base.ArtifactRepository.open_read` to the socket.
 
 Every path is confined to the destination: the URL must be valid UTF-8 once decoded, and
@@ -42,6 +43,8 @@ MAX_PATH_LENGTH = 2048
 UPLOAD_BATCH = 4 << 20
 """Bytes of a request body gathered before they are handed to the destination (one thread
 hop and one write per batch)."""
+UPLOAD_BUFFER_BATCHES = 2
+"""Batches read ahead of the writer at most (memory: about 3 x ``UPLOAD_BATCH``)."""
 MAX_JSON_BODY = 8 << 20
 """Largest multipart-upload request body (10 000 parts fit easily)."""
 # Types a browser could render or run: served as plain text (they are attachments anyway).
@@ -162,25 +165,56 @@ def _download_headers(path: str) -> tuple[str, dict[str, str]]:
 
 async def _next_batch(stream: AsyncIterator[bytes]) -> bytes:
     """The next ~``UPLOAD_BATCH`` bytes of a request body (``b""`` at its end)."""
-    batch = bytearray()
-    while len(batch) < UPLOAD_BATCH:
+    chunks: list[bytes] = []
+    size = 0
+    while size < UPLOAD_BATCH:
         try:
-            batch += await stream.__anext__()
+            chunk = await stream.__anext__()
         except StopAsyncIteration:
             break
-    return bytes(batch)
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
-def _blocking_body(stream: AsyncIterator[bytes]) -> Iterator[bytes]:
-    """A request body as a plain iterator for a worker thread; each step asks the event loop.
+class _Failed:
+    """Stands in the batch queue for an error the body reader met."""
 
-    A client that goes away makes the stream raise ``ClientDisconnect``, which reaches the
-    writer as an error (never as a normal end), so it discards what it wrote.
+    def __init__(self, error: BaseException):
+        self.error = error
+
+
+async def _read_ahead(stream: AsyncIterator[bytes], send: Any) -> None:
+    """Read the body into ``send`` (a bounded memory stream) while the writer writes.
+
+    Reading on while the previous batch is being written keeps the socket flowing; the
+    bound (:data:`UPLOAD_BUFFER_BATCHES`) keeps memory flat when the destination is slower.
     """
+    async with send:
+        try:
+            while batch := await _next_batch(stream):
+                await send.send(batch)
+        except Exception as error:  # e.g. the client went away: the writer must not commit
+            await send.send(_Failed(error))
+
+
+def _blocking_body(receive: Any) -> Iterator[bytes]:
+    """The batches :func:`_read_ahead` queues, as a plain iterator for a worker thread.
+
+    An error of the reader (a client that goes away) is raised here, so the writer
+    discards what it wrote instead of committing half a file.
+    """
+    import anyio
     import anyio.from_thread
 
-    while batch := anyio.from_thread.run(_next_batch, stream):
-        yield batch
+    while True:
+        try:
+            item = anyio.from_thread.run(receive.receive)
+        except anyio.EndOfStream:
+            return
+        if isinstance(item, _Failed):
+            raise item.error
+        yield item
 
 
 async def _json_body(request: Request) -> dict[str, Any]:
@@ -273,6 +307,7 @@ class ArtifactService:
 
     async def upload(self, request: Request) -> Response:
         """PUT ``/artifacts/<path>``: the body, streamed into the file (replaced whole)."""
+        import anyio
         import anyio.to_thread
 
         raw = request.path_params["path"]
@@ -282,8 +317,19 @@ class ArtifactService:
                 f"Invalid artifact file path '{raw}': it must end in a file name"
             )
         split_artifact_file(path)  # refuse a path without a file name before reading
-        body = _blocking_body(request.stream())
-        await anyio.to_thread.run_sync(self.repository.write_stream, path, body)
+        send, receive = anyio.create_memory_object_stream[Any](UPLOAD_BUFFER_BATCHES)
+        failure: Exception | None = None
+        async with anyio.create_task_group() as group, receive:
+            group.start_soon(_read_ahead, request.stream(), send)
+            try:
+                await anyio.to_thread.run_sync(
+                    self.repository.write_stream, path, _blocking_body(receive)
+                )
+            except Exception as error:  # raised after the group, not wrapped in a group
+                failure = error
+            group.cancel_scope.cancel()  # the writer is done: stop any reading still going
+        if failure is not None:
+            raise failure
         return _json_response({})
 
     async def delete(self, request: Request) -> Response:
