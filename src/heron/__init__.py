@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from heron.version import __version__
 
 if TYPE_CHECKING:
-    from heron import entities, exceptions, tracking
+    from heron import artifacts, entities, exceptions, models, pyfunc, sklearn, tracking, types
     from heron.exceptions import MlflowException
     from heron.tracking.async_logging import flush_async_logging
     from heron.tracking.client import MlflowClient
@@ -108,6 +108,11 @@ _LAZY: dict[str, str] = {
     "entities": "heron.entities",
     "exceptions": "heron.exceptions",
     "tracking": "heron.tracking",
+    "models": "heron.models",
+    "pyfunc": "heron.pyfunc",
+    "sklearn": "heron.sklearn",
+    "artifacts": "heron.artifacts",
+    "types": "heron.types",
 }
 
 __all__ = [
@@ -116,6 +121,7 @@ __all__ = [
     "MlflowException",
     "__version__",
     "active_run",
+    "artifacts",
     "create_experiment",
     "delete_experiment",
     "delete_run",
@@ -145,6 +151,8 @@ __all__ = [
     "log_params",
     "log_table",
     "log_text",
+    "models",
+    "pyfunc",
     "search_experiments",
     "search_runs",
     "set_experiment",
@@ -154,8 +162,10 @@ __all__ = [
     "set_tag",
     "set_tags",
     "set_tracking_uri",
+    "sklearn",
     "start_run",
     "tracking",
+    "types",
 ]
 
 

@@ -1,0 +1,162 @@
+"""Downloading artifacts and models by URI, with MLflow's ``mlflow.artifacts`` names.
+
+Resolves the indirect URIs of spec 14.1 with a tracking client: ``runs:/<run_id>/<path>``
+(the run's artifacts, else the 3.x logged model of that name the run produced) and
+``models:/m-<id>[/<path>]`` (a logged model's artifacts). Everything else (paths, ``file:``,
+``s3:``, ``mlflow-artifacts:``, ``http(s):``) goes to its artifact repository directly.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import shutil
+from typing import TYPE_CHECKING
+from urllib.parse import urlparse, urlunparse
+
+from heron.exceptions import InvalidParameter, NotFound
+from heron.models.uris import is_models_uri, local_path, parse_logged_model_uri
+from heron.store.artifacts import get_artifact_repository
+from heron.tracking.uris import is_runs_uri, join_artifact_uri, parse_runs_uri
+
+if TYPE_CHECKING:
+    from heron.tracking.client import MlflowClient
+
+__all__ = ["download_artifacts", "download_model", "resolve_artifact_uri"]
+
+
+def _client(tracking_uri: str | None) -> MlflowClient:
+    if tracking_uri is None:
+        from heron.tracking.session import client
+
+        return client()
+    from heron.tracking.client import MlflowClient
+
+    return MlflowClient(tracking_uri=tracking_uri)
+
+
+def _run_model_uri(client: MlflowClient, run_id: str, path: str) -> str:
+    run = client.get_run(run_id)
+    root = run.info.artifact_uri or ""
+    uri = join_artifact_uri(root, path)
+    if not path:
+        return uri
+    repository = get_artifact_repository(root, client.tracking_uri)
+    if repository.list_artifacts(path):
+        return uri
+    # MLflow 3.x: log_model wrote a LoggedModel named like the path instead.
+    name, _, rest = path.partition("/")
+    escaped = name.replace("'", "\\'")
+    page = client.search_logged_models(
+        [run.info.experiment_id],
+        filter_string=f"name = '{escaped}' AND source_run_id = '{run_id}'",
+        max_results=1,
+    )
+    if not page:
+        return uri
+    return join_artifact_uri(page[0].artifact_location, rest)
+
+
+def resolve_artifact_uri(uri: str, tracking_uri: str | None = None) -> str:
+    """The direct artifact URI behind ``runs:/`` and ``models:/m-<id>`` URIs (others as is)."""
+    if is_runs_uri(uri):
+        run_id, path = parse_runs_uri(uri)
+        return _run_model_uri(_client(tracking_uri), run_id, path)
+    if is_models_uri(uri):
+        model_id, path = parse_logged_model_uri(uri)
+        model = _client(tracking_uri).get_logged_model(model_id)
+        return join_artifact_uri(model.artifact_location, path)
+    return uri
+
+
+def _split_uri(uri: str) -> tuple[str, str]:
+    """``(parent URI, last path segment)`` of a direct artifact URI."""
+    parsed = urlparse(uri)
+    if len(parsed.scheme) <= 1:
+        path = os.path.abspath(uri)
+        return os.path.dirname(path), os.path.basename(path)
+    path = parsed.path.rstrip("/")
+    parent, name = posixpath.split(path)
+    return urlunparse(parsed._replace(path=parent or "/")), name
+
+
+def _check_destination(dst_path: str | None) -> None:
+    if dst_path is None:
+        return
+    if not os.path.exists(dst_path):
+        raise InvalidParameter(
+            f"The destination path for downloaded artifacts does not exist! "
+            f"Destination path: {dst_path}"
+        )
+    if not os.path.isdir(dst_path):
+        raise InvalidParameter(
+            f"The destination path for downloaded artifacts must be a directory! "
+            f"Destination path: {dst_path}"
+        )
+
+
+def _download_uri(uri: str, dst_path: str | None, tracking_uri: str | None) -> str:
+    direct = resolve_artifact_uri(uri, tracking_uri)
+    path = local_path(direct)
+    if path is not None:
+        if not os.path.exists(path):
+            raise NotFound(f"No such file or directory: '{path}'")
+        if dst_path is None:
+            return path
+        target = os.path.join(os.path.abspath(dst_path), os.path.basename(path))
+        if os.path.isdir(path):
+            shutil.copytree(path, target, dirs_exist_ok=True)
+        else:
+            shutil.copy2(path, target)
+        return target
+    parent, name = _split_uri(direct)
+    repository = get_artifact_repository(parent, tracking_uri or _client(None).tracking_uri)
+    return repository.download_artifacts(name, dst_path)
+
+
+def download_artifacts(
+    artifact_uri: str | None = None,
+    run_id: str | None = None,
+    artifact_path: str | None = None,
+    dst_path: str | None = None,
+    tracking_uri: str | None = None,
+) -> str:
+    """Download an artifact file or directory and return its local path.
+
+    Give either ``artifact_uri`` (any URI, including ``runs:/`` and ``models:/m-<id>``) or
+    ``run_id`` with an optional ``artifact_path``. Local artifacts are returned in place
+    when ``dst_path`` is None.
+
+    Args:
+        artifact_uri: What to download.
+        run_id: The run whose artifacts to download (instead of ``artifact_uri``).
+        artifact_path: A path under the run's artifact root (with ``run_id``).
+        dst_path: An existing local directory to download into; a new temporary directory
+            (or the artifact in place, for local ones) if None.
+        tracking_uri: The tracking server; the current one if None.
+
+    Raises:
+        InvalidParameter: Conflicting or missing arguments, or ``dst_path`` is not an
+            existing directory.
+    """
+    if artifact_uri is not None and (run_id is not None or artifact_path is not None):
+        raise InvalidParameter(
+            "If the `artifact_uri` argument is specified, the `run_id` and `artifact_path` "
+            "arguments must not be specified."
+        )
+    if artifact_uri is None and run_id is None:
+        raise InvalidParameter("One of `artifact_uri` or `run_id` must be specified.")
+    _check_destination(dst_path)
+    if artifact_uri is None:
+        client = _client(tracking_uri)
+        return client.download_artifacts(str(run_id), artifact_path or "", dst_path)
+    return _download_uri(artifact_uri, dst_path, tracking_uri)
+
+
+def download_model(
+    model_uri: str, dst_path: str | None = None, tracking_uri: str | None = None
+) -> str:
+    """The local directory of a model URI, downloading it first unless it is local."""
+    if dst_path is not None:
+        os.makedirs(dst_path, exist_ok=True)
+    return _download_uri(model_uri, dst_path, tracking_uri)

@@ -1,0 +1,53 @@
+"""The MLflow Model format on local directories, with ``mlflow.models``'s names.
+
+``Model`` (the MLmodel file), ``ModelInfo``, ``ModelSignature``, ``infer_signature``,
+``infer_pip_requirements`` and ``validate_schema``. Names are imported on first use, so
+``import heron.models`` stays light.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from heron.models.environment import infer_pip_requirements
+    from heron.models.model import Model, ModelInfo
+    from heron.models.signature import ModelSignature, infer_signature
+
+_LAZY = {
+    "Model": "heron.models.model",
+    "ModelInfo": "heron.models.model",
+    "ModelSignature": "heron.models.signature",
+    "infer_signature": "heron.models.signature",
+    "infer_pip_requirements": "heron.models.environment",
+}
+
+__all__ = [
+    "Model",
+    "ModelInfo",
+    "ModelSignature",
+    "infer_pip_requirements",
+    "infer_signature",
+    "validate_schema",
+]
+
+
+def validate_schema(data: Any, expected_schema: Any) -> None:
+    """Raise if ``data`` does not conform to ``expected_schema`` (a :class:`Schema`).
+
+    Raises:
+        InvalidParameter: Names the column and the expected type.
+    """
+    from heron.models.enforcement import enforce_schema
+
+    enforce_schema(data, expected_schema)
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'heron.models' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -1,0 +1,169 @@
+"""``heron.pyfunc.save_model`` / ``log_model`` and the python_function flavor block."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from heron.exceptions import InvalidParameter
+from heron.models.environment import python_version, write_environment
+from heron.models.model import Model, ModelInfo
+from heron.models.save import copy_code_paths, finish_model, model_directory
+from heron.pyfunc.model import PYFUNC_FLAVOR, save_python_model
+
+if TYPE_CHECKING:
+    from heron.models.signature import ModelSignature
+
+
+def add_to_model(
+    model: Model,
+    loader_module: str,
+    data: str | None = None,
+    code: str | None = None,
+    env: Mapping[str, str] | None = None,
+    **kwargs: Any,
+) -> Model:
+    """Add the python_function flavor block to a Model (MLflow's ``pyfunc.add_to_model``).
+
+    Args:
+        model: The Model to extend.
+        loader_module: The module with ``_load_pyfunc``; write MLflow's name
+            (``mlflow.sklearn``) so MLflow loads the model too.
+        data: The path the loader gets, relative to the model directory.
+        code: The code directory added to ``sys.path`` when loading.
+        env: ``{"conda": "conda.yaml", "virtualenv": "python_env.yaml"}``.
+        **kwargs: More flavor keys (``model_path``, ``predict_fn``, ...).
+    """
+    params: dict[str, Any] = {"loader_module": loader_module, "python_version": python_version()}
+    if data is not None:
+        params["data"] = data
+    params["code"] = code
+    if env is not None:
+        params["env"] = dict(env)
+    params.update(kwargs)
+    return model.add_flavor(PYFUNC_FLAVOR, **params)
+
+
+def _default_modules(python_model: Any) -> list[str]:
+    modules = ["cloudpickle"]
+    module = type(python_model).__module__
+    if module and module != "__main__":
+        modules.append(module)
+    return modules
+
+
+def save_model(
+    path: str | os.PathLike[str],
+    loader_module: str | None = None,
+    data_path: str | None = None,
+    code_paths: list[str] | None = None,
+    conda_env: str | Mapping[str, Any] | None = None,
+    mlflow_model: Model | None = None,
+    python_model: Any = None,
+    artifacts: Mapping[str, str] | None = None,
+    signature: ModelSignature | None = None,
+    input_example: Any = None,
+    pip_requirements: str | Sequence[str] | None = None,
+    extra_pip_requirements: str | Sequence[str] | None = None,
+    metadata: dict[str, Any] | None = None,
+    model_config: Mapping[str, Any] | None = None,
+    **kwargs: Any,
+) -> None:
+    """Save a custom model: a :class:`PythonModel` (``python_model``) or a loader module.
+
+    The directory is built next to ``path`` and renamed into place, so a failed save leaves
+    nothing. Arguments follow ``mlflow.pyfunc.save_model``.
+
+    Raises:
+        AlreadyExists: ``path`` exists and is not empty.
+        InvalidParameter: Neither or both of ``python_model`` and ``loader_module``, or
+            conflicting environment arguments.
+    """
+    if (python_model is None) == (loader_module is None):
+        raise InvalidParameter("Specify exactly one of `python_model` and `loader_module`")
+    if kwargs:
+        raise InvalidParameter(f"Unsupported arguments: {sorted(kwargs)}")
+    mlflow_model = mlflow_model or Model()
+    with model_directory(path) as model_dir:
+        code = copy_code_paths(model_dir, code_paths)
+        if python_model is not None:
+            flavor_keys = save_python_model(model_dir, python_model, artifacts, model_config)
+            modules = _default_modules(python_model)
+        else:
+            flavor_keys = {"loader_module": loader_module}
+            if data_path is not None:
+                flavor_keys["data"] = _copy_data(model_dir, data_path)
+            modules = []
+        env = write_environment(
+            model_dir, modules, conda_env, pip_requirements, extra_pip_requirements
+        )
+        add_to_model(mlflow_model, code=code, env=env, **flavor_keys)
+        finish_model(model_dir, mlflow_model, signature, input_example, metadata)
+
+
+def _copy_data(model_dir: str, data_path: str) -> str:
+    import shutil
+
+    source = os.path.abspath(data_path)
+    name = os.path.basename(source.rstrip(os.sep))
+    if os.path.isdir(source):
+        shutil.copytree(source, os.path.join(model_dir, name))
+    else:
+        shutil.copy2(source, os.path.join(model_dir, name))
+    return name
+
+
+def log_model(
+    artifact_path: str | None = None,
+    loader_module: str | None = None,
+    data_path: str | None = None,
+    code_paths: list[str] | None = None,
+    conda_env: str | Mapping[str, Any] | None = None,
+    python_model: Any = None,
+    artifacts: Mapping[str, str] | None = None,
+    registered_model_name: str | None = None,
+    signature: ModelSignature | None = None,
+    input_example: Any = None,
+    pip_requirements: str | Sequence[str] | None = None,
+    extra_pip_requirements: str | Sequence[str] | None = None,
+    metadata: dict[str, Any] | None = None,
+    model_config: Mapping[str, Any] | None = None,
+    name: str | None = None,
+    run_id: str | None = None,
+) -> ModelInfo:
+    """Save a custom model and log it to the active run (or ``run_id``); its ModelInfo.
+
+    ``registered_model_name`` is ignored with a warning until the model registry arrives.
+    """
+    from heron.pyfunc.logging import log_model_dir
+
+    if registered_model_name is not None:
+        import warnings
+
+        warnings.warn(
+            "registered_model_name is ignored: the model registry is not available yet",
+            stacklevel=2,
+        )
+
+    def save(path: str, mlflow_model: Model) -> None:
+        save_model(
+            path,
+            loader_module=loader_module,
+            data_path=data_path,
+            code_paths=code_paths,
+            conda_env=conda_env,
+            mlflow_model=mlflow_model,
+            python_model=python_model,
+            artifacts=artifacts,
+            signature=signature,
+            input_example=input_example,
+            pip_requirements=pip_requirements,
+            extra_pip_requirements=extra_pip_requirements,
+            metadata=metadata,
+            model_config=model_config,
+        )
+
+    return log_model_dir(
+        save, artifact_path=artifact_path, name=name, flavor=PYFUNC_FLAVOR, run_id=run_id
+    )
