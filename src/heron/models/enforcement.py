@@ -1,4 +1,4 @@
-"""Schema and params enforcement at predict time (spec 13.8).
+"""Schema enforcement at predict time (spec 13.8); params are checked in ``heron.models.params``.
 
 ``enforce_schema`` turns model input (DataFrame, dict, list of dicts, Series, list, numpy
 array, dict of arrays) into what the schema describes: a DataFrame with the schema's columns
@@ -9,7 +9,6 @@ when the input already matches.
 
 from __future__ import annotations
 
-import datetime as dt
 import warnings
 from typing import Any
 
@@ -22,7 +21,6 @@ from heron.models.schema import (
     DataType,
     Map,
     Object,
-    ParamSchema,
     Schema,
     TensorSpec,
 )
@@ -276,14 +274,15 @@ def _check_nested_column(values: Any, expected: ColumnType, column: Any, require
     for value in values:
         if value is None and not required:
             continue
-        problem = _nested_problem(value, expected)
+        problem = nested_problem(value, expected)
         if problem:
             raise SchemaEnforcementError(
                 f"Failed to enforce schema of data in column {column}: {problem}"
             )
 
 
-def _nested_problem(value: Any, expected: ColumnType) -> str | None:
+def nested_problem(value: Any, expected: ColumnType) -> str | None:
+    """Why ``value`` does not fit an array/object/map/any type, or None when it does."""
     import numpy as np
 
     if isinstance(expected, AnyType):
@@ -294,7 +293,7 @@ def _nested_problem(value: Any, expected: ColumnType) -> str | None:
         if not isinstance(value, (list, tuple, np.ndarray)):
             return f"expected a list, got {type(value).__name__}"
         for item in value:
-            problem = _nested_problem(item, expected.dtype)
+            problem = nested_problem(item, expected.dtype)
             if problem:
                 return problem
         return None
@@ -302,7 +301,7 @@ def _nested_problem(value: Any, expected: ColumnType) -> str | None:
         if not isinstance(value, dict) or any(not isinstance(k, str) for k in value):
             return f"expected a dict with string keys, got {value!r}"
         for item in value.values():
-            problem = _nested_problem(item, expected.value_type)
+            problem = nested_problem(item, expected.value_type)
             if problem:
                 return problem
         return None
@@ -318,7 +317,7 @@ def _nested_problem(value: Any, expected: ColumnType) -> str | None:
                 if prop.required:
                     return f"missing required property '{prop.name}'"
                 continue
-            problem = _nested_problem(value[prop.name], prop.dtype)
+            problem = nested_problem(value[prop.name], prop.dtype)
             if problem:
                 return f"property '{prop.name}': {problem}"
         return None
@@ -385,93 +384,3 @@ def _check_tensor(array: Any, spec: TensorSpec) -> Any:
             f"Shape of input {array.shape} does not match expected shape {shape} for {label}"
         )
     return array
-
-
-def enforce_params(
-    params: dict[str, Any] | None, schema: ParamSchema | None
-) -> dict[str, Any] | None:
-    """Validate inference params against the signature's params, filling defaults.
-
-    Without a params schema, given params are ignored with a warning (returns None).
-    """
-    if schema is None:
-        if params:
-            warnings.warn(
-                "`params` can only be specified at inference time if the model signature "
-                "defines a params schema. This model does not define a params schema. "
-                "Ignoring provided params: " + str(list(params)),
-                stacklevel=2,
-            )
-        return None
-    params = dict(params or {})
-    known = {p.name for p in schema.params}
-    unknown = [k for k in params if k not in known]
-    if unknown:
-        warnings.warn(f"Unrecognized params {unknown} are ignored.", stacklevel=2)
-    result: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    for spec in schema.params:
-        if spec.name not in params:
-            result[spec.name] = spec.default
-            continue
-        try:
-            result[spec.name] = validate_param(spec.name, params[spec.name], spec.dtype, spec.shape)
-        except InvalidParameter as exc:
-            errors[spec.name] = exc.message
-    if errors:
-        raise SchemaEnforcementError(f"Invalid parameters found: {errors!r}")
-    return result
-
-
-def validate_param(
-    name: str, value: Any, dtype: DataType | Object, shape: tuple[int, ...] | None
-) -> Any:
-    """One param value converted to its declared type; raise InvalidParameter if it cannot be."""
-    import numpy as np
-
-    if isinstance(value, np.ndarray):
-        value = value.tolist()
-    if shape is None:
-        if isinstance(value, (list, tuple)):
-            raise InvalidParameter(
-                f"Value must be a scalar for type `{dtype!r}`, got list for parameter '{name}'"
-            )
-        return _convert_param(name, value, dtype)
-    if not isinstance(value, (list, tuple)):
-        raise InvalidParameter(f"Value must be a 1D array with shape (-1,) for param '{name}'")
-    return [_convert_param(name, v, dtype) for v in value]
-
-
-def _convert_param(name: str, value: Any, dtype: DataType | Object) -> Any:
-    import numpy as np
-
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(dtype, Object):
-        problem = _nested_problem(value, dtype)
-        if problem:
-            raise InvalidParameter(f"Invalid value for param '{name}': {problem}")
-        return value
-    is_int = isinstance(value, int) and not isinstance(value, bool)
-    if dtype in (DataType.integer, DataType.long) and is_int:
-        if dtype == DataType.integer and not -(2**31) <= value < 2**31:
-            raise InvalidParameter(f"Value {value} of param '{name}' is out of int32 range")
-        return value
-    if dtype in (DataType.float, DataType.double) and (is_int or isinstance(value, float)):
-        return float(value)
-    if dtype == DataType.datetime:
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str):
-            try:
-                return dt.datetime.fromisoformat(value)
-            except ValueError:
-                pass
-    elif isinstance(value, dtype.to_python()) and not (
-        dtype != DataType.boolean and isinstance(value, bool)
-    ):
-        return value
-    raise InvalidParameter(
-        f"Failed to convert value `{value!r}` from type `{type(value).__name__}` to "
-        f"`{dtype.name}` for param '{name}'"
-    )

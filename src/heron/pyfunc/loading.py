@@ -64,7 +64,8 @@ class PyFuncModel:
         """
         signature = self._model_meta.signature
         if signature is not None:
-            from heron.models.enforcement import enforce_params, enforce_schema
+            from heron.models.enforcement import enforce_schema
+            from heron.models.params import enforce_params
 
             if signature.inputs is not None:
                 data = enforce_schema(data, signature.inputs)

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from heron.exceptions import InvalidParameter
-from heron.models.enforcement import SchemaEnforcementError, enforce_params, enforce_schema
+from heron.models.enforcement import SchemaEnforcementError, enforce_schema
+from heron.models.params import enforce_params
 from heron.models.schema import (
     Array,
     ColSpec,
