@@ -275,3 +275,25 @@ def delete_experiment_tag(db: Database, experiment_id: str, tag_key: str) -> Non
             raise NotFound(f"No tag with name: {tag_key} in experiment with id {experiment_id}")
 
     db.write(work)
+
+
+def active_experiment_location(cursor: Cursor, key: int, experiment_id: str) -> str:
+    """The artifact location of an experiment that may take new runs or models.
+
+    Raises:
+        NotFound: No such experiment.
+        InvalidParameter: The experiment is deleted.
+    """
+    cursor.execute(
+        "SELECT lifecycle_stage, artifact_location FROM experiments WHERE experiment_id = ?",
+        (key,),
+    )
+    row = cursor.fetchone()
+    if row is None:
+        raise NotFound(f"No Experiment with id={experiment_id} exists")
+    if row[0] != ACTIVE:
+        raise InvalidParameter(
+            f"The experiment {experiment_id} must be in the 'active' state. "
+            f"Current state is {row[0]}."
+        )
+    return str(row[1])

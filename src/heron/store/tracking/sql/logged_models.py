@@ -26,6 +26,7 @@ from heron.store.db.dialect import Dialect
 from heron.store.db.drivers import Cursor
 from heron.store.tracking import append_to_uri
 from heron.store.tracking.names import generate_run_name
+from heron.store.tracking.sql.experiments import active_experiment_location
 from heron.store.tracking.sql.values import NAN, experiment_key, now_ms
 from heron.validation import validate_key, validate_logged_model_name
 
@@ -76,7 +77,7 @@ def create_logged_model(
     now = now_ms()
 
     def work(cursor: Cursor) -> LoggedModel:
-        location = append_to_uri(_active_experiment_location(cursor, key, experiment_id), "models")
+        location = append_to_uri(active_experiment_location(cursor, key, experiment_id), "models")
         location = append_to_uri(append_to_uri(location, model_id), "artifacts")
         status = LoggedModelStatus.PENDING
         row = (model_id, key, name, location, now, now, model_type, source_run_id)
@@ -98,22 +99,6 @@ def create_logged_model(
         )
 
     return db.write(work)
-
-
-def _active_experiment_location(cursor: Cursor, key: int, experiment_id: str) -> str:
-    cursor.execute(
-        "SELECT lifecycle_stage, artifact_location FROM experiments WHERE experiment_id = ?",
-        (key,),
-    )
-    row = cursor.fetchone()
-    if row is None:
-        raise NotFound(f"No Experiment with id={experiment_id} exists")
-    if row[0] != ACTIVE:
-        raise InvalidParameter(
-            f"The experiment {experiment_id} must be in the 'active' state. "
-            f"Current state is {row[0]}."
-        )
-    return str(row[1])
 
 
 def _check_length(what: str, value: object, limit: int) -> None:

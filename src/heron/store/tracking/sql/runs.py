@@ -12,6 +12,7 @@ from heron.store.db import Database
 from heron.store.db.drivers import Cursor
 from heron.store.tracking import append_to_uri
 from heron.store.tracking.names import generate_run_name
+from heron.store.tracking.sql.experiments import active_experiment_location
 from heron.store.tracking.sql.values import experiment_key, now_ms
 from heron.validation import validate_run_name, validate_tag
 
@@ -85,19 +86,8 @@ def create_run(
     started = now_ms() if start_time is None else int(start_time)
 
     def work(cursor: Cursor) -> RunInfo:
-        cursor.execute(
-            "SELECT lifecycle_stage, artifact_location FROM experiments WHERE experiment_id = ?",
-            (key,),
-        )
-        row = cursor.fetchone()
-        if row is None:
-            raise NotFound(f"No Experiment with id={experiment_id} exists")
-        if row[0] != ACTIVE:
-            raise InvalidParameter(
-                f"The experiment {experiment_id} must be in the 'active' state. "
-                f"Current state is {row[0]}."
-            )
-        artifact_uri = append_to_uri(append_to_uri(row[1], run_id), "artifacts")
+        location = active_experiment_location(cursor, key, experiment_id)
+        artifact_uri = append_to_uri(append_to_uri(location, run_id), "artifacts")
         cursor.execute(
             "INSERT INTO runs (run_uuid, experiment_id, user_id, status, start_time, end_time, "
             "lifecycle_stage, artifact_uri, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
