@@ -28,6 +28,7 @@ check: lint test
 bench: install
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/servers.py
+	$(BIN)/python benchmarks/registry.py --server
 
 serve: install
 	$(BIN)/heron server

@@ -58,6 +58,12 @@ if TYPE_CHECKING:
         set_tracking_uri,
         start_run,
     )
+    from heron.tracking.fluent_registry import (
+        register_model,
+        search_model_versions,
+        search_registered_models,
+        set_model_version_tag,
+    )
 
 _FLUENT = (
     "ActiveRun",
@@ -99,9 +105,16 @@ _FLUENT = (
     "set_tracking_uri",
     "start_run",
 )
+_REGISTRY = (
+    "register_model",
+    "search_model_versions",
+    "search_registered_models",
+    "set_model_version_tag",
+)
 # Where each lazily loaded public name lives; submodules map to themselves.
 _LAZY: dict[str, str] = {
     **dict.fromkeys(_FLUENT, "heron.tracking.fluent"),
+    **dict.fromkeys(_REGISTRY, "heron.tracking.fluent_registry"),
     "MlflowClient": "heron.tracking.client",
     "MlflowException": "heron.exceptions",
     "flush_async_logging": "heron.tracking.async_logging",
@@ -153,11 +166,15 @@ __all__ = [
     "log_text",
     "models",
     "pyfunc",
+    "register_model",
     "search_experiments",
+    "search_model_versions",
+    "search_registered_models",
     "search_runs",
     "set_experiment",
     "set_experiment_tag",
     "set_experiment_tags",
+    "set_model_version_tag",
     "set_registry_uri",
     "set_tag",
     "set_tags",

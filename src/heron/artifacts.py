@@ -1,8 +1,10 @@
 """Downloading artifacts and models by URI, with MLflow's ``mlflow.artifacts`` names.
 
 Resolves the indirect URIs of spec 14.1 with a tracking client: ``runs:/<run_id>/<path>``
-(the run's artifacts, else the 3.x logged model of that name the run produced) and
-``models:/m-<id>[/<path>]`` (a logged model's artifacts). Everything else (paths, ``file:``,
+(the run's artifacts, else the 3.x logged model of that name the run produced),
+``models:/<model_id>[/<path>]`` (a logged model's artifacts) and the registry's
+``models:/<name>/<version|stage|latest>[/<path>]`` and ``models:/<name>@<alias>[/<path>]``
+(the version's download URI, itself resolved again). Everything else (paths, ``file:``,
 ``s3:``, ``mlflow-artifacts:``, ``http(s):``) goes to its artifact repository directly.
 """
 
@@ -15,7 +17,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlparse, urlunparse
 
 from heron.exceptions import InvalidParameter, NotFound
-from heron.models.uris import is_models_uri, local_path, parse_logged_model_uri
+from heron.models.uris import is_models_uri, local_path, split_model_uri
 from heron.store.artifacts import get_artifact_repository
 from heron.tracking.uris import is_runs_uri, join_artifact_uri, parse_runs_uri
 
@@ -23,6 +25,9 @@ if TYPE_CHECKING:
     from heron.tracking.client import MlflowClient
 
 __all__ = ["download_artifacts", "download_model", "resolve_artifact_uri"]
+
+MAX_INDIRECTIONS = 10
+"""How many ``runs:/``/``models:/`` hops one URI may take before it is refused."""
 
 
 def _client(tracking_uri: str | None) -> MlflowClient:
@@ -36,6 +41,8 @@ def _client(tracking_uri: str | None) -> MlflowClient:
 
 
 def _run_model_uri(client: MlflowClient, run_id: str, path: str) -> str:
+    from heron.tracking.run_models import run_logged_model
+
     run = client.get_run(run_id)
     root = run.info.artifact_uri or ""
     uri = join_artifact_uri(root, path)
@@ -46,27 +53,41 @@ def _run_model_uri(client: MlflowClient, run_id: str, path: str) -> str:
         return uri
     # MLflow 3.x: log_model wrote a LoggedModel named like the path instead.
     name, _, rest = path.partition("/")
-    escaped = name.replace("'", "\\'")
-    page = client.search_logged_models(
-        [run.info.experiment_id],
-        filter_string=f"name = '{escaped}' AND source_run_id = '{run_id}'",
-        max_results=1,
-    )
-    if not page:
-        return uri
-    return join_artifact_uri(page[0].artifact_location, rest)
+    logged = run_logged_model(client, run, name)
+    return uri if logged is None else join_artifact_uri(logged.artifact_location, rest)
+
+
+def _models_uri(client: MlflowClient, uri: str) -> str:
+    """The next URI behind a ``models:/`` URI: a logged model's or a version's location."""
+    ref = split_model_uri(uri)
+    if ref.model_id is not None:
+        location = client.get_logged_model(ref.model_id).artifact_location
+    else:
+        version = client.registered_version_number(ref)
+        location = client.registry_store.get_model_version_download_uri(str(ref.name), version)
+    return join_artifact_uri(location, ref.path)
 
 
 def resolve_artifact_uri(uri: str, tracking_uri: str | None = None) -> str:
-    """The direct artifact URI behind ``runs:/`` and ``models:/m-<id>`` URIs (others as is)."""
-    if is_runs_uri(uri):
-        run_id, path = parse_runs_uri(uri)
-        return _run_model_uri(_client(tracking_uri), run_id, path)
-    if is_models_uri(uri):
-        model_id, path = parse_logged_model_uri(uri)
-        model = _client(tracking_uri).get_logged_model(model_id)
-        return join_artifact_uri(model.artifact_location, path)
-    return uri
+    """The direct artifact URI behind ``runs:/`` and ``models:/`` URIs (others as is).
+
+    A registered version's download URI may itself be a ``runs:/`` or ``models:/`` URI;
+    it is resolved in turn, up to :data:`MAX_INDIRECTIONS` times.
+
+    Raises:
+        NotFound: The run, logged model, registered model, version or alias is missing.
+        InvalidParameter: A malformed URI, or too many indirections.
+    """
+    current = uri
+    for _hop in range(MAX_INDIRECTIONS):
+        if is_runs_uri(current):
+            run_id, path = parse_runs_uri(current)
+            current = _run_model_uri(_client(tracking_uri), run_id, path)
+        elif is_models_uri(current):
+            current = _models_uri(_client(tracking_uri), current)
+        else:
+            return current
+    raise InvalidParameter(f"Could not resolve '{uri}': more than {MAX_INDIRECTIONS} indirections")
 
 
 def _split_uri(uri: str) -> tuple[str, str]:
@@ -123,7 +144,7 @@ def download_artifacts(
 ) -> str:
     """Download an artifact file or directory and return its local path.
 
-    Give either ``artifact_uri`` (any URI, including ``runs:/`` and ``models:/m-<id>``) or
+    Give either ``artifact_uri`` (any URI, including ``runs:/`` and ``models:/``) or
     ``run_id`` with an optional ``artifact_path``. Local artifacts are returned in place
     when ``dst_path`` is None.
 

@@ -137,6 +137,12 @@ S3_UPLOAD_EXTRA_ARGS = _s(
 ENABLE_ARTIFACTS_PROGRESS_BAR = _s(
     "ENABLE_ARTIFACTS_PROGRESS_BAR", True, bool, "Show progress for long artifact transfers."
 )
+CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX = _s(
+    "CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX",
+    None,
+    str,
+    "A server refuses model version sources this regular expression does not match.",
+)
 
 
 def tracking_uri(argument: str | None = None) -> str:

@@ -9,9 +9,11 @@ import click
 from heron.cli.artifacts import artifacts
 from heron.cli.db import db
 from heron.cli.experiments import experiments
+from heron.cli.registry import registered_models
 from heron.cli.runs import runs
 from heron.cli.server import server
 from heron.cli.state import CliState
+from heron.cli.transfer import add_transfer_commands
 from heron.exceptions import HeronError
 from heron.version import __version__
 
@@ -42,7 +44,8 @@ def cli(ctx: click.Context, tracking_uri: str | None) -> None:
     ctx.obj = CliState(tracking_uri=tracking_uri)
 
 
-for _group in (experiments, runs, artifacts, db):
+for _group in (experiments, runs, artifacts, db, registered_models):
     cli.add_command(_group)
 cli.add_command(server)
 cli.add_command(server, name="ui")
+add_transfer_commands(cli)

@@ -17,6 +17,15 @@ from heron.entities.logged_model import (
     RunOutputs,
 )
 from heron.entities.paging import PagedList
+from heron.entities.registry import (
+    ModelVersion,
+    ModelVersionStage,
+    ModelVersionStatus,
+    ModelVersionTag,
+    RegisteredModel,
+    RegisteredModelAlias,
+    RegisteredModelTag,
+)
 from heron.entities.run import Run, RunInfo
 from heron.entities.run_data import ExperimentTag, Metric, Param, RunData, RunTag
 
@@ -38,8 +47,15 @@ __all__ = [
     "Metric",
     "ModelInput",
     "ModelOutput",
+    "ModelVersion",
+    "ModelVersionStage",
+    "ModelVersionStatus",
+    "ModelVersionTag",
     "PagedList",
     "Param",
+    "RegisteredModel",
+    "RegisteredModelAlias",
+    "RegisteredModelTag",
     "Run",
     "RunData",
     "RunInfo",

@@ -164,6 +164,7 @@ def load_model(
 
     Args:
         model_uri: A local path, ``file:``, ``runs:/<run_id>/<path>``, ``models:/m-<id>``,
+            ``models:/<name>/<version|stage|latest>``, ``models:/<name>@<alias>``,
             ``mlflow-artifacts:``, ``s3://``, ...
         suppress_warnings: Accepted for MLflow compatibility.
         dst_path: Where to download a remote model; a temporary directory if None.

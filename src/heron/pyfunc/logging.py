@@ -4,7 +4,9 @@ The flavor saves the model into a temporary directory; :func:`log_model_dir` upl
 twice: under the run's artifacts at ``<name>`` (so ``runs:/<run_id>/<name>`` loads it
 anywhere, as in MLflow 2.x) and, when the store supports it, as an MLflow 3.x LoggedModel
 (created PENDING, files uploaded, linked to the run as an output, finalized READY). It
-also appends the model to the run's ``mlflow.log-model.history`` tag.
+also appends the model to the run's ``mlflow.log-model.history`` tag, and registers it
+under ``registered_model_name`` when one is given (as ``models:/<model_id>``, like MLflow
+3.x, or ``runs:/<run_id>/<name>`` when the store has no logged models).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from heron.entities import LoggedModelOutput, LoggedModelStatus
 from heron.exceptions import InvalidParameter, NotImplementedFeature
 from heron.models.model import Model, ModelInfo
+from heron.tracking.registry import DEFAULT_AWAIT_MAX_SLEEP_SECONDS
 
 if TYPE_CHECKING:
     from heron.entities import LoggedModel
@@ -92,6 +95,8 @@ def log_model_dir(
     flavor: str | None = None,
     run_id: str | None = None,
     client: MlflowClient | None = None,
+    registered_model_name: str | None = None,
+    await_registration_for: float | None = DEFAULT_AWAIT_MAX_SLEEP_SECONDS,
 ) -> ModelInfo:
     """Save a model with ``save`` and log it to a run; what ``log_model`` returns.
 
@@ -104,6 +109,9 @@ def log_model_dir(
         flavor: The flavor's name, for the LoggedModel.
         run_id: The run; the active run (started if none) if None.
         client: The client; the fluent API's if None.
+        registered_model_name: Register the model as a new version of this registered
+            model (created if missing); the version is in ``registered_model_version``.
+        await_registration_for: Seconds to wait for that version to become READY.
     """
     from heron.tracking import fluent_runs, session
 
@@ -129,4 +137,11 @@ def log_model_dir(
             raise
         _upload(client, local, run_id, path_name, model_id)
     _append_history(client, run_id, _history_entry(mlflow_model, path_name))
-    return ModelInfo.from_model(mlflow_model, path_name, f"runs:/{run_id}/{path_name}")
+    info = ModelInfo.from_model(mlflow_model, path_name, f"runs:/{run_id}/{path_name}")
+    if registered_model_name is not None:
+        from heron.tracking.fluent_registry import register
+
+        source = f"models:/{model_id}" if model_id is not None else info.model_uri
+        version = register(source, registered_model_name, await_registration_for, client=client)
+        info.registered_model_version = version.version
+    return info

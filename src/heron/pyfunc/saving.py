@@ -11,6 +11,7 @@ from heron.models.environment import python_version, write_environment
 from heron.models.model import Model, ModelInfo
 from heron.models.save import copy_code_paths, finish_model, model_directory
 from heron.pyfunc.model import PYFUNC_FLAVOR, save_python_model
+from heron.tracking.registry import DEFAULT_AWAIT_MAX_SLEEP_SECONDS
 
 if TYPE_CHECKING:
     from heron.models.signature import ModelSignature
@@ -125,6 +126,7 @@ def log_model(
     registered_model_name: str | None = None,
     signature: ModelSignature | None = None,
     input_example: Any = None,
+    await_registration_for: float | None = DEFAULT_AWAIT_MAX_SLEEP_SECONDS,
     pip_requirements: str | Sequence[str] | None = None,
     extra_pip_requirements: str | Sequence[str] | None = None,
     metadata: dict[str, Any] | None = None,
@@ -134,17 +136,11 @@ def log_model(
 ) -> ModelInfo:
     """Save a custom model and log it to the active run (or ``run_id``); its ModelInfo.
 
-    ``registered_model_name`` is ignored with a warning until the model registry arrives.
+    With ``registered_model_name``, the logged model also becomes a new version of that
+    registered model (created if missing), waiting up to ``await_registration_for``
+    seconds for it to be READY; ``ModelInfo.registered_model_version`` is its number.
     """
     from heron.pyfunc.logging import log_model_dir
-
-    if registered_model_name is not None:
-        import warnings
-
-        warnings.warn(
-            "registered_model_name is ignored: the model registry is not available yet",
-            stacklevel=2,
-        )
 
     def save(path: str, mlflow_model: Model) -> None:
         save_model(
@@ -165,5 +161,11 @@ def log_model(
         )
 
     return log_model_dir(
-        save, artifact_path=artifact_path, name=name, flavor=PYFUNC_FLAVOR, run_id=run_id
+        save,
+        artifact_path=artifact_path,
+        name=name,
+        flavor=PYFUNC_FLAVOR,
+        run_id=run_id,
+        registered_model_name=registered_model_name,
+        await_registration_for=await_registration_for,
     )

@@ -1,4 +1,5 @@
-"""What handlers work with: the tracking store (one per worker process) and artifact roots.
+"""What handlers work with: the tracking and registry stores (one each per worker process)
+and artifact roots.
 
 ``mlflow-artifacts:`` URIs name places under the server's artifacts destination; the server
 resolves them there itself (never through the client-side proxy repository, which would
@@ -17,6 +18,7 @@ from heron.server.settings import ServerSettings
 
 if TYPE_CHECKING:
     from heron.store.artifacts.base import ArtifactRepository
+    from heron.store.registry.base import RegistryStore
     from heron.store.tracking.base import TrackingStore
 
 PROXY_SCHEME = "mlflow-artifacts"
@@ -33,6 +35,7 @@ class Services:
     def __init__(self, settings: ServerSettings):
         self.settings = settings
         self._tracking: TrackingStore | None = None
+        self._registry: RegistryStore | None = None
         self._lock = threading.Lock()
         self.startup_error: Exception | None = None
 
@@ -65,6 +68,21 @@ class Services:
                         self.settings.backend_store_uri, self.settings.artifact_root
                     )
                 store = self._tracking
+        return store
+
+    @property
+    def registry(self) -> RegistryStore:
+        """The registry store of ``--registry-store-uri`` (by default the backend store's
+        database, where the registry's tables sit next to tracking's)."""
+        store = self._registry
+        if store is None:
+            with self._lock:
+                if self._registry is None:
+                    from heron.store.registry import get_registry_store
+
+                    uri = self.settings.registry_store_uri or self.settings.backend_store_uri
+                    self._registry = get_registry_store(uri)
+                store = self._registry
         return store
 
     def artifact_repository(self, artifact_uri: str) -> ArtifactRepository:

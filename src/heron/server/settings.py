@@ -34,7 +34,7 @@ class ServerSettings:
 
     Attributes:
         backend_store_uri: The tracking store (``sqlite:///heron.db`` by default).
-        registry_store_uri: The model registry's store (accepted; used by a later release).
+        registry_store_uri: The model registry's store; None means the backend store.
         default_artifact_root: Artifact root of new experiments; by default
             ``mlflow-artifacts:/`` when serving artifacts, else ``./heron-artifacts``.
         serve_artifacts: Serve the artifact proxy (``/api/2.0/mlflow-artifacts/...``).

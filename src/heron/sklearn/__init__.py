@@ -27,6 +27,7 @@ from heron.sklearn.serialization import (
     model_file_name,
 )
 from heron.sklearn.wrapper import SklearnModelWrapper
+from heron.tracking.registry import DEFAULT_AWAIT_MAX_SLEEP_SECONDS
 
 if TYPE_CHECKING:
     from heron.models.model import Model, ModelInfo
@@ -202,7 +203,7 @@ def _load_from_dir(model_dir: str, model: Model) -> Any:
 
 
 def load_model(model_uri: str | os.PathLike[str], dst_path: str | None = None) -> Any:
-    """Load the scikit-learn estimator of a model URI (path, ``runs:/``, ``models:/m-...``, ...).
+    """Load the scikit-learn estimator of a model URI (path, ``runs:/``, ``models:/``, ...).
 
     Args:
         model_uri: Where the model is.
@@ -265,6 +266,7 @@ def log_model(
     registered_model_name: str | None = None,
     signature: ModelSignature | bool | None = None,
     input_example: Any = None,
+    await_registration_for: float | None = DEFAULT_AWAIT_MAX_SLEEP_SECONDS,
     pip_requirements: str | Sequence[str] | None = None,
     extra_pip_requirements: str | Sequence[str] | None = None,
     pyfunc_predict_fn: str = "predict",
@@ -276,19 +278,14 @@ def log_model(
 
     Takes :func:`save_model`'s arguments plus ``name`` (or the deprecated ``artifact_path``):
     the model is stored under the run's artifacts at ``name`` and, where the store supports
-    it, as an MLflow 3.x LoggedModel. ``registered_model_name`` is ignored with a warning
-    until the model registry lands.
+    it, as an MLflow 3.x LoggedModel. With ``registered_model_name`` it also becomes a new
+    version of that registered model (created if missing), waiting up to
+    ``await_registration_for`` seconds for it to be READY.
 
     Returns:
         The logged model's :class:`~heron.models.model.ModelInfo` (its ``model_uri`` loads it).
     """
     from heron.pyfunc.logging import log_model_dir
-
-    if registered_model_name is not None:
-        _logger.warning(
-            "registered_model_name=%r is ignored: Heron has no model registry yet.",
-            registered_model_name,
-        )
 
     def save(path: str, mlflow_model: Model) -> None:
         save_model(
@@ -307,4 +304,11 @@ def log_model(
             skops_trusted_types=skops_trusted_types,
         )
 
-    return log_model_dir(save, artifact_path=artifact_path, name=name, flavor=FLAVOR_NAME)
+    return log_model_dir(
+        save,
+        artifact_path=artifact_path,
+        name=name,
+        flavor=FLAVOR_NAME,
+        registered_model_name=registered_model_name,
+        await_registration_for=await_registration_for,
+    )

@@ -4,7 +4,9 @@ The client holds nothing but its tracking store (created on first use from the t
 Experiments and runs go straight to the store; logging may be queued for the background
 writer (:mod:`heron.tracking.async_logging`); artifact methods come from
 :class:`heron.tracking.artifacts.ArtifactMethods`, logged-model methods from
-:class:`heron.tracking.logged_models.LoggedModelMethods`.
+:class:`heron.tracking.logged_models.LoggedModelMethods`, model-registry methods from
+:class:`heron.tracking.registration.RegistrationMethods` (on top of
+:class:`heron.tracking.registry.RegistryMethods`).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from heron.tracking.batching import split_batch
 from heron.tracking.clock import now_millis
 from heron.tracking.context import current_user
 from heron.tracking.logged_models import LoggedModelMethods
+from heron.tracking.registration import RegistrationMethods
 from heron.validation import validate_batch
 
 USER_TAG = "mlflow.user"
@@ -58,8 +61,8 @@ def metric_value(value: Any) -> Any:
         return value
 
 
-class MlflowClient(ArtifactMethods, LoggedModelMethods):
-    """A client for a tracking store: experiments, runs, logging, artifacts, logged models.
+class MlflowClient(ArtifactMethods, LoggedModelMethods, RegistrationMethods):
+    """A client for a tracking store and a model registry.
 
     Args:
         tracking_uri: Where runs are stored (``sqlite:///heron.db``, ``postgresql://...``);

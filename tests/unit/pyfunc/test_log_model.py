@@ -16,7 +16,7 @@ import yaml
 import heron.pyfunc
 from heron.artifacts import download_artifacts
 from heron.entities import LoggedModelStatus
-from heron.exceptions import InvalidParameter
+from heron.exceptions import InvalidParameter, NotFound
 from heron.pyfunc import PythonModel
 from heron.tracking import MlflowClient
 
@@ -100,5 +100,5 @@ def test_download_artifacts_semantics(fluent: ModuleType, tmp_path: Path) -> Non
         download_artifacts()
     with pytest.raises(InvalidParameter, match="does not exist"):
         download_artifacts(run_id=run_id, dst_path=str(tmp_path / "nope"))
-    with pytest.raises(InvalidParameter, match="only logged model ids"):
+    with pytest.raises(NotFound, match=r"\(name=registered, version=1\) not found"):
         download_artifacts("models:/registered/1")

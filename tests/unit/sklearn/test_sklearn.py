@@ -227,12 +227,12 @@ def test_missing_predict_fn_writes_no_pyfunc_flavor(
     assert sorted(flavors) == ["sklearn"]
 
 
-def test_log_model_records_history_and_ignores_registration(
-    fluent: ModuleType, model: LogisticRegression, caplog: pytest.LogCaptureFixture
+def test_log_model_records_history_and_registers(
+    fluent: ModuleType, model: LogisticRegression
 ) -> None:
     with fluent.start_run() as run:
         info = heron.sklearn.log_model(model, name="clf", registered_model_name="wine")
-    assert "registered_model_name='wine' is ignored" in caplog.text
+    assert info.registered_model_version == 1
     tags = fluent.get_run(run.info.run_id).data.tags
     history = json.loads(tags["mlflow.log-model.history"])
     assert history[-1]["flavors"]["sklearn"]["serialization_format"] == "skops"

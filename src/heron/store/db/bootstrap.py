@@ -14,7 +14,7 @@ from heron.store.db.database import Database
 from heron.store.db.drivers import Cursor
 
 #: Every schema revision Heron has shipped, oldest first (the alembic chain).
-REVISIONS: tuple[str, ...] = ("r0001_tracking_core", "r0002_logged_models")
+REVISIONS: tuple[str, ...] = ("r0001_tracking_core", "r0002_logged_models", "r0003_registry")
 HEAD_REVISION = REVISIONS[-1]
 
 _VERSION_TABLE_DDL = (
@@ -102,5 +102,6 @@ def schema_ddl(dialect: str) -> list[str]:
         statements.extend(
             str(CreateIndex(index, if_not_exists=True).compile(dialect=compiler))
             for index in sorted(table.indexes, key=lambda index: str(index.name))
+            if dialect in index.info.get("dialects", (dialect,))
         )
     return statements

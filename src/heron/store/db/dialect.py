@@ -36,6 +36,16 @@ class Dialect:
     def _one_of_many(self, column: str, values: Sequence[object]) -> tuple[str, list[object]]:
         raise NotImplementedError
 
+    def json_object_agg(self, key: str, value: str) -> str:
+        """An aggregate giving the group's ``{key: value}`` as JSON text (None or ``{}``
+        for no rows)."""
+        raise NotImplementedError
+
+    def json_array_agg(self, value: str) -> str:
+        """An aggregate giving the group's values as a JSON array text (None or ``[]``
+        for no rows)."""
+        raise NotImplementedError
+
 
 class SqliteDialect(Dialect):
     """SQLite: GLOB for case-sensitive matching, JSON arrays for value lists."""
@@ -51,6 +61,14 @@ class SqliteDialect(Dialect):
     def _one_of_many(self, column: str, values: Sequence[object]) -> tuple[str, list[object]]:
         return f"{column} IN (SELECT value FROM json_each(?))", [json.dumps(list(values))]
 
+    def json_object_agg(self, key: str, value: str) -> str:
+        """See :meth:`Dialect.json_object_agg`."""
+        return f"json_group_object({key}, {value})"
+
+    def json_array_agg(self, value: str) -> str:
+        """See :meth:`Dialect.json_array_agg`."""
+        return f"json_group_array({value})"
+
 
 class PostgresDialect(Dialect):
     """PostgreSQL: LIKE/ILIKE without an escape character, arrays for value lists."""
@@ -64,6 +82,14 @@ class PostgresDialect(Dialect):
 
     def _one_of_many(self, column: str, values: Sequence[object]) -> tuple[str, list[object]]:
         return f"{column} = ANY(?)", [list(values)]
+
+    def json_object_agg(self, key: str, value: str) -> str:
+        """See :meth:`Dialect.json_object_agg`."""
+        return f"json_object_agg({key}, {value})::text"
+
+    def json_array_agg(self, value: str) -> str:
+        """See :meth:`Dialect.json_array_agg`."""
+        return f"json_agg({value})::text"
 
 
 _GLOB_ESCAPES = {"%": "*", "_": "?", "*": "[*]", "?": "[?]", "[": "[[]"}

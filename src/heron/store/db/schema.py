@@ -14,6 +14,12 @@ Designed for the access paths that matter (not MLflow's layout):
   tables keyed by ``model_id`` first; a metric point logged to a run with a ``model_id`` is
   stored in ``metrics`` (with the id) and in ``logged_model_metrics``. ``run_outputs`` links
   a run to the models it logged.
+- The model registry (r0003) keys every per-model table by the registered model's surrogate
+  ``model_key``; a rename updates one row. Model versions are keyed (model, version), so a
+  version and "the next number" are one index probe; aliases and tags hang off the same keys.
+  Models and versions keep JSON copies of their tags (and a model of its aliases), rewritten
+  in the transaction that changes those rows, so reading a page of them reads no other
+  table; searches filter on the tag tables through a (key, value) index (SQLite).
 
 Fresh databases are created from these tables and stamped with :data:`HEAD_REVISION`;
 the alembic migrations under ``migrations/versions`` must produce the same schema (a test
@@ -28,6 +34,7 @@ from sqlalchemy import (
     Column,
     Double,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
@@ -281,5 +288,105 @@ run_outputs = Table(
     _model_fk(),
     Column("step", BigInteger, nullable=False),
     PrimaryKeyConstraint("run_uuid", "model_id"),
+    sqlite_with_rowid=False,
+)
+
+# -- model registry (r0003) ------------------------------------------------------------------
+# A registered model's rows elsewhere are keyed by its surrogate ``model_key``, not its name:
+# renaming is one UPDATE of ``registered_models`` (no child rows to carry along, no reliance
+# on ON UPDATE CASCADE), and every per-model table clusters a model's rows together.
+
+registered_models = Table(
+    "registered_models",
+    metadata,
+    Column("model_key", Integer, nullable=False, autoincrement=True),
+    Column("name", String(256), nullable=False),
+    Column("creation_timestamp", BigInteger, nullable=False),
+    Column("last_updated_timestamp", BigInteger, nullable=False),
+    Column("description", Text),
+    Column("user_id", String(256)),
+    Column("tags_json", Text),  # copies of the tag and alias rows (registry/sql/copies.py)
+    Column("aliases_json", Text),
+    PrimaryKeyConstraint("model_key"),
+    UniqueConstraint("name"),
+)
+
+
+def _registered_model_fk() -> Column[int]:
+    return Column(
+        "model_key",
+        Integer,
+        ForeignKey("registered_models.model_key", ondelete="CASCADE"),
+        nullable=False,
+    )
+
+
+def _tag_search_index() -> Index:
+    """(key, value), for registry searches' tag semi-joins. SQLite only (``info`` read by
+    ``bootstrap.schema_ddl``): a PostgreSQL btree cannot hold values past ~2.7 kB, and
+    tag values go to 100,000 characters."""
+    return Index(None, "key", "value", info={"dialects": ("sqlite",)})
+
+
+registered_model_tags = Table(
+    "registered_model_tags",
+    metadata,
+    _registered_model_fk(),
+    Column("key", String(250), nullable=False),
+    Column("value", Text, nullable=False),
+    PrimaryKeyConstraint("model_key", "key"),
+    _tag_search_index(),
+    sqlite_with_rowid=False,
+)
+
+# Deleted versions stay (stage "Deleted_Internal") so their numbers are never reused.
+model_versions = Table(
+    "model_versions",
+    metadata,
+    _registered_model_fk(),
+    Column("version", Integer, nullable=False),
+    Column("creation_timestamp", BigInteger, nullable=False),
+    Column("last_updated_timestamp", BigInteger, nullable=False),
+    Column("description", Text),
+    Column("user_id", String(256)),
+    Column("current_stage", String(20), nullable=False),
+    Column("source", Text),
+    Column("storage_location", Text),  # where a models:/ source's files are, resolved
+    Column("run_id", String(256)),
+    Column("run_link", Text),
+    Column("status", String(20), nullable=False),
+    Column("status_message", Text),
+    Column("model_id", String(36)),
+    Column("tags_json", Text),  # a copy of the version's tag rows (registry/sql/copies.py)
+    PrimaryKeyConstraint("model_key", "version"),
+    Index(None, "run_id"),
+    Index(None, "model_key", "current_stage", "version"),  # latest version per stage
+    sqlite_with_rowid=False,
+)
+
+model_version_tags = Table(
+    "model_version_tags",
+    metadata,
+    Column("model_key", Integer, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("key", String(250), nullable=False),
+    Column("value", Text, nullable=False),
+    PrimaryKeyConstraint("model_key", "version", "key"),
+    _tag_search_index(),
+    ForeignKeyConstraint(
+        ["model_key", "version"],
+        ["model_versions.model_key", "model_versions.version"],
+        ondelete="CASCADE",
+    ),
+    sqlite_with_rowid=False,
+)
+
+registered_model_aliases = Table(
+    "registered_model_aliases",
+    metadata,
+    _registered_model_fk(),
+    Column("alias", String(256), nullable=False),
+    Column("version", Integer, nullable=False),
+    PrimaryKeyConstraint("model_key", "alias"),
     sqlite_with_rowid=False,
 )

@@ -29,10 +29,9 @@ from heron.entities import (
     ViewType,
 )
 from heron.entities.run_data import ExperimentTag
-from heron.exceptions import HeronError, NotFound
-from heron.protocol import decode_response, encode_request, error_from_response, route_named
-from heron.protocol.wire import load_response_body
-from heron.store.http import HttpTransport
+from heron.exceptions import NotFound
+from heron.store.rpc import RpcClient
+from heron.store.rpc import page_of as _page
 from heron.store.tracking.base import SEARCH_MAX_RESULTS_DEFAULT, TrackingStore
 from heron.validation import validate_metric
 
@@ -42,7 +41,7 @@ PARAMS_PER_REQUEST = 100
 """Logged-model params sent per request (MLflow's client's batch size)."""
 
 
-class RestStore(TrackingStore):
+class RestStore(RpcClient, TrackingStore):
     """A tracking store behind a tracking server's REST API.
 
     Args:
@@ -50,33 +49,6 @@ class RestStore(TrackingStore):
         transport: The HTTP transport; by default one keep-alive pool configured from
             :mod:`heron.config` (auth, TLS, retries).
     """
-
-    def __init__(self, host_uri: str, transport: HttpTransport | None = None):
-        self.host_uri = host_uri.rstrip("/")
-        self._transport = transport or HttpTransport(self.host_uri)
-
-    def close(self) -> None:
-        """Close the store's connections."""
-        self._transport.close()
-
-    def call(self, rpc: str, **values: Any) -> dict[str, Any]:
-        """Call an RPC of the route table with request fields; the response's fields.
-
-        Raises:
-            HeronError: the server's error, as the class its error code names.
-        """
-        route = route_named(rpc)
-        outgoing = encode_request(route, values)
-        response = self._transport.request(
-            outgoing.method, outgoing.url, route.retry, outgoing.params, outgoing.body
-        )
-        if response.status_code != 200:
-            try:
-                body: Any = load_response_body(response.content)
-            except HeronError:
-                body = None
-            raise error_from_response(response.status_code, body, response.text)
-        return decode_response(route, response.content)
 
     # -- experiments -------------------------------------------------------------------
 
@@ -389,7 +361,3 @@ class RestStore(TrackingStore):
             page_token=page_token,
         )
         return _page(result, "models")
-
-
-def _page(result: dict[str, Any], name: str) -> PagedList[Any]:
-    return PagedList(result.get(name, ()), result.get("next_page_token") or None)

@@ -12,11 +12,12 @@ and ``ILIKE`` case-insensitive on every dialect, with ``%`` and ``_`` as the onl
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from heron.exceptions import InvalidParameter
 from heron.search.ast import And, Comparison, Node, Or, OrderKey
+from heron.search.evaluate import compare
 from heron.store.db.dialect import Dialect
 
 RUN_ATTRIBUTES = {
@@ -58,9 +59,19 @@ MetricClause = Callable[[Comparison, Dialect], Sql]
 
 @dataclass
 class Target:
-    """What a search looks at (runs, experiments, logged models), and how their data is
-    reached. Tag and param tables have ``key`` and ``value`` columns and an owner column
-    (``tag_owner``) naming the searched row."""
+    """What a search looks at (runs, experiments, logged models, registry), and how their
+    data is reached.
+
+    Tag and param tables have ``key`` and ``value`` columns and an owner column
+    (``tag_owner``) naming the searched row; their clauses are ``EXISTS`` subqueries
+    correlated with it. ``tag_semijoin`` instead names the searched row's columns that its
+    tag rows repeat (same names): tag clauses become ``(columns) IN (SELECT columns FROM
+    tags WHERE key = ? AND ...)`` semi-joins, which probe an index on the tag table's
+    (key, value) once per search rather than the tag table once per searched row. A tag
+    key in ``tag_defaults`` reads as that value when the tag is absent. ``numeric_columns``
+    sort as numbers, not strings; ``not_null_columns`` sort without the "missing last"
+    term, so an index can serve the order.
+    """
 
     alias: str  # of the searched table
     id_column: str
@@ -69,6 +80,21 @@ class Target:
     tag_owner: str
     param_table: str | None = None
     metric_clause: MetricClause | None = None  # compiles ``metrics.<key> <op> <number>``
+    tag_semijoin: tuple[str, ...] = ()
+    tag_defaults: Mapping[str, str] = field(default_factory=dict)
+    numeric_columns: frozenset[str] = frozenset()
+    not_null_columns: frozenset[str] = frozenset()
+
+    @property
+    def owner_match(self) -> str:
+        """SQL tying a tag or param row ``x`` to the searched row."""
+        if self.tag_semijoin:
+            return " AND ".join(f"x.{_column_name(c)} = {c}" for c in self.tag_semijoin)
+        return f"x.{self.tag_owner} = {self.id_column}"
+
+
+def _column_name(qualified: str) -> str:
+    return qualified.rsplit(".", 1)[-1]
 
 
 def compile_filter(node: Node, target: Target, dialect: Dialect) -> Sql:
@@ -93,13 +119,10 @@ def _compile_comparison(clause: Comparison, target: Target, dialect: Dialect) ->
     if entity == "metric" and target.metric_clause is not None:
         return target.metric_clause(clause, dialect)
     if entity == "param" and target.param_table is not None:
-        return _key_value_exists(
-            target.param_table, target.tag_owner, target.id_column, clause, dialect
-        )
+        return _key_value_clause(_Rows(target.param_table, target.owner_match), clause, dialect)
     if entity == "tag":
-        return _key_value_exists(
-            target.tag_table, target.tag_owner, target.id_column, clause, dialect
-        )
+        rows = _Rows(target.tag_table, target.owner_match, target.tag_semijoin)
+        return _key_value_clause(rows, clause, dialect, target.tag_defaults.get(clause.key))
     if entity == "dataset" and target is RUNS:
         return _dataset_exists(clause, dialect)
     raise InvalidParameter(f"Invalid entity type '{entity}' in search filter")
@@ -163,16 +186,53 @@ EXPERIMENTS = Target(
 )
 
 
-def _key_value_exists(
-    table: str, owner: str, owner_ref: str, clause: Comparison, dialect: Dialect
+@dataclass(frozen=True)
+class _Rows:
+    """Rows ``x`` of a key/value table (tags, params) belonging to the searched row."""
+
+    table: str
+    owner_match: str  # correlates ``x`` with the searched row
+    semijoin: tuple[str, ...] = ()  # see Target.tag_semijoin
+
+    def having(self, key: str, condition: Sql | None, present: bool = True) -> Sql:
+        """Whether the searched row has (``present``) or lacks a row with ``key`` (and
+        satisfying ``condition``)."""
+        where = "x.key = ?" if condition is None else f"x.key = ? AND {condition.text}"
+        params: list[object] = [key] if condition is None else [key, *condition.params]
+        if self.semijoin:
+            outer = ", ".join(self.semijoin)
+            if len(self.semijoin) > 1:
+                outer = f"({outer})"
+            inner = ", ".join(f"x.{_column_name(c)}" for c in self.semijoin)
+            rows = f"FROM {self.table} x WHERE {where}"
+            if present:
+                return Sql(f"{outer} IN (SELECT {inner} {rows})", params)
+            # Usually no row at all qualifies (no prompts, say): the database tests that
+            # once, sparing the probe per searched row.
+            return Sql(
+                f"(NOT EXISTS (SELECT 1 {rows}) OR {outer} NOT IN (SELECT {inner} {rows}))",
+                params + params,
+            )
+        test = "EXISTS" if present else "NOT EXISTS"
+        return Sql(
+            f"{test} (SELECT 1 FROM {self.table} x WHERE {self.owner_match} AND {where})", params
+        )
+
+
+def _key_value_clause(
+    rows: _Rows, clause: Comparison, dialect: Dialect, default: str | None = None
 ) -> Sql:
-    lookup = f"SELECT 1 FROM {table} x WHERE x.{owner} = {owner_ref} AND x.key = ?"
-    if clause.op == "IS NULL":
-        return Sql(f"NOT EXISTS ({lookup})", [clause.key])
-    if clause.op == "IS NOT NULL":
-        return Sql(f"EXISTS ({lookup})", [clause.key])
+    """A tag or param clause. With a ``default`` for missing rows, the default is tested
+    here (in Python, by :func:`heron.search.evaluate.compare`), leaving one existence test."""
+    if clause.op in ("IS NULL", "IS NOT NULL"):
+        return rows.having(clause.key, None, clause.op == "IS NOT NULL")
     condition = _compare("x.value", clause.op, clause.value, dialect)
-    return Sql(f"EXISTS ({lookup} AND {condition.text})", [clause.key, *condition.params])
+    if default is None:
+        return rows.having(clause.key, condition)
+    if compare(clause.op, default, clause.value):
+        # A missing tag reads as a matching default: only a tag failing the test excludes.
+        return rows.having(clause.key, Sql(f"NOT ({condition.text})", condition.params), False)
+    return rows.having(clause.key, condition)
 
 
 def _dataset_exists(clause: Comparison, dialect: Dialect) -> Sql:
@@ -211,8 +271,11 @@ def compile_order(keys: Sequence[OrderKey], target: Target, dialect: Dialect) ->
             column = target.attributes.get(key.key)
             if column is None:
                 raise InvalidParameter(f"Invalid order_by key '{key.key}'")
-            text = column if column in _NUMERIC_COLUMNS else column + dialect.binary_collation
-            order.terms += [f"CASE WHEN {column} IS NULL THEN 1 ELSE 0 END", f"{text} {direction}"]
+            numeric = column in _NUMERIC_COLUMNS or column in target.numeric_columns
+            text = column if numeric else column + dialect.binary_collation
+            if column not in target.not_null_columns:
+                order.terms.append(f"CASE WHEN {column} IS NULL THEN 1 ELSE 0 END")
+            order.terms.append(f"{text} {direction}")
         elif key.entity == "metric" and target is RUNS:
             alias = f"o{index}"
             order.joins.append(
