@@ -1,0 +1,120 @@
+"""Where a transfer reads artifact files from: a bundle directory, or a live repository.
+
+Both kinds list their files and stream each one's bytes, so every writer (a bundle
+directory, a destination repository) handles them alike; a bundle additionally knows the
+sha256 of each file and checks them all in :meth:`ArtifactSource.verify` before anything
+is written.
+"""
+
+from __future__ import annotations
+
+import abc
+import os
+from collections.abc import Iterator
+
+from heron.store.artifacts.base import ArtifactRepository
+from heron.transfer.checksums import FileDigest, file_chunks, local_files, verify_tree
+
+
+class ArtifactSource(abc.ABC):
+    """The artifact files of one run or logged model."""
+
+    def __init__(self, what: str):
+        self.what = what
+
+    @abc.abstractmethod
+    def paths(self) -> list[str]:
+        """Every file, as sorted ``/``-separated paths relative to the artifact root."""
+
+    @abc.abstractmethod
+    def chunks(self, path: str) -> Iterator[bytes]:
+        """The bytes of one file, in chunks."""
+
+    def local_path(self, path: str) -> str | None:
+        """The file on the local disk, when it is there (lets uploads skip a copy)."""
+        return None
+
+    def digests(self) -> list[FileDigest] | None:
+        """The sha256 of each file recorded by the source, when it recorded them."""
+        return None
+
+    def verify(self) -> None:  # noqa: B027 - nothing to check unless a source overrides
+        """Check every file against its recorded checksum (nothing to check by default).
+
+        Raises:
+            CorruptBundle: A file is missing or unexpected.
+            ChecksumMismatch: A file's bytes changed.
+        """
+
+
+class BundleArtifacts(ArtifactSource):
+    """Files under a bundle's ``artifacts/`` directory.
+
+    Args:
+        root: The ``artifacts`` directory (it may be missing: no artifacts).
+        digests: The checksums the bundle lists, or None for bundles without them.
+        what: What the files belong to, for messages.
+    """
+
+    def __init__(self, root: str, digests: list[FileDigest] | None, what: str):
+        super().__init__(what)
+        self.root = root
+        self._digests = digests
+
+    def paths(self) -> list[str]:
+        """See :meth:`ArtifactSource.paths`."""
+        if self._digests is not None:
+            return sorted(digest.path for digest in self._digests)
+        return local_files(self.root) if os.path.isdir(self.root) else []
+
+    def chunks(self, path: str) -> Iterator[bytes]:
+        """See :meth:`ArtifactSource.chunks`."""
+        return file_chunks(self._file(path))
+
+    def local_path(self, path: str) -> str | None:
+        """See :meth:`ArtifactSource.local_path`."""
+        return self._file(path)
+
+    def digests(self) -> list[FileDigest] | None:
+        """See :meth:`ArtifactSource.digests`."""
+        return self._digests
+
+    def verify(self) -> None:
+        """See :meth:`ArtifactSource.verify`."""
+        if self._digests is not None:
+            verify_tree(self.root, self._digests, self.what)
+
+    def _file(self, path: str) -> str:
+        return os.path.join(self.root, *path.split("/"))
+
+
+class RepositoryArtifacts(ArtifactSource):
+    """Files of a live artifact repository (a run's or a logged model's), walked once."""
+
+    def __init__(self, repository: ArtifactRepository, what: str):
+        super().__init__(what)
+        self.repository = repository
+        self._paths: list[str] | None = None
+
+    def paths(self) -> list[str]:
+        """See :meth:`ArtifactSource.paths`; lists each directory once, then remembers."""
+        if self._paths is None:
+            found: list[str] = []
+            self._walk(None, found)
+            self._paths = sorted(found)
+        return list(self._paths)
+
+    def _walk(self, directory: str | None, found: list[str]) -> None:
+        for info in self.repository.list_artifacts(directory):
+            if info.is_dir:
+                self._walk(info.path, found)
+            elif info.path != directory:
+                found.append(info.path)
+
+    def chunks(self, path: str) -> Iterator[bytes]:
+        """See :meth:`ArtifactSource.chunks`."""
+        reader = self.repository.open_read(path)
+        try:
+            yield from reader
+        finally:
+            reader.close()
