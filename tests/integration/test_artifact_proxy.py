@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import time
@@ -210,6 +211,19 @@ def test_a_chunked_upload_is_streamed_whole(proxy: Proxy) -> None:
 
     assert put.status_code == 200
     assert (proxy.destination / "big.bin").read_bytes() == b"".join(pieces)
+
+
+def test_an_upload_of_many_batches_keeps_its_order(proxy: Proxy) -> None:
+    # Uneven pieces, 3 to 4 of the server's upload batches and more than two writeback
+    # windows: every piece must land once, in order, however the body is regrouped.
+    pieces = [os.urandom(n) for n in [1, 65_537, 3 << 20, 7, 5 << 20, 1 << 20] * 3]
+
+    put = proxy.http.put(f"{API}/artifacts/d/many.bin", content=iter(pieces))
+    got = proxy.http.get(f"{API}/artifacts/d/many.bin")
+
+    assert put.status_code == 200
+    assert got.content == b"".join(pieces)
+    assert os.listdir(proxy.destination / "d") == ["many.bin"]
 
 
 def _partial_files(directory: Path) -> list[str]:

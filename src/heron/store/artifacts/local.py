@@ -3,7 +3,8 @@
 Every caller-given path goes through :func:`heron.store.artifacts.paths.confined_local_path`.
 Files are written atomically: copied to a hidden temporary file in the target directory,
 flushed to disk, then renamed over the target, so a reader sees the old file or the new one,
-never a part of one.
+never a part of one. Big files go to disk while they are written
+(:mod:`heron.store.artifacts.writeback`), so the final flush is short.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from heron.store.artifacts.base import (
     split_artifact_file,
 )
 from heron.store.artifacts.paths import confined_local_path, resolves_inside, safe_relative_path
+from heron.store.artifacts.writeback import Writeback
 
 PARTIAL_PREFIX = ".heron-"
 PARTIAL_SUFFIX = ".partial"
@@ -97,8 +99,10 @@ def atomic_write(target: str, chunks: Iterable[bytes], mode: int = 0o644) -> Non
     fd, temp = tempfile.mkstemp(prefix=PARTIAL_PREFIX, suffix=PARTIAL_SUFFIX, dir=directory)
     try:
         with os.fdopen(fd, "wb", buffering=0) as out:
+            writeback = Writeback(out.fileno())
             for chunk in chunks:
                 _write_all(out.fileno(), chunk)
+                writeback.wrote(len(chunk))
             os.fsync(out.fileno())
         os.chmod(temp, mode)
         os.replace(temp, target)
