@@ -151,16 +151,7 @@ def _resolve(cursor: Cursor, source: str) -> tuple[str | None, str | None]:
         return (None, None) if row is None else (row[0], row[1])
     registered = _VERSION_SOURCE.match(source)
     if registered:
-        name, number = registered.group(1), int(registered.group(2))
-        cursor.execute(
-            f"SELECT COALESCE(v.storage_location, v.source) FROM {VERSION_FROM} "
-            f"WHERE m.name = ? AND v.version = ? AND {LIVE}",
-            (name, number),
-        )
-        row = cursor.fetchone()
-        if row is None:
-            raise version_not_found(name, number)
-        return row[0], None
+        return _download_uri(cursor, registered.group(1), int(registered.group(2))), None
     return None, None
 
 
@@ -177,18 +168,20 @@ def get_model_version_download_uri(db: Database, name: str, version: object) -> 
     validate_model_name(name)
     number = validate_version(version)
 
-    def work(cursor: Cursor) -> str:
-        cursor.execute(
-            f"SELECT COALESCE(v.storage_location, v.source) FROM {VERSION_FROM} "
-            f"WHERE m.name = ? AND v.version = ? AND {LIVE}",
-            (name, number),
-        )
-        row = cursor.fetchone()
-        if row is None:
-            raise version_not_found(name, number)
-        return str(row[0])
+    return db.read(lambda cursor: _download_uri(cursor, name, number))
 
-    return db.read(work)
+
+def _download_uri(cursor: Cursor, name: str, number: int) -> str:
+    """A live version's storage location, else its source; NotFound for no such version."""
+    cursor.execute(
+        f"SELECT COALESCE(v.storage_location, v.source) FROM {VERSION_FROM} "
+        f"WHERE m.name = ? AND v.version = ? AND {LIVE}",
+        (name, number),
+    )
+    row = cursor.fetchone()
+    if row is None:
+        raise version_not_found(name, number)
+    return str(row[0])
 
 
 def update_model_version(
