@@ -29,6 +29,7 @@ bench: install
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/servers.py
 	$(BIN)/python benchmarks/registry.py --server
+	$(BIN)/python benchmarks/transfer.py
 
 serve: install
 	$(BIN)/heron server
