@@ -176,7 +176,7 @@ class Exporter:
         jsonio.write_json(os.path.join(directory, EXPERIMENT_FILE), content)
 
 
-def _setup(
+def start_export(
     options: ExportOptions | None,
     settings: dict[str, Any],
     client: MlflowClient | None,
@@ -184,6 +184,7 @@ def _setup(
     script: str,
     per_experiment: bool = True,
 ) -> Exporter:
+    """An exporter for one tool run (``script`` names the tool in the bundle's info)."""
     return Exporter(
         LiveStore(client or MlflowClient()),
         replace(options or ExportOptions(), **settings),
@@ -193,7 +194,8 @@ def _setup(
     )
 
 
-def _finish(exporter: Exporter) -> Summary:
+def finish_export(exporter: Exporter) -> Summary:
+    """Print the export's summary; raise TransferFailed if anything failed."""
     for line in exporter.summary.lines():
         exporter.reporter.line(line)
     exporter.summary.raise_for_failures()
@@ -214,7 +216,9 @@ def export_run(
     Raises:
         TransferFailed: The run could not be exported.
     """
-    exporter = _setup(options, settings, client, reporter, "export_run.py", per_experiment=False)
+    exporter = start_export(
+        options, settings, client, reporter, "export_run.py", per_experiment=False
+    )
     exporter.reporter.line(f"Exporting run '{run_id}' to '{output_dir}'")
     try:
         record = exporter.source.run_record(run_id)
@@ -223,7 +227,7 @@ def export_run(
         exporter.summary.run_succeeded(run_id, None, skipped=False)
     except Exception as error:  # reported as the tool's failure below
         exporter.summary.run_failed(run_id, describe_error(error))
-    return _finish(exporter)
+    return finish_export(exporter)
 
 
 def export_experiment(
@@ -249,10 +253,10 @@ def export_experiment(
         NotFound: No such experiment.
         TransferFailed: Some runs failed (the others are exported).
     """
-    exporter = _setup(options, settings, client, reporter, "export_experiment.py")
+    exporter = start_export(options, settings, client, reporter, "export_experiment.py")
     found = exporter.source.experiment(experiment)
     exporter.export_experiment(found, output_dir, run_ids)
-    return _finish(exporter)
+    return finish_export(exporter)
 
 
 def export_experiments(
@@ -270,7 +274,7 @@ def export_experiments(
         NotFound: A named experiment does not exist.
         TransferFailed: Some runs failed (the others are exported).
     """
-    exporter = _setup(options, settings, client, reporter, "export_experiments.py")
+    exporter = start_export(options, settings, client, reporter, "export_experiments.py")
     entries = []
     for experiment in exporter.source.experiments(experiments):
         started = time.monotonic()
@@ -295,4 +299,4 @@ def export_experiments(
     }
     content = jsonio.envelope(exporter.system(), encode_experiment_list(entries), info)
     jsonio.write_json(os.path.join(output_dir, EXPERIMENTS_FILE), content)
-    return _finish(exporter)
+    return finish_export(exporter)

@@ -18,7 +18,7 @@ from heron.tracking.client import MlflowClient
 from heron.tracking.pages import read_pages
 from heron.transfer import jsonio
 from heron.transfer.engine import describe_error
-from heron.transfer.exports import Exporter, _finish, _setup
+from heron.transfer.exports import Exporter, finish_export, start_export
 from heron.transfer.options import ExportOptions
 from heron.transfer.progress import Reporter
 from heron.transfer.registryfile import (
@@ -174,7 +174,9 @@ def export_model(
     stage_list, version_list = parse_list(stages), parse_list(versions)
     if stage_list and version_list:
         raise InvalidParameter("Options --stages and --versions are mutually exclusive")
-    exporter = _setup(options, settings, client, reporter, "export_model.py", per_experiment=False)
+    exporter = start_export(
+        options, settings, client, reporter, "export_model.py", per_experiment=False
+    )
     found = exporter.source.client.get_registered_model(model)
     write_model(
         exporter,
@@ -185,7 +187,7 @@ def export_model(
         export_latest_versions,
         export_deleted_runs,
     )
-    return _finish(exporter)
+    return finish_export(exporter)
 
 
 def model_names(client: MlflowClient, models: str | Sequence[str]) -> list[str]:
@@ -234,7 +236,9 @@ def export_models(
         NotFound: A named model does not exist.
         TransferFailed: Some versions failed (the others are exported).
     """
-    exporter = _setup(options, settings, client, reporter, "export_models.py", per_experiment=False)
+    exporter = start_export(
+        options, settings, client, reporter, "export_models.py", per_experiment=False
+    )
     names = model_names(exporter.source.client, models)
     done = []
     for name in names:
@@ -255,7 +259,7 @@ def export_models(
     content = jsonio.envelope(exporter.system(), {"models": done}, info)
     jsonio.write_json(os.path.join(output_dir, MODELS_JSON), content)
     exporter.reporter.line(f"{len(done)} models exported")
-    return _finish(exporter)
+    return finish_export(exporter)
 
 
 def list_models(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from heron.exceptions import InvalidParameter
+from heron.store.tracking import SQL_SCHEMES
 
 if TYPE_CHECKING:
     from heron.store.registry.base import RegistryStore
@@ -23,7 +24,6 @@ _STORES: dict[str, RegistryStore] = {}
 # resolving a SQLite path (realpath) costs more than a small search.
 _SEEN: dict[tuple[str, str], RegistryStore] = {}
 _LOCK = threading.Lock()
-_SQL_SCHEMES = ("sqlite", "postgresql", "postgres", "mysql", "mariadb", "mssql")
 
 
 def get_registry_store(uri: str) -> RegistryStore:
@@ -37,7 +37,7 @@ def get_registry_store(uri: str) -> RegistryStore:
     if store is not None:
         return store
     base = urlsplit(uri).scheme.lower().split("+", 1)[0]
-    if base in _SQL_SCHEMES:
+    if base in SQL_SCHEMES:
         from heron.store.db.uris import parse_database_uri
 
         key = parse_database_uri(uri).uri

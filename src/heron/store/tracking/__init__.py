@@ -25,7 +25,8 @@ StoreFactory = Callable[[str, str], "TrackingStore"]
 _FACTORIES: dict[str, StoreFactory] = {}
 _STORES: dict[tuple[str, str], TrackingStore] = {}
 _LOCK = threading.Lock()
-_SQL_SCHEMES = ("sqlite", "postgresql", "postgres", "mysql", "mariadb", "mssql")
+SQL_SCHEMES = ("sqlite", "postgresql", "postgres", "mysql", "mariadb", "mssql")
+"""URI schemes (before any ``+driver``) that name a SQL database."""
 
 
 def register_tracking_store(scheme: str, factory: StoreFactory) -> None:
@@ -49,7 +50,7 @@ def get_tracking_store(uri: str, default_artifact_root: str | None = None) -> Tr
     scheme = urlsplit(uri).scheme.lower()
     base = scheme.split("+", 1)[0]
     root = resolve_artifact_root(default_artifact_root)
-    if base in _SQL_SCHEMES:
+    if base in SQL_SCHEMES:
         from heron.store.db.uris import parse_database_uri
 
         key_uri = parse_database_uri(uri).uri
