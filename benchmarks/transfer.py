@@ -1,6 +1,7 @@
 """Export and import of one experiment between Heron servers: Heron vs mlflow-export-import.
 
-Usage: python benchmarks/transfer.py [--runs 500] [--workers 8] [--skip-peer] [--dir DIR]
+Usage: python benchmarks/transfer.py [--runs 500] [--workers 8] [--server-workers 1]
+                                     [--skip-peer] [--dir DIR]
 
 Starts two ``heron server`` processes (SQLite, proxied artifacts), fills the source with an
 experiment of ``--runs`` runs (10 params, 10 metrics x 100 steps, two small artifacts
@@ -128,7 +129,7 @@ def peer_side(source: str, destination: str, out: Path) -> tuple[float, float]:
     return export, load
 
 
-def server_argv(directory: Path) -> list[str]:
+def server_argv(directory: Path, workers: int = 1) -> list[str]:
     """A ``heron server`` over SQLite in ``directory``, with proxied artifacts."""
     directory.mkdir()
     return [
@@ -142,6 +143,8 @@ def server_argv(directory: Path) -> list[str]:
         "127.0.0.1",
         "--port",
         "{port}",
+        "--workers",
+        str(workers),
     ]
 
 
@@ -149,13 +152,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=500)
     parser.add_argument("--workers", type=int, default=8)
+    parser.add_argument(
+        "--server-workers",
+        type=int,
+        default=1,
+        help="Worker processes of each server (both tools use the same servers).",
+    )
     parser.add_argument("--skip-peer", action="store_true")
     parser.add_argument("--dir", default=None, help="Work directory (default: a temp dir).")
     args = parser.parse_args()
     root = Path(args.dir or tempfile.mkdtemp(prefix="heron-bench-transfer-"))
     with (
-        running_server(server_argv(root / "source"), str(root)) as (source, _),
-        running_server(server_argv(root / "destination"), str(root)) as (destination, _),
+        running_server(server_argv(root / "source", args.server_workers), str(root)) as (
+            source,
+            _,
+        ),
+        running_server(server_argv(root / "destination", args.server_workers), str(root)) as (
+            destination,
+            _,
+        ),
     ):
         print(f"Filling {args.runs} runs ...", flush=True)
         fill(source, args.runs, root)

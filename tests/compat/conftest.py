@@ -10,18 +10,14 @@ a local artifact root in a temp dir: ``mlflow server`` from that virtualenv, and
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
-import shutil
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from processes import ServerProcess, SessionResult, clean_env, run_script, start_server
+from processes import ServerProcess, SessionResult, peer_venv, run_script, start_server
 
 from fixtures.server import start_server as start_heron_server
 
@@ -29,35 +25,10 @@ MLFLOW_VERSION = "3.17.2"
 PACKAGES = (f"mlflow=={MLFLOW_VERSION}", "scikit-learn")
 
 
-def peers_dir() -> Path:
-    """Where the peers' virtualenvs are cached: ``HERON_PEERS_DIR`` or ~/.cache/heron-peers."""
-    configured = os.environ.get("HERON_PEERS_DIR")
-    return Path(configured) if configured else Path.home() / ".cache" / "heron-peers"
-
-
 @pytest.fixture(scope="session")
 def mlflow_venv() -> Path:
     """The python of a virtualenv holding the real mlflow 3.17.2 and scikit-learn."""
-    root = peers_dir()
-    root.mkdir(parents=True, exist_ok=True)
-    venv = root / "mlflow"
-    with (root / ".mlflow.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # one installer at a time (xdist workers)
-        if not ((venv / "bin" / "python").exists() and (venv / ".ok").exists()):
-            _install_mlflow(venv)
-    return venv / "bin" / "python"
-
-
-def _install_mlflow(venv: Path) -> None:
-    shutil.rmtree(venv, ignore_errors=True)
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    subprocess.run(
-        [str(venv / "bin" / "pip"), "install", "-q", "--disable-pip-version-check", *PACKAGES],
-        check=True,
-        env=clean_env(),
-        timeout=1800,
-    )
-    (venv / ".ok").touch()
+    return peer_venv("mlflow", PACKAGES) / "bin" / "python"
 
 
 @pytest.fixture(scope="session")

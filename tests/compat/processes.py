@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -48,6 +51,30 @@ class ServerProcess:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(15)
+
+
+def peers_dir() -> Path:
+    """Where the peers' virtualenvs are cached: ``HERON_PEERS_DIR`` or ~/.cache/heron-peers
+    (the layout ``shared/bench/peers.sh`` uses)."""
+    configured = os.environ.get("HERON_PEERS_DIR")
+    return Path(configured) if configured else Path.home() / ".cache" / "heron-peers"
+
+
+def peer_venv(name: str, packages: tuple[str, ...]) -> Path:
+    """The virtualenv ``<peers dir>/<name>`` holding ``packages``, built on first use (one
+    builder at a time across xdist workers; reused once marked ``.ok``)."""
+    root = peers_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    venv = root / name
+    with (root / f".{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not ((venv / "bin" / "python").exists() and (venv / ".ok").exists()):
+            shutil.rmtree(venv, ignore_errors=True)
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+            pip = [str(venv / "bin" / "pip"), "install", "-q", "--disable-pip-version-check"]
+            subprocess.run([*pip, *packages], check=True, env=clean_env(), timeout=1800)
+            (venv / ".ok").touch()
+    return venv
 
 
 def free_port() -> int:

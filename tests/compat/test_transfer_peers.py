@@ -5,23 +5,18 @@
 - Bundles written by mlflow-export-import 1.2.0 import into Heron; Heron's bundles (in the
   1.2 layout) import with mlflow-export-import into MLflow.
 
-mlflow-export-import 1.2.0 lives in its own virtualenv, ``$HERON_PEERS_DIR/exim``, built
-on first use (it needs ``tabulate``, which it does not declare).
+mlflow-export-import 1.2.0 lives in its own virtualenv (see ``exim.py``).
 """
 
 from __future__ import annotations
 
-import fcntl
-import os
-import shutil
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from processes import ServerProcess, clean_env
+from exim import exim_bin, run_peer
+from processes import ServerProcess
 
 from fixtures.server import HeronServer, start_server
 from fixtures.transfer_data import populate
@@ -29,34 +24,7 @@ from heron import transfer
 from heron.tracking.client import MlflowClient
 
 pytestmark = [pytest.mark.compat, pytest.mark.slow]
-
-EXIM = ("mlflow-export-import==1.2.0", "tabulate", "mlflow==3.17.2")
-
-
-def peers_dir() -> Path:
-    """Where the peers' virtualenvs are cached (as the ``mlflow_venv`` fixture has it)."""
-    configured = os.environ.get("HERON_PEERS_DIR")
-    return Path(configured) if configured else Path.home() / ".cache" / "heron-peers"
-
-
-@pytest.fixture(scope="session")
-def exim_bin() -> Path:
-    """The ``bin`` directory of a virtualenv holding mlflow-export-import 1.2.0."""
-    root = peers_dir()
-    root.mkdir(parents=True, exist_ok=True)
-    venv = root / "exim"
-    with (root / ".exim.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (venv / "bin" / "import-experiment").exists():
-            shutil.rmtree(venv, ignore_errors=True)
-            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-            subprocess.run(
-                [str(venv / "bin" / "pip"), "install", "-q", "--disable-pip-version-check", *EXIM],
-                check=True,
-                env=clean_env(),
-                timeout=1800,
-            )
-    return venv / "bin"
+__all__ = ["exim_bin"]  # the fixture, used by name
 
 
 @pytest.fixture
@@ -65,19 +33,6 @@ def heron_pair(tmp_path: Path) -> Iterator[tuple[HeronServer, HeronServer]]:
     yield servers
     for server in servers:
         server.stop()
-
-
-def _peer(exim_bin: Path, tool: str, uri: str, *args: str) -> str:
-    result = subprocess.run(
-        [str(exim_bin / tool), *args],
-        env=clean_env(MLFLOW_TRACKING_URI=uri),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return result.stdout
 
 
 def test_heron_exports_from_mlflow_and_imports_into_heron(
@@ -119,7 +74,9 @@ def test_bundles_of_mlflow_export_import_import_into_heron(
     origin, target = (server.url for server in heron_pair)
     made = populate(MlflowClient(tracking_uri=origin), tmp_path)
     out = tmp_path / "peer-out"
-    _peer(exim_bin, "export-experiment", origin, "--experiment", "wine", "--output-dir", str(out))
+    run_peer(
+        exim_bin, "export-experiment", origin, "--experiment", "wine", "--output-dir", str(out)
+    )
     assert (out / "experiment.json").exists()
     summary = transfer.import_experiment(
         str(out), "wine", client=MlflowClient(tracking_uri=target), verify=True
@@ -146,7 +103,7 @@ def test_heron_bundles_import_with_mlflow_export_import_into_mlflow(
         "wine", str(out), client=MlflowClient(tracking_uri=heron_pair[0].url), bundle_format="1.2"
     )
     name = f"peer-{uuid.uuid4().hex[:8]}"
-    _peer(
+    run_peer(
         exim_bin,
         "import-experiment",
         mlflow_server.url,

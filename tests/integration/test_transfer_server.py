@@ -85,9 +85,11 @@ def test_an_unreachable_destination_is_a_clear_error(
         transfer.import_experiment(out, "wine", client=MlflowClient(tracking_uri=servers[1].url))
 
 
-def test_histories_are_read_in_bulk_and_whole(heron_server: HeronServer) -> None:
-    """Three runs of 10000 points each: more than one bulk answer holds (25000 points), so
-    the batch is halved until every answer is whole."""
+@pytest.mark.parametrize("whole_runs", [True, False], ids=["heron-route", "mlflow-ui-route"])
+def test_histories_are_read_in_bulk_and_whole(heron_server: HeronServer, whole_runs: bool) -> None:
+    """Three runs of 10000 points each, through Heron's whole-run route or MLflow's UI bulk
+    route: there more than one bulk answer holds (25000 points), so the batch is halved
+    until every answer is whole."""
     client = MlflowClient(tracking_uri=heron_server.url)
     experiment = client.create_experiment(f"bulk-{uuid.uuid4().hex}")
     run_ids = []
@@ -97,9 +99,10 @@ def test_histories_are_read_in_bulk_and_whole(heron_server: HeronServer) -> None
         client.log_batch(run_id, metrics=points, synchronous=True)
         client.log_metric(run_id, "short", 1.0, 5, 0)
         run_ids.append(run_id)
-    reader = HistoryReader(client)
+    reader = HistoryReader(client, whole_runs=whole_runs)
     found = reader.read([client.get_run(run_id) for run_id in run_ids])
     for index, run_id in enumerate(run_ids):
-        steps = sorted((m.step, m.value) for m in found[run_id]["loss"])
+        points = found[run_id].by_key()
+        steps = sorted((m.step, m.value) for m in points["loss"])
         assert steps == [(step, index + step / 1e4) for step in range(10_000)]
-        assert [m.value for m in found[run_id]["short"]] == [1.0]
+        assert [m.value for m in points["short"]] == [1.0]

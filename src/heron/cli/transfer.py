@@ -1,5 +1,6 @@
-"""The export/import tools: ``export-run``, ``import-experiment-list``, ... and ``heron
-transfer diff``.
+"""The export/import tools: ``export-run``, ``import-experiment-list``, ... (the model
+tools are in :mod:`heron.cli.transfer_models`, ``heron transfer diff`` in
+:mod:`heron.cli.transfer_diff`).
 
 Each tool is a console script with the names, options, defaults and help texts of the
 user guide (boolean options take a value: ``--import-mlflow-tags True``), and also a
@@ -11,11 +12,11 @@ source when exporting, the destination when importing.
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 import click
 
+from heron.cli.transfer_diff import transfer
 from heron.cli.transfer_models import MODEL_COMMANDS
 from heron.cli.transfer_options import (
     BUNDLE_FORMAT,
@@ -27,10 +28,8 @@ from heron.cli.transfer_options import (
     NOTEBOOK_REVISION,
     OUTPUT_DIR,
     SRC_URI,
-    USE_SRC_USER,
     WORKERS,
     bool_option,
-    import_mlflow_tags_option,
     import_options,
     import_settings,
     notebook_note,
@@ -310,63 +309,6 @@ def copy_experiment_command(
         reporter=reporter(),
         **import_settings(options),
     )
-
-
-@click.group("transfer")
-def transfer() -> None:
-    """Compare what export, import and copy moved."""
-
-
-@transfer.command("diff")
-@click.option("--input-dir", default=None, help="The exported directory to compare with.")
-@SRC_URI
-@DST_URI
-@click.option(
-    "--experiments",
-    default="all",
-    show_default=True,
-    help="With --src-mlflow-uri: experiment names or IDs (comma delimited).",
-)
-@click.option("--experiment-name", default=None, help="Destination experiment name.")
-@click.option("--experiment-name-prefix", default="", help="Prefix the import added.")
-@USE_SRC_USER
-@import_mlflow_tags_option(True)
-@bool_option("--compare-artifacts", True, "Compare every artifact file's sha256.")
-@tool
-def diff_command(
-    input_dir: str | None,
-    src_mlflow_uri: str | None,
-    dst_mlflow_uri: str | None,
-    experiments: str,
-    experiment_name: str | None,
-    experiment_name_prefix: str,
-    use_src_user_id: bool,
-    import_mlflow_tags: bool,
-    compare_artifacts: bool,
-) -> None:
-    """Compare a source (--input-dir or --src-mlflow-uri) with the destination: exit 1 if
-    any run, param, tag, metric point or artifact differs."""
-    from heron.transfer import ImportOptions, diff
-    from heron.transfer.diff import report
-
-    source = input_dir or src_mlflow_uri
-    if not source or (input_dir and src_mlflow_uri):
-        raise click.UsageError("Give exactly one of --input-dir and --src-mlflow-uri")
-    if input_dir and not os.path.isdir(input_dir):
-        raise click.UsageError(f"--input-dir '{input_dir}' is not a directory")
-    options = ImportOptions(use_src_user_id=use_src_user_id, import_mlflow_tags=import_mlflow_tags)
-    lines = diff(
-        source,
-        tracking_uri(dst_mlflow_uri),
-        experiments,
-        experiment_name,
-        experiment_name_prefix,
-        options,
-        compare_artifacts,
-    )
-    click.echo(report(lines))
-    if lines:
-        raise click.exceptions.Exit(1)
 
 
 COMMANDS = [

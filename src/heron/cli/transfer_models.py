@@ -1,6 +1,6 @@
-"""The registered-model tools: ``export-model``, ``export-model-list``, ``import-model``
-and ``list-models`` (console scripts and ``heron`` subcommands), with the user guide's
-options, defaults and help texts."""
+"""The registered-model tools: ``export-model``, ``export-model-list``, ``import-model``,
+``list-models`` and ``copy-model`` (console scripts and ``heron`` subcommands), with the
+user guide's options, defaults and help texts."""
 
 from __future__ import annotations
 
@@ -9,11 +9,14 @@ from typing import Any
 import click
 
 from heron.cli.transfer_options import (
+    BUNDLE_FORMAT,
+    DST_URI,
     EXPORT_METADATA_TAGS,
     INPUT_DIR,
     NOTEBOOK_FORMATS,
     NOTEBOOK_REVISION,
     OUTPUT_DIR,
+    SRC_URI,
     bool_option,
     import_options,
     import_settings,
@@ -21,6 +24,7 @@ from heron.cli.transfer_options import (
     reporter,
     tool,
     tracking_client,
+    tracking_uri,
 )
 
 STAGES = click.option(
@@ -33,18 +37,33 @@ LATEST = bool_option(
     "--export-latest-versions", False, "Export latest registered model versions instead of all."
 )
 DELETED_RUNS = bool_option("--export-deleted-runs", False, "Export versions whose run is deleted.")
+VERSIONS = click.option(
+    "--versions", default=None, help="Export specified versions (comma separated)."
+)
+EXPERIMENT_NAME = click.option(
+    "--experiment-name",
+    required=True,
+    help="Destination experiment name - will be created if it does not exist.",
+)
+DELETE_MODEL = bool_option(
+    "--delete-model", False, "First delete the model if it exists and all its versions."
+)
+AWAIT_CREATION = click.option(
+    "--await-creation-for", type=int, default=None, help="Await creation for specified seconds."
+)
 
 
 @click.command("export-model")
 @click.option("--model", required=True, help="Registered model name.")
 @OUTPUT_DIR
 @STAGES
-@click.option("--versions", default=None, help="Export specified versions (comma separated).")
+@VERSIONS
 @LATEST
 @DELETED_RUNS
 @EXPORT_METADATA_TAGS
 @NOTEBOOK_FORMATS
 @NOTEBOOK_REVISION
+@BUNDLE_FORMAT
 @tool
 def export_model_command(
     model: str,
@@ -84,6 +103,7 @@ def export_model_command(
 @EXPORT_METADATA_TAGS
 @NOTEBOOK_FORMATS
 @NOTEBOOK_REVISION
+@BUNDLE_FORMAT
 @tool
 def export_model_list_command(
     models: str,
@@ -105,15 +125,9 @@ def export_model_list_command(
 @click.command("import-model")
 @INPUT_DIR
 @click.option("--model", required=True, help="New registered model name.")
-@click.option(
-    "--experiment-name",
-    required=True,
-    help="Destination experiment name - will be created if it does not exist.",
-)
-@bool_option("--delete-model", False, "First delete the model if it exists and all its versions.")
-@click.option(
-    "--await-creation-for", type=int, default=None, help="Await creation for specified seconds."
-)
+@EXPERIMENT_NAME
+@DELETE_MODEL
+@AWAIT_CREATION
 @bool_option("--verbose", False, "Verbose.")
 @import_options(mlflow_tags_default=True)
 @tool
@@ -157,9 +171,61 @@ def list_models_command(output_file: str) -> None:
     click.echo(f"Wrote {len(models)} registered models to '{output_file}'")
 
 
+@click.command("copy-model")
+@click.option("--model", required=True, help="Source registered model name.")
+@click.option(
+    "--dst-model", default=None, help="Destination registered model name (default: the source's)."
+)
+@EXPERIMENT_NAME
+@SRC_URI
+@DST_URI
+@STAGES
+@VERSIONS
+@LATEST
+@DELETED_RUNS
+@DELETE_MODEL
+@AWAIT_CREATION
+@import_options(mlflow_tags_default=True)
+@tool
+def copy_model_command(
+    model: str,
+    dst_model: str | None,
+    experiment_name: str,
+    src_mlflow_uri: str | None,
+    dst_mlflow_uri: str | None,
+    stages: str | None,
+    versions: str | None,
+    export_latest_versions: bool,
+    export_deleted_runs: bool,
+    delete_model: bool,
+    await_creation_for: int | None,
+    **options: Any,
+) -> None:
+    """Copy a registered model, its versions and their runs straight to another tracking
+    server (no directory in between)."""
+    from heron.transfer import copy_model
+
+    copy_model(
+        model,
+        experiment_name,
+        dst_model,
+        tracking_uri(src_mlflow_uri),
+        tracking_uri(dst_mlflow_uri),
+        stages=stages,
+        versions=versions,
+        export_latest_versions=export_latest_versions,
+        export_deleted_runs=export_deleted_runs,
+        delete_model=delete_model,
+        await_creation_for=await_creation_for,
+        reporter=reporter(),
+        **import_settings(options),
+    )
+
+
 MODEL_COMMANDS = [
     export_model_command,
     export_model_list_command,
     import_model_command,
     list_models_command,
+    copy_model_command,
 ]

@@ -58,8 +58,9 @@ BUNDLE_FORMAT = click.option(
     type=click.Choice(["current", "1.2"]),
     default="current",
     show_default=True,
-    help="Directory layout: mlflow-export-import's current one, or that of its 1.2 "
-    "release (runs directly in the experiment directory).",
+    help="Directory layout: mlflow-export-import's current one, or one its 1.2 release "
+    "imports (runs directly in the experiment directory; model version sources as it "
+    "reads them).",
 )
 USE_SRC_USER = bool_option("--use-src-user-id", False, USE_SRC_USER_ID)
 IMPORT_METADATA_TAGS = bool_option(

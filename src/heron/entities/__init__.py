@@ -27,6 +27,7 @@ from heron.entities.registry import (
     RegisteredModelTag,
 )
 from heron.entities.run import Run, RunInfo
+from heron.entities.run_content import MetricSeries, RunContent, RunHistory
 from heron.entities.run_data import ExperimentTag, Metric, Param, RunData, RunTag
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "LoggedModelStatus",
     "LoggedModelTag",
     "Metric",
+    "MetricSeries",
     "ModelInput",
     "ModelOutput",
     "ModelVersion",
@@ -57,7 +59,9 @@ __all__ = [
     "RegisteredModelAlias",
     "RegisteredModelTag",
     "Run",
+    "RunContent",
     "RunData",
+    "RunHistory",
     "RunInfo",
     "RunInputs",
     "RunOutputs",

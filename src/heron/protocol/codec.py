@@ -10,6 +10,7 @@ and used by the server and the REST stores alike.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -154,6 +155,8 @@ def _decode_list(field: Field, value: Any, path: str, strict: bool) -> list[Any]
         raise invalid(_join(path, field.name), value, "Hint: Expected an array.")
     name = field.name
     if field.kind is not Kind.MESSAGE:
+        if _uniform(field, value):
+            return value  # a column of well-typed scalars (a metric series): as it is
         return [
             _decode_one(field, item, path, f"{name}[{i}]", strict) for i, item in enumerate(value)
         ]
@@ -171,6 +174,22 @@ def _decode_list(field: Field, value: Any, path: str, strict: bool) -> list[Any]
             raise
         items.append(codec.decode(fields) if codec is not None else fields)
     return items
+
+
+_ITEM_TYPES = {Kind.DOUBLE: float, Kind.INT64: int, Kind.STRING: str}
+
+
+def _uniform(field: Field, items: list[Any]) -> bool:
+    """Whether a list of scalars is all of its field's type (and in range, without NUL),
+    checked in C loops: long columns (a metric series) skip item-by-item parsing."""
+    expected = _ITEM_TYPES.get(field.kind)
+    if expected is None or set(map(type, items)) != {expected}:
+        return False
+    if expected is int:
+        return bool(min(items) >= _INT64_MIN and max(items) <= _INT64_MAX)
+    if expected is float:
+        return all(map(math.isfinite, items))
+    return not any("\x00" in item for item in items)
 
 
 def _decode_one(field: Field, value: Any, path: str, name: str, strict: bool) -> Any:
@@ -203,7 +222,11 @@ def encode_message(message: Message, values: Mapping[str, Any]) -> dict[str, Any
         if value is None:
             continue
         if field.repeated:
-            if len(value):
+            if not len(value):
+                continue
+            if field.kind is not Kind.MESSAGE and _uniform(field, value):
+                out[field.name] = list(value)
+            else:
                 out[field.name] = [_encode_one(field, item) for item in value]
         else:
             out[field.name] = _encode_one(field, value)

@@ -149,9 +149,9 @@ def int32(name: str, *, required: bool = False, **kw: Any) -> Field:
     return Field(name, Kind.INT32, required=required, **kw)
 
 
-def double(name: str, *, required: bool = False, **kw: Any) -> Field:
+def double(name: str, *, required: bool = False, repeated: bool = False, **kw: Any) -> Field:
     """A double field (``"NaN"``, ``"Infinity"``, ``"-Infinity"`` for the specials)."""
-    return Field(name, Kind.DOUBLE, required=required, **kw)
+    return Field(name, Kind.DOUBLE, repeated=repeated, required=required, **kw)
 
 
 def boolean(name: str, *, required: bool = False, **kw: Any) -> Field:

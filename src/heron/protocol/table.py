@@ -7,12 +7,18 @@ the REST stores call them from this table.
 
 from __future__ import annotations
 
+from heron.protocol.bulk import BULK_ROUTES
 from heron.protocol.logged_models import LOGGED_MODEL_ROUTES
 from heron.protocol.registry import REGISTRY_ROUTES
 from heron.protocol.routes import Route
 from heron.protocol.tracking import TRACKING_ROUTES
 
-ROUTES: tuple[Route, ...] = (*TRACKING_ROUTES, *LOGGED_MODEL_ROUTES, *REGISTRY_ROUTES)
+ROUTES: tuple[Route, ...] = (
+    *TRACKING_ROUTES,
+    *LOGGED_MODEL_ROUTES,
+    *REGISTRY_ROUTES,
+    *BULK_ROUTES,
+)
 """Every route, in the order of the OpenAPI document."""
 
 _BY_NAME = {route.name: route for route in ROUTES}

@@ -20,7 +20,7 @@ from heron.server.asgi import ASGIApp, Receive, Scope, Send, send_bytes
 from heron.server.dispatch import Dispatcher
 from heron.server.handlers import HANDLERS
 from heron.server.plain import plain_routes
-from heron.server.security import CrossOriginCheck, HostCheck, SecurityHeaders
+from heron.server.security import CrossOriginCheck, HostCheck, OriginSplit, SecurityHeaders
 from heron.server.services import Services
 from heron.server.settings import ServerSettings
 
@@ -115,18 +115,22 @@ def create_app(settings: ServerSettings | None = None, services: Services | None
     """
     settings = settings or ServerSettings.from_env()
     prefix = settings.static_prefix
-    app: ASGIApp = SecurityHeaders(HeronApp(settings, services))
-    app = CrossOriginCheck(
-        app, (f"{prefix}/api/", f"{prefix}/ajax-api/"), settings.cors_allowed_origins
+    heron = HeronApp(settings, services)
+    browsers: ASGIApp = CrossOriginCheck(
+        SecurityHeaders(heron),
+        (f"{prefix}/api/", f"{prefix}/ajax-api/"),
+        settings.cors_allowed_origins,
     )
     cors_origins = [o for o in settings.cors_allowed_origins if o != "*"]
-    app = CORSMiddleware(
-        app,
+    browsers = CORSMiddleware(
+        browsers,
         allow_origins=["*"] if "*" in settings.cors_allowed_origins else cors_origins,
         allow_origin_regex=_LOCALHOST_ORIGINS,
         allow_methods=["*"],
         allow_headers=["*"],
     )
+    # Requests without an Origin skip the CORS layers (they would only add "Vary: Origin").
+    app = OriginSplit(browsers, SecurityHeaders(heron, vary_origin=True))
     exempt = frozenset({f"{prefix}/health", f"{prefix}/version"})
     return HostCheck(app, settings.host_patterns(), exempt)
 

@@ -16,17 +16,17 @@ repository's own checks (a local one also refuses symlinks that lead out of the 
 
 from __future__ import annotations
 
-import errno
 import mimetypes
 import posixpath
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, unquote_to_bytes
+from urllib.parse import quote
 
-from heron.exceptions import HeronError, InvalidParameter, NotFound, NotImplementedFeature
-from heron.protocol.errors import error_body
+from heron.exceptions import InvalidParameter, NotFound, NotImplementedFeature
 from heron.protocol.wire import check_content_type, load_request_body
+from heron.server.artifact_archive import archive_routes
 from heron.server.asgi import ClientDisconnected, Receive, read_body
+from heron.server.proxy_http import Handler, artifact_path, json_errors, json_response
 from heron.store.artifacts import get_artifact_repository
 from heron.store.artifacts.base import ArtifactRepository, split_artifact_file
 from heron.store.artifacts.multipart import MAX_PARTS, MultipartUploadMixin, MultipartUploadPart
@@ -38,8 +38,6 @@ if TYPE_CHECKING:
     from starlette.routing import BaseRoute
 
 PREFIXES = ("/api/2.0/mlflow-artifacts", "/ajax-api/2.0/mlflow-artifacts")
-MAX_PATH_LENGTH = 2048
-"""Longest artifact path accepted (MLflow's limit for artifact locations)."""
 UPLOAD_BATCH = 4 << 20
 """Bytes of a request body gathered before they are handed to the destination (one thread
 hop and one write per batch)."""
@@ -57,8 +55,6 @@ _ACTIVE_TYPES = {
     "text/xml",
     "application/xml",
 }
-
-Handler = Callable[["Request"], Awaitable["Response"]]
 
 
 def artifact_routes(destination_uri: str) -> list[BaseRoute]:
@@ -84,68 +80,11 @@ def artifact_routes(destination_uri: str) -> list[BaseRoute]:
         ("/presigned/{path:path}", "GET", service.presigned),
     ]
     routes: list[BaseRoute] = [
-        Route(prefix + path, _json_errors(handler), methods=[method])
+        Route(prefix + path, json_errors(handler), methods=[method])
         for prefix in PREFIXES
         for path, method, handler in endpoints
     ]
-    return routes
-
-
-def _json_response(body: dict[str, Any], status: int = 200) -> Response:
-    import orjson
-    from starlette.responses import Response
-
-    return Response(orjson.dumps(body), status_code=status, media_type="application/json")
-
-
-def _error_response(error: HeronError) -> Response:
-    """MLflow's error body, ``{"error_code", "message"}``, with the code's HTTP status."""
-    return _json_response(error_body(error), error.http_status)
-
-
-def _os_error(error: OSError) -> HeronError | None:
-    """The client-facing error for a filesystem failure (never naming server paths)."""
-    if isinstance(error, (NotADirectoryError, FileExistsError, IsADirectoryError)):
-        return InvalidParameter("The artifact path runs into an existing file or directory")
-    if error.errno == errno.ENAMETOOLONG:
-        return InvalidParameter("The artifact path is too long for the artifact store")
-    if error.errno in (errno.ENOSPC, errno.EDQUOT):
-        return HeronError("No space left on the artifact store", error_code="IO_ERROR")
-    return None
-
-
-def _json_errors(handler: Handler) -> Handler:
-    """Answer Heron errors, client disconnects and known filesystem failures as MLflow does."""
-    from starlette.requests import ClientDisconnect
-
-    async def wrapped(request: Request) -> Response:
-        try:
-            return await handler(request)
-        except HeronError as error:
-            return _error_response(error)
-        except (ClientDisconnect, ClientDisconnected):
-            return _error_response(InvalidParameter("The client went away before the end"))
-        except OSError as error:
-            mapped = _os_error(error)
-            if mapped is None:
-                raise
-            return _error_response(mapped)
-
-    return wrapped
-
-
-def _artifact_path(request: Request, path: str) -> str:
-    """Check a requested artifact path (URL or query) and return it normalised."""
-    for raw in (request.scope.get("raw_path", b""), request.scope.get("query_string", b"")):
-        try:
-            unquote_to_bytes(raw).decode("utf-8")
-        except UnicodeDecodeError:
-            raise InvalidParameter(
-                "Invalid artifact path: the URL is not valid UTF-8 once decoded"
-            ) from None
-    if len(path) > MAX_PATH_LENGTH:
-        raise InvalidParameter(f"Invalid artifact path: longer than {MAX_PATH_LENGTH} characters")
-    return safe_relative_path(path)
+    return routes + archive_routes(service.repository)
 
 
 def _download_headers(path: str) -> tuple[str, dict[str, str]]:
@@ -267,7 +206,7 @@ class ArtifactService:
         """GET ``/artifacts?path=``: the direct children, as basenames; ``{}`` for none."""
         from starlette.concurrency import run_in_threadpool
 
-        path = _artifact_path(request, request.query_params.get("path", ""))
+        path = artifact_path(request, request.query_params.get("path", ""))
         infos = await run_in_threadpool(self.repository.list_artifacts, path or None)
         files = []
         for info in infos:
@@ -275,7 +214,7 @@ class ArtifactService:
             if not info.is_dir and info.file_size is not None:
                 entry["file_size"] = info.file_size
             files.append(entry)
-        return _json_response({"files": files} if files else {})
+        return json_response({"files": files} if files else {})
 
     async def download(self, request: Request) -> Response:
         """GET ``/artifacts/<path>``: the file's bytes, streamed, as an attachment."""
@@ -283,7 +222,7 @@ class ArtifactService:
         from starlette.concurrency import run_in_threadpool
         from starlette.responses import StreamingResponse
 
-        path = _artifact_path(request, request.path_params["path"])
+        path = artifact_path(request, request.path_params["path"])
         if not path:
             raise InvalidParameter("Cannot download the artifacts root: it is a directory")
         try:
@@ -310,7 +249,7 @@ class ArtifactService:
         import anyio.to_thread
 
         raw = request.path_params["path"]
-        path = _artifact_path(request, raw)
+        path = artifact_path(request, raw)
         if raw.endswith("/"):
             raise InvalidParameter(
                 f"Invalid artifact file path '{raw}': it must end in a file name"
@@ -329,23 +268,23 @@ class ArtifactService:
             group.cancel_scope.cancel()  # the writer is done: stop any reading still going
         if failure is not None:
             raise failure
-        return _json_response({})
+        return json_response({})
 
     async def delete(self, request: Request) -> Response:
         """DELETE ``/artifacts/<path>``: remove a file or a tree (never the whole root)."""
         from starlette.concurrency import run_in_threadpool
 
-        path = _artifact_path(request, request.path_params["path"])
+        path = artifact_path(request, request.path_params["path"])
         if not path:
             raise InvalidParameter("Refusing to delete the whole artifacts destination")
         await run_in_threadpool(self.repository.delete_artifacts, path)
-        return _json_response({})
+        return json_response({})
 
     async def _multipart_request(
         self, request: Request
     ) -> tuple[MultipartUploadMixin, str | None, str, dict[str, Any]]:
         """The repository, directory, file name and JSON body of a multipart request."""
-        directory = _artifact_path(request, request.path_params["path"])
+        directory = artifact_path(request, request.path_params["path"])
         if not isinstance(self.repository, MultipartUploadMixin):
             raise NotImplementedFeature(
                 "Multipart upload is not supported for the current artifact repository"
@@ -367,7 +306,7 @@ class ArtifactService:
         created = await run_in_threadpool(
             repository.create_multipart_upload, name, num_parts, directory
         )
-        return _json_response(created.to_dict())
+        return json_response(created.to_dict())
 
     async def mpu_complete(self, request: Request) -> Response:
         """POST ``/mpu/complete/<dir>`` ``{path, upload_id, parts}``: assemble the file."""
@@ -379,7 +318,7 @@ class ArtifactService:
         await run_in_threadpool(
             repository.complete_multipart_upload, name, upload_id, parts, directory
         )
-        return _json_response({})
+        return json_response({})
 
     async def mpu_abort(self, request: Request) -> Response:
         """POST ``/mpu/abort/<dir>`` ``{path, upload_id}``: give the upload up."""
@@ -388,9 +327,9 @@ class ArtifactService:
         repository, directory, name, message = await self._multipart_request(request)
         upload_id = _required_string(message, "upload_id")
         await run_in_threadpool(repository.abort_multipart_upload, name, upload_id, directory)
-        return _json_response({})
+        return json_response({})
 
     async def presigned(self, request: Request) -> Response:
         """GET ``/presigned/<path>``: not offered; clients then download through the proxy."""
-        _artifact_path(request, request.path_params["path"])
+        artifact_path(request, request.path_params["path"])
         raise NotImplementedFeature("Presigned downloads are not supported by this server")

@@ -1,9 +1,10 @@
 """The one generic dispatcher: every route of :data:`heron.protocol.ROUTES`, by table lookup.
 
 A request is read (body bytes, query string, Content-Type), then parsed, handled and
-encoded in a worker thread (stores block), and answered as JSON. Errors become MLflow's
-error body with the code's HTTP status; anything unexpected is a 500 INTERNAL_ERROR whose
-message reveals nothing of the server (the traceback goes to the log).
+encoded in a worker thread (stores block) or, for a quick read of an embedded database, on
+the event loop (see :mod:`heron.server.scheduling`), and answered as JSON. Errors become
+MLflow's error body with the code's HTTP status; anything unexpected is a 500
+INTERNAL_ERROR whose message reveals nothing of the server (the traceback goes to the log).
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
-
-import anyio.to_thread
 
 from heron.exceptions import EndpointNotFound, HeronError, InvalidParameter
 from heron.protocol import Route, encode_response, error_body, parse_request
@@ -28,7 +27,8 @@ from heron.server.asgi import (
     read_body,
     send_bytes,
 )
-from heron.server.handlers import Handler
+from heron.server.handlers import QUICK_READS, Handler
+from heron.server.scheduling import Scheduler
 from heron.server.services import Services
 
 _log = logging.getLogger(__name__)
@@ -48,10 +48,12 @@ _INTERNAL = dump_json(
 
 @dataclass(frozen=True)
 class Endpoint:
-    """A route and its handler (None: known to the contract, not implemented)."""
+    """A route and its handler (None: known to the contract, not implemented), and
+    whether that handler is a quick read of the tracking store."""
 
     route: Route
     handler: Handler | None
+    quick_read: bool = False
 
 
 class Dispatcher:
@@ -64,14 +66,26 @@ class Dispatcher:
         routes: The routes to serve.
         handlers: Handlers by route name.
         services: The stores handlers use.
+        quick_reads: Routes whose handlers are quick reads of the tracking store.
+        scheduler: Where calls run; by default quick reads of an embedded database on the
+            event loop, other calls on worker threads.
     """
 
-    def __init__(self, routes: Iterable[Route], handlers: dict[str, Handler], services: Services):
+    def __init__(
+        self,
+        routes: Iterable[Route],
+        handlers: dict[str, Handler],
+        services: Services,
+        quick_reads: Iterable[str] = QUICK_READS,
+        scheduler: Scheduler | None = None,
+    ):
         self.services = services
+        self.scheduler = scheduler or Scheduler()
+        quick = frozenset(quick_reads)
         self._exact: dict[str, dict[str, Endpoint]] = {}
         self._patterns: list[tuple[re.Pattern[str], dict[str, Endpoint]]] = []
         for route in routes:
-            endpoint = Endpoint(route, handlers.get(route.name))
+            endpoint = Endpoint(route, handlers.get(route.name), route.name in quick)
             if route.path_params:
                 pattern = re.compile(
                     "^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(route.url)) + "$"
@@ -123,14 +137,12 @@ class Dispatcher:
         except InvalidParameter as error:
             await send_bytes(send, 400, dump_json(error_body(error)))
             return
-        status, payload = await anyio.to_thread.run_sync(
-            self.call,
-            endpoint,
-            method,
-            scope.get("query_string", b""),
-            body,
-            header(scope, b"content-type"),
-            path_params,
+        query_string = scope.get("query_string", b"")
+        content_type = header(scope, b"content-type")
+        status, payload = await self.scheduler.run(
+            endpoint.route.name,
+            endpoint.quick_read and self.services.quick_reads,
+            lambda: self.call(endpoint, method, query_string, body, content_type, path_params),
         )
         await send_bytes(send, status, payload)
 

@@ -117,19 +117,67 @@ class CrossOriginCheck:
 
 
 class SecurityHeaders:
-    """Add ``nosniff`` and ``SAMEORIGIN`` to every response."""
+    """Add ``nosniff`` and ``SAMEORIGIN`` to every response.
 
-    def __init__(self, app: ASGIApp):
+    Args:
+        app: The application behind.
+        vary_origin: Also add ``Origin`` to the response's ``Vary`` header, as the CORS
+            layer does for a request without an ``Origin`` (see :class:`OriginSplit`).
+    """
+
+    def __init__(self, app: ASGIApp, vary_origin: bool = False):
         self.app = app
+        self.vary_origin = vary_origin
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        vary_origin = self.vary_origin
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", ()), *_SECURITY_HEADERS]
+                headers = [*message.get("headers", ()), *_SECURITY_HEADERS]
+                message["headers"] = _with_vary_origin(headers) if vary_origin else headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def _with_vary_origin(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """``headers`` with ``Origin`` added to ``Vary``: the values of every ``vary`` header
+    joined in the first one's place, or a new one at the end (Starlette's CORS rule)."""
+    varies = [value for name, value in headers if name == b"vary"]
+    if not varies:
+        headers.append((b"vary", b"Origin"))
+        return headers
+    joined: bytes | None = b", ".join([*varies, b"Origin"])
+    out: list[tuple[bytes, bytes]] = []
+    for name, value in headers:
+        if name != b"vary":
+            out.append((name, value))
+        elif joined is not None:
+            out.append((name, joined))
+            joined = None
+    return out
+
+
+class OriginSplit:
+    """Send requests with an ``Origin`` header (from browser pages) through the CORS and
+    cross-origin layers, and the others (API clients) around them, to an application that
+    answers what those layers would add to a request without an ``Origin``.
+
+    Args:
+        browsers: The application with the CORS and cross-origin checks.
+        clients: The same application without them.
+    """
+
+    def __init__(self, browsers: ASGIApp, clients: ASGIApp):
+        self.browsers = browsers
+        self.clients = clients
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and header(scope, b"origin") is None:
+            await self.clients(scope, receive, send)
+            return
+        await self.browsers(scope, receive, send)

@@ -71,6 +71,13 @@ class Services:
         return store
 
     @property
+    def quick_reads(self) -> bool:
+        """Whether quick reads of the tracking store may run on the event loop: the store
+        is open (opening it may wait) and its reads are local."""
+        store = self._tracking
+        return store is not None and store.local_reads
+
+    @property
     def registry(self) -> RegistryStore:
         """The registry store of ``--registry-store-uri`` (by default the backend store's
         database, where the registry's tables sit next to tracking's)."""

@@ -21,9 +21,9 @@ from heron.exceptions import InvalidParameter, InvalidState
 from heron.store.artifacts import get_artifact_repository
 from heron.store.artifacts.base import ArtifactRepository, join_artifact_path
 from heron.store.artifacts.paths import safe_relative_path
+from heron.store.clock import now_millis
 from heron.tracking import images
 from heron.tracking.async_logging import RunOperations
-from heron.tracking.clock import now_millis
 
 LOGGED_ARTIFACTS_TAG = "mlflow.loggedArtifacts"
 LOGGED_IMAGES_TAG = "mlflow.loggedImages"

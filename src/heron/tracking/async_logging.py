@@ -19,8 +19,8 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 from heron.entities import Metric, Param, RunTag
+from heron.store.batching import fits_in_batch
 from heron.store.tracking.base import TrackingStore
-from heron.tracking.batching import fits_in_batch
 
 _log = logging.getLogger(__name__)
 

@@ -28,11 +28,11 @@ from heron.entities import (
     RunTag,
     ViewType,
 )
+from heron.store.batching import split_batch
+from heron.store.clock import now_millis
 from heron.store.tracking.base import SEARCH_MAX_RESULTS_DEFAULT, TrackingStore
 from heron.tracking.artifacts import ArtifactMethods
 from heron.tracking.async_logging import RunOperations, async_logger
-from heron.tracking.batching import split_batch
-from heron.tracking.clock import now_millis
 from heron.tracking.context import current_user
 from heron.tracking.logged_models import LoggedModelMethods
 from heron.tracking.registration import RegistrationMethods

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 from heron.entities import Dataset, DatasetInput, InputTag, Metric, Param, RunTag
 from heron.entities.dataset import DATASET_CONTEXT_TAG
 from heron.exceptions import InvalidParameter
+from heron.store.clock import now_millis
 from heron.tracking import session
-from heron.tracking.clock import now_millis
 from heron.tracking.fluent_runs import active_run_id
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ a sha256 for every artifact, imports resumably (complete runs are skipped, inter
 redone), transfers ``workers`` runs at a time, copies store to store without a directory,
 and compares source and destination (:func:`diff`). Registered models travel with their
 versions' runs, stages, aliases, tags and descriptions (:func:`export_model`,
-:func:`import_model`).
+:func:`import_model`, :func:`copy_model`; compared by :func:`diff_models`).
 
 Example::
 
@@ -20,7 +20,7 @@ Example::
 
 from __future__ import annotations
 
-from heron.transfer.compare import diff
+from heron.transfer.compare import diff, diff_models
 from heron.transfer.copy import copy_experiment, copy_experiments, copy_run
 from heron.transfer.errors import ChecksumMismatch, CorruptBundle, TransferFailed
 from heron.transfer.exports import export_experiment, export_experiments, export_run
@@ -28,6 +28,7 @@ from heron.transfer.imports import import_experiment, import_experiments, import
 from heron.transfer.layout import BundleFormat
 from heron.transfer.options import ExportOptions, ImportOptions
 from heron.transfer.progress import Reporter
+from heron.transfer.registry_copy import copy_model
 from heron.transfer.registry_export import export_model, export_models, list_models
 from heron.transfer.registry_import import import_model, import_models
 from heron.transfer.summary import Summary
@@ -43,8 +44,10 @@ __all__ = [
     "TransferFailed",
     "copy_experiment",
     "copy_experiments",
+    "copy_model",
     "copy_run",
     "diff",
+    "diff_models",
     "export_experiment",
     "export_experiments",
     "export_model",

@@ -99,7 +99,8 @@ def write_run(
     def fill(path: str) -> None:
         record.artifacts = copy_files(artifacts, os.path.join(path, ARTIFACTS_DIR))
         content = jsonio.envelope(system, runfile.encode_run(record), runfile.encode_info(record))
-        jsonio.write_json(os.path.join(path, runfile.RUN_FILE), content, indent=False)
+        finite = runfile.finite_metrics(record)
+        jsonio.write_json(os.path.join(path, runfile.RUN_FILE), content, False, finite)
 
     _write_atomically(directory, fill, whole)
 

@@ -56,9 +56,11 @@ def _tags(run: RunSnapshot, options: ImportOptions) -> dict[str, Any]:
     return tags
 
 
-def _mapping_diff(
+def mapping_diff(
     label: str, source: Mapping[str, Any], destination: Mapping[str, Any]
 ) -> list[str]:
+    """One line per key missing, added or changed in ``destination``, e.g.
+    ``tag 'team' differs: 'a' != 'b'``."""
     lines = []
     for key in sorted(set(source) | set(destination)):
         if key not in destination:
@@ -84,13 +86,13 @@ def compare_runs(
     info_keys = ["run_name", "status", "start_time", "end_time", "lifecycle_stage"]
     if options.use_src_user_id:
         info_keys.append("user_id")
-    lines = _mapping_diff(
+    lines = mapping_diff(
         "attribute",
         {k: source.info[k] for k in info_keys},
         {k: destination.info[k] for k in info_keys},
     )
-    lines += _mapping_diff("param", source.params, destination.params)
-    lines += _mapping_diff("tag", _tags(source, options), _tags(destination, options))
+    lines += mapping_diff("param", source.params, destination.params)
+    lines += mapping_diff("tag", _tags(source, options), _tags(destination, options))
     for key in sorted(set(source.metrics) | set(destination.metrics)):
         ours, theirs = source.metrics.get(key, []), destination.metrics.get(key, [])
         if ours != theirs:
@@ -102,26 +104,35 @@ def compare_runs(
         lines.append(
             f"dataset inputs differ: {len(source.datasets)} != {len(destination.datasets)}"
         )
-    lines += _mapping_diff("artifact", source.artifacts, destination.artifacts)
+    lines += mapping_diff("artifact", source.artifacts, destination.artifacts)
     prefix = f"run '{source.run_id}' -> '{destination.run_id}': "
     return [prefix + line for line in lines]
+
+
+def by_lineage(runs: list[Run]) -> dict[str, str]:
+    """Source run id to destination run id, for the runs that name their source run
+    (Heron's marker, or mlflow-export-import's lineage tags)."""
+    matched: dict[str, str] = {}
+    for run in runs:
+        source_id = source_run_id(run)
+        if source_id:
+            matched.setdefault(source_id, run.info.run_id)
+    return matched
+
+
+def source_run_id(run: Run) -> str | None:
+    """The source run a destination run names in its lineage tags, if any."""
+    for tag in LINEAGE_ID_TAGS:
+        source_id = run.data.tags.get(tag)
+        if source_id:
+            return source_id
+    return None
 
 
 def match_runs(destination: LiveStore, experiment_id: str) -> dict[str, str]:
     """Source run id to destination run id, for the active runs of a destination
     experiment that name their source run."""
-    return _by_lineage(destination.runs(experiment_id, ViewType.ACTIVE_ONLY))
-
-
-def _by_lineage(runs: list[Run]) -> dict[str, str]:
-    matched: dict[str, str] = {}
-    for run in runs:
-        for tag in LINEAGE_ID_TAGS:
-            source_id = run.data.tags.get(tag)
-            if source_id:
-                matched.setdefault(source_id, run.info.run_id)
-                break
-    return matched
+    return by_lineage(destination.runs(experiment_id, ViewType.ACTIVE_ONLY))
 
 
 def _by_name(unclaimed: dict[str | None, list[str]], name: str | None) -> str | None:
@@ -153,7 +164,7 @@ def diff_runs(
             nested runs may live there).
     """
     runs = destination.runs(experiment_id, ViewType.ACTIVE_ONLY)
-    matched = _by_lineage(runs)
+    matched = by_lineage(runs)
     claimed = set(matched.values())
     unclaimed: dict[str | None, list[str]] = {}
     for run in runs:
@@ -168,13 +179,35 @@ def diff_runs(
             lines.append(f"run '{source_id}' is missing from the destination")
             continue
         copy = destination.run_record(destination_id)
-        copy_files = destination.run_artifacts(copy) if compare_artifacts else None
-        lines += compare_runs(
-            snapshot(record, files if compare_artifacts else None, {}),
-            snapshot(copy, copy_files, {**back, destination_id: source_id}),
-            options,
-        )
+        lines += compare_copy((record, files), destination, copy, options, compare_artifacts, back)
     return lines
+
+
+def compare_copy(
+    source: tuple[RunRecord, ArtifactSource],
+    destination: LiveStore,
+    copy: RunRecord,
+    options: ImportOptions,
+    compare_artifacts: bool = True,
+    back: Mapping[str, str] | None = None,
+) -> list[str]:
+    """The differences between a source run (and its files) and its copy.
+
+    Args:
+        source: The source run and its files.
+        destination: The store holding the copy.
+        copy: The destination run.
+        options: The options the import used.
+        compare_artifacts: Compare every file's sha256 too.
+        back: Destination to source ids of other runs (parents of nested runs).
+    """
+    record, files = source
+    copy_files = destination.run_artifacts(copy) if compare_artifacts else None
+    return compare_runs(
+        snapshot(record, files if compare_artifacts else None, {}),
+        snapshot(copy, copy_files, {**(back or {}), copy.run_id: record.run_id}),
+        options,
+    )
 
 
 def report(lines: Iterable[str]) -> str:

@@ -62,7 +62,16 @@ def encode_experiment_info(record: ExperimentRecord) -> dict[str, Any]:
         "num_failed_runs": failed,
         "failed_runs": list(record.failed_run_ids),
         "num_ok_logged_models": len(record.logged_model_ids),
+        "parent_runs": dict(record.parents or {}),
     }
+
+
+def _parents(listed: Any) -> dict[str, str] | None:
+    """The parent of each nested run, from a Heron bundle's ``info.parent_runs`` (None
+    when the bundle does not list them)."""
+    if not isinstance(listed, Mapping):
+        return None
+    return {str(child): str(parent) for child, parent in listed.items() if parent}
 
 
 def read_experiment(directory: str) -> ExperimentRecord:
@@ -95,6 +104,7 @@ def read_experiment(directory: str) -> ExperimentRecord:
             run_ids=[str(run_id) for run_id in runs],
             failed_run_ids=[str(run_id) for run_id in info.get("failed_runs") or ()],
             logged_model_ids=[str(m) for m in data.get("logged_models") or ()],
+            parents=_parents(info.get("parent_runs")),
         )
     except (KeyError, TypeError, ValueError) as error:
         raise CorruptBundle(f"Corrupt experiment file '{path}': {error}") from None

@@ -10,11 +10,11 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from heron.entities import Experiment
+from heron.entities import Experiment, Run
 from heron.tracking.client import MlflowClient
 from heron.transfer import bundle, jsonio, layout
 from heron.transfer.engine import describe_error
@@ -95,11 +95,13 @@ class Exporter:
         bundle.write_run(run_dir, record, self.source.run_artifacts(record), self.system(), whole)
         return models
 
-    def _records(self, run_ids: list[str]) -> list[RunRecord | Exception]:
-        """Read a batch of runs at once; on error, each run alone (so one bad run fails
-        alone)."""
+    def _records(
+        self, run_ids: list[str], known: Mapping[str, Run] | None = None
+    ) -> list[RunRecord | Exception]:
+        """Read a batch of runs at once (``known``: search results, which some stores
+        answer whole); on error, each run alone (so one bad run fails alone)."""
         try:
-            return list(self.source.run_records(run_ids))
+            return list(self.source.run_records(run_ids, known))
         except Exception:  # retried run by run just below, where each error is kept
             found: list[RunRecord | Exception] = []
             for run_id in run_ids:
@@ -117,22 +119,26 @@ class Exporter:
             f"Exporting experiment '{experiment.name}' (ID {experiment.experiment_id}) "
             f"to '{directory}'"
         )
-        ids = (
-            list(run_ids)
+        found = (
+            {}
             if run_ids
-            else [run.info.run_id for run in self.source.runs(experiment.experiment_id)]
+            else {r.info.run_id: r for r in self.source.runs(experiment.experiment_id)}
         )
+        ids = list(run_ids) if run_ids else list(found)
         record = ExperimentRecord(experiment)
+        parents: dict[str, str] = {}
         done: dict[str, list[str]] = {}
         models_dir = layout.experiment_models_dir(directory)
 
         def one(batch: list[str]) -> None:
-            for run_id, read in zip(batch, self._records(batch), strict=True):
+            for run_id, read in zip(batch, self._records(batch, found), strict=True):
                 run_dir = layout.run_dir(directory, run_id, self.options.bundle_format)
                 try:
                     if isinstance(read, Exception):
                         raise read
                     done[run_id] = self.export_run(read, run_dir, models_dir, experiment.name)
+                    if read.parent_run_id:
+                        parents[run_id] = read.parent_run_id
                     self.summary.run_succeeded(run_id, None, skipped=False)
                 except Exception as error:  # reported, counted, and the tool exits non-zero
                     reason = describe_error(error)
@@ -151,6 +157,7 @@ class Exporter:
         record.run_ids = [run_id for run_id in ids if run_id in done]
         record.failed_run_ids = [run_id for run_id in ids if run_id not in done]
         record.logged_model_ids = [m for run_id in record.run_ids for m in done[run_id]]
+        record.parents = {child: parents[child] for child in record.run_ids if child in parents}
         self._write_experiment(record, directory)
         self.summary.experiments += 1
         return record

@@ -1,6 +1,8 @@
 """Reading full metric histories with few calls.
 
-A tracking server answers the history of one metric for up to 100 runs in one call
+Stores read whole runs' histories with ``get_run_histories`` (one query in a SQL store,
+Heron's ``GetRunHistories`` route on a Heron server). On other servers: a tracking server
+answers the history of one metric for up to 100 runs in one call
 (``/ajax-api/2.0/mlflow/metrics/get-history-bulk``, MLflow's UI route, which Heron and
 MLflow servers both serve). :class:`HistoryReader` uses it for batches of runs, and falls
 back to one call per run and metric when a store has no such route; a batch whose
@@ -13,7 +15,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
-from heron.entities import Metric, Run
+from heron.entities import Metric, Run, RunHistory
 from heron.exceptions import EndpointNotFound, NotFound
 from heron.protocol import decode_response, error_from_response, route_named
 from heron.protocol.routes import Retry
@@ -28,22 +30,42 @@ BULK_POINTS = 25000
 CUT = object()
 """A bulk answer that may have been cut at :data:`BULK_POINTS`."""
 
-Histories = dict[str, dict[str, list[Metric]]]
-"""Run id to metric key to every point."""
+Histories = dict[str, RunHistory]
+"""Run id to every point of the run."""
 
 
 class HistoryReader:
-    """Full metric histories of runs of one store (safe to share by threads)."""
+    """Full metric histories of runs of one store (safe to share by threads).
 
-    def __init__(self, client: MlflowClient):
+    Args:
+        client: The store's client.
+        whole_runs: Read with the store's ``get_run_histories`` where it has a fast one
+            (False: MLflow's UI route even on a Heron server).
+    """
+
+    def __init__(self, client: MlflowClient, whole_runs: bool = True):
         self.client = client
+        self.whole_runs = whole_runs
         self._transport: HttpTransport | None = None
         self._bulk = True
         self._lock = threading.Lock()
 
+    def whole(self, run_ids: Sequence[str]) -> list[RunHistory] | None:
+        """The runs' histories from a store that reads whole runs (a SQL store, a Heron
+        server); None for other stores."""
+        if not self.whole_runs:
+            return None
+        store = self.client.store
+        if isinstance(store, RestStore):
+            return store.heron_run_histories(run_ids)
+        return store.get_run_histories(run_ids)
+
     def read(self, runs: Sequence[Run]) -> Histories:
         """Every point of every metric of ``runs``."""
-        found: Histories = {run.info.run_id: {} for run in runs}
+        whole = self.whole([run.info.run_id for run in runs])
+        if whole is not None:
+            return {history.run_id: history for history in whole}
+        found: dict[str, dict[str, list[Metric]]] = {run.info.run_id: {} for run in runs}
         keys = sorted({key for run in runs for key in run.data.metrics})
         for key in keys:
             having = [run.info.run_id for run in runs if key in run.data.metrics]
@@ -51,7 +73,7 @@ class HistoryReader:
                 batch = having[start : start + BULK_RUNS]
                 for run_id, points in self._read_key(batch, key).items():
                     found[run_id][key] = points
-        return found
+        return {run_id: RunHistory.from_points(run_id, points) for run_id, points in found.items()}
 
     def _read_key(self, run_ids: list[str], key: str) -> dict[str, list[Metric]]:
         if len(run_ids) > 1 and self._transport_or_none() is not None:

@@ -82,11 +82,14 @@ def experiment_tasks(
     tasks = []
     for run_id in record.run_ids:
         run_dir = layout.find_run_dir(directory, run_id)
-        try:
-            parent = bundle.read_parent(run_dir)
-        except CorruptBundle as error:
-            engine.unreadable(run_id, error.message, name)
-            continue
+        if record.parents is not None:  # listed in the bundle: no need to read each run
+            parent = record.parents.get(run_id)
+        else:
+            try:
+                parent = bundle.read_parent(run_dir)
+            except CorruptBundle as error:
+                engine.unreadable(run_id, error.message, name)
+                continue
         load = partial(load_package, run_dir, [run_dir, *model_dirs], source.name)
         tasks.append(RunTask(run_id, parent, target, load))
     return target, tasks

@@ -16,6 +16,8 @@ import time
 from datetime import datetime, timezone
 from typing import Any
 
+import orjson
+
 from heron.protocol import MLFLOW_VERSION
 from heron.transfer.errors import CorruptBundle
 from heron.version import __version__
@@ -77,7 +79,7 @@ def envelope(
     return content
 
 
-def write_json(path: str, content: Any, indent: bool = True) -> None:
+def write_json(path: str, content: Any, indent: bool = True, finite: bool = False) -> None:
     """Write JSON atomically: readers see the old file or the whole new one.
 
     Args:
@@ -86,10 +88,12 @@ def write_json(path: str, content: Any, indent: bool = True) -> None:
             Python's and MLflow's readers accept).
         indent: Indent by two spaces for people; files with whole metric histories are
             written compact instead, which Python encodes about ten times faster.
+        finite: The content holds no NaN or infinity (the caller knows), so the faster
+            encoder may write it.
     """
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
-    text = json.dumps(content, indent=2 if indent else None)
+    text = _dumps(content, indent, finite)
     handle, temporary = tempfile.mkstemp(prefix=".heron-", suffix=".partial", dir=directory)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
@@ -100,6 +104,16 @@ def write_json(path: str, content: Any, indent: bool = True) -> None:
         if os.path.exists(temporary):
             os.remove(temporary)
         raise
+
+
+def _dumps(content: Any, indent: bool, finite: bool) -> str:
+    if finite:  # orjson is ten times faster, but would write NaN as null
+        try:
+            option = orjson.OPT_INDENT_2 if indent else 0
+            return orjson.dumps(content, option=option).decode("utf-8")
+        except TypeError:  # what orjson cannot encode (integers past 64 bits)
+            pass
+    return json.dumps(content, indent=2 if indent else None)
 
 
 def read_json(path: str, what: str) -> dict[str, Any]:
@@ -113,12 +127,19 @@ def read_json(path: str, what: str) -> dict[str, Any]:
         CorruptBundle: The file is missing, not JSON, or not a JSON object.
     """
     try:
-        with open(path, encoding="utf-8") as f:
-            content = json.load(f)
+        with open(path, "rb") as f:
+            raw = f.read()
     except FileNotFoundError:
         raise CorruptBundle(f"Missing {what} file '{path}'") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+    except OSError as error:
         raise CorruptBundle(f"Corrupt {what} file '{path}': {error}") from None
+    try:
+        content = orjson.loads(raw)
+    except orjson.JSONDecodeError:  # NaN/Infinity literals, which Python's reader takes
+        try:
+            content = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise CorruptBundle(f"Corrupt {what} file '{path}': {error}") from None
     if not isinstance(content, dict):
         raise CorruptBundle(f"Corrupt {what} file '{path}': not a JSON object")
     return content

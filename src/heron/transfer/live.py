@@ -7,7 +7,7 @@ inputs and outputs, and the full history of every metric.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from heron.entities import Experiment, LoggedModel, Run, ViewType
 from heron.exceptions import HeronError, InvalidParameter, NotFound
@@ -82,11 +82,24 @@ class LiveStore:
         """A run with the full history of each of its metrics."""
         return self.run_records([run_id])[0]
 
-    def run_records(self, run_ids: Sequence[str]) -> list[RunRecord]:
+    def run_records(
+        self, run_ids: Sequence[str], known: Mapping[str, Run] | None = None
+    ) -> list[RunRecord]:
         """Several runs with their full metric histories, read with as few calls as the
-        store allows (a server answers one metric of up to 100 runs at once)."""
-        runs = [self.client.get_run(run_id) for run_id in run_ids]
-        histories = self._histories.read(runs)
+        store allows.
+
+        A store that reads whole runs (SQL, a Heron server) also answers searches with
+        whole runs, so the runs in ``known`` (search results) are used as they are; from
+        other stores (MLflow's search leaves out model inputs) each run is read again.
+        """
+        whole = self._histories.whole(run_ids)
+        if whole is None:
+            runs = [self.client.get_run(run_id) for run_id in run_ids]
+            histories = self._histories.read(runs)
+        else:
+            known = known or {}
+            runs = [known.get(run_id) or self.client.get_run(run_id) for run_id in run_ids]
+            histories = {history.run_id: history for history in whole}
         return [RunRecord.from_run(run, histories[run.info.run_id]) for run in runs]
 
     def run_artifacts(self, record: RunRecord) -> RepositoryArtifacts:

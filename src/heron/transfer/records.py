@@ -16,7 +16,9 @@ from heron.entities import (
     LoggedModel,
     LoggedModelOutput,
     Metric,
+    MetricSeries,
     Run,
+    RunHistory,
     RunInfo,
 )
 from heron.transfer.checksums import FileDigest
@@ -33,7 +35,9 @@ class RunRecord:
     Attributes:
         info: Identity, status, times, user, name and the source artifact URI.
         params: ``{key: value}``.
-        metrics: ``{key: [every point, in order]}``: the full history.
+        series: The full history of plain points (no logged model, no dataset), one
+            series per key.
+        points: Points naming a logged model or a dataset.
         tags: ``{key: value}``, ``mlflow.*`` system tags included.
         dataset_inputs: Datasets the run used, with their input tags.
         model_inputs: Ids of logged models the run used.
@@ -46,7 +50,8 @@ class RunRecord:
 
     info: RunInfo
     params: dict[str, str] = field(default_factory=dict)
-    metrics: dict[str, list[Metric]] = field(default_factory=dict)
+    series: dict[str, MetricSeries] = field(default_factory=dict)
+    points: list[Metric] = field(default_factory=list)
     tags: dict[str, str] = field(default_factory=dict)
     dataset_inputs: list[DatasetInput] = field(default_factory=list)
     model_inputs: list[str] = field(default_factory=list)
@@ -67,15 +72,32 @@ class RunRecord:
     @property
     def metric_count(self) -> int:
         """How many metric points the run holds."""
-        return sum(len(points) for points in self.metrics.values())
+        return sum(map(len, self.series.values())) + len(self.points)
+
+    @property
+    def metrics(self) -> dict[str, list[Metric]]:
+        """``{key: [every point, by step and time]}``: the full history, as points."""
+        return self.history.by_key()
+
+    @property
+    def history(self) -> RunHistory:
+        """The full history, as a store reads and writes it."""
+        return RunHistory(self.run_id, list(self.series.values()), self.points)
+
+    def set_metrics(self, metrics: Mapping[str, Sequence[Metric]]) -> None:
+        """Replace the history with these points: ``{key: [points]}``."""
+        history = RunHistory.from_points(self.run_id, metrics)
+        self.series = {series.key: series for series in history.series}
+        self.points = list(history.points)
 
     @classmethod
-    def from_run(cls, run: Run, histories: Mapping[str, Sequence[Metric]]) -> RunRecord:
+    def from_run(cls, run: Run, history: RunHistory) -> RunRecord:
         """A record of a live run and the full history of each of its metrics."""
         return cls(
             info=run.info,
             params=dict(run.data.params),
-            metrics={key: list(points) for key, points in histories.items()},
+            series={series.key: series for series in history.series},
+            points=list(history.points),
             tags=dict(sorted(run.data.tags.items())),
             dataset_inputs=list(run.inputs.dataset_inputs),
             model_inputs=[model.model_id for model in run.inputs.model_inputs],
@@ -105,9 +127,12 @@ class ExperimentRecord:
         run_ids: The runs exported successfully, in export order.
         failed_run_ids: Runs the export could not write.
         logged_model_ids: Logged models exported with the runs.
+        parents: The parent of each nested run, when the bundle lists them (Heron's
+            bundles do; None: read each run's file to know).
     """
 
     experiment: Experiment
     run_ids: list[str] = field(default_factory=list)
     failed_run_ids: list[str] = field(default_factory=list)
     logged_model_ids: list[str] = field(default_factory=list)
+    parents: dict[str, str] | None = field(default_factory=dict)

@@ -19,14 +19,18 @@ from heron.tracking.pages import read_pages
 from heron.transfer import jsonio
 from heron.transfer.engine import describe_error
 from heron.transfer.exports import Exporter, finish_export, start_export
+from heron.transfer.layout import ARTIFACTS_DIR, BundleFormat
 from heron.transfer.options import ExportOptions
 from heron.transfer.progress import Reporter
+from heron.transfer.records import RunRecord
 from heron.transfer.registryfile import (
     LIST_FILE,
     MODEL_JSON,
     MODELS_JSON,
     encode_model,
     encode_version,
+    run_relative_path,
+    source_model_id,
 )
 from heron.transfer.summary import Summary
 
@@ -94,9 +98,28 @@ def _export_version(
         f"{version.run_id} to {run_dir}"
     )
     exporter.export_run(record, run_dir, output_dir, experiment.name, whole=False)
-    entry = encode_version(version, experiment.name)
+    run_source = None
+    if exporter.options.bundle_format is BundleFormat.V1_2:
+        run_source = bundled_source(exporter, version, record)
+    entry = encode_version(version, experiment.name, run_source)
     entry["_run_artifact_uri"] = record.info.artifact_uri
     return entry
+
+
+def bundled_source(exporter: Exporter, version: ModelVersion, record: RunRecord) -> str | None:
+    """Where a version's model files are in the bundle, ``<run_id>/artifacts/<path>``,
+    as mlflow-export-import 1.2.0 reads a source; None when the run does not hold them
+    (a logged model stored apart from its run)."""
+    run_id = record.run_id
+    path = run_relative_path(version.source or "", run_id, record.info.artifact_uri)
+    model_id = source_model_id(version)
+    if path is None and model_id is not None:
+        model = exporter.source.logged_model(model_id)
+        path = model.model.name if model is not None else None
+    files = {digest.path for digest in record.artifacts or ()}
+    if path is None or f"{path}/MLmodel".lstrip("/") not in files:
+        return None
+    return f"{run_id}/{ARTIFACTS_DIR}/{path}".rstrip("/")
 
 
 def write_model(

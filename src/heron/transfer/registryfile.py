@@ -4,15 +4,23 @@ Written in mlflow-export-import's current layout (``mlflow.registered_model`` wi
 ``versions``; model tags and aliases as lists, version tags as maps); read in it and in the
 older layout the user guide shows (a top-level ``registered_model`` with
 ``latest_versions``).
+
+In the 1.2 layout (``--bundle-format 1.2``), a version's ``source`` is written so that
+mlflow-export-import 1.2.0's importer finds the model's files: as their place in the
+bundle, ``<run_id>/artifacts/<path>`` (it takes the path after the first ``artifacts`` of
+a source, and so misreads ``mlflow-artifacts:`` URIs and runs:/ URIs alike); the source
+as the registry has it is kept in ``_source``, which Heron reads back.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from heron.entities import ModelVersion, RegisteredModel
+from heron.exceptions import InvalidParameter
+from heron.models.uris import is_models_uri, parse_model_uri
 from heron.transfer import jsonio
 from heron.transfer.errors import CorruptBundle
 
@@ -21,8 +29,53 @@ MODELS_JSON = "models.json"
 LIST_FILE = "registered_models.json"
 
 
-def encode_version(version: ModelVersion, experiment_name: str | None = None) -> dict[str, Any]:
-    """One entry of ``versions`` (the version number as a string, as MLflow's REST API)."""
+def run_relative_path(source: str, run_id: str, artifact_uri: str | None) -> str | None:
+    """The path of a version's ``source`` inside its run's artifacts, if it is there.
+
+    Understands ``runs:/<run_id>/<path>``, ``<artifact_uri>/<path>``, and any URI with
+    ``/<run_id>/artifacts/`` in it (a run's files in an artifact store).
+    """
+    prefix = f"runs:/{run_id}"
+    if source == prefix or source.startswith(prefix + "/"):
+        return source[len(prefix) :].strip("/")
+    root = (artifact_uri or "").rstrip("/")
+    if root and (source == root or source.startswith(root + "/")):
+        return source[len(root) :].strip("/")
+    marker = f"/{run_id}/artifacts"
+    if marker in source:
+        rest = source.split(marker, 1)[1]
+        if rest == "" or rest.startswith("/"):
+            return rest.strip("/")
+    return None
+
+
+def source_model_id(version: ModelVersion) -> str | None:
+    """The logged model behind a version: its ``model_id``, else the id a
+    ``models:/<model_id>`` source names (MLflow's server leaves ``model_id`` out)."""
+    if version.model_id:
+        return version.model_id
+    source = version.source or ""
+    if not is_models_uri(source):
+        return None
+    try:
+        return parse_model_uri(source).model_id
+    except InvalidParameter:
+        return None
+
+
+def encode_version(
+    version: ModelVersion,
+    experiment_name: str | None = None,
+    run_source: str | None = None,
+) -> dict[str, Any]:
+    """One entry of ``versions`` (the version number as a string, as MLflow's REST API).
+
+    Args:
+        version: The version.
+        experiment_name: Its run's experiment, for ``_experiment_name``.
+        run_source: Another ``source`` to write (the 1.2 layout's), keeping the
+            registry's in ``_source``.
+    """
     entry: dict[str, Any] = {
         "name": version.name,
         "version": str(version.version),
@@ -43,6 +96,8 @@ def encode_version(version: ModelVersion, experiment_name: str | None = None) ->
     }
     if version.model_id:
         entry["model_id"] = version.model_id
+    if run_source and run_source != entry["source"]:
+        entry["_source"], entry["source"] = entry["source"], run_source
     if experiment_name is not None:
         entry["_experiment_name"] = experiment_name
     return entry
@@ -83,7 +138,7 @@ def decode_version(entry: dict[str, Any]) -> ModelVersion:
         description=entry.get("description") or None,
         user_id=entry.get("user_id") or None,
         current_stage=str(entry.get("current_stage") or "None"),
-        source=entry.get("source") or None,
+        source=entry.get("_source") or entry.get("source") or None,
         run_id=entry.get("run_id") or None,
         status=str(entry.get("status") or "READY"),
         status_message=entry.get("status_message") or None,
@@ -94,7 +149,26 @@ def decode_version(entry: dict[str, Any]) -> ModelVersion:
     )
 
 
-def read_model(directory: str) -> tuple[RegisteredModel, list[ModelVersion]]:
+@dataclass
+class ModelFile:
+    """What a ``model.json`` holds.
+
+    Attributes:
+        model: The registered model (its description, tags and aliases).
+        versions: The exported versions, lowest number first.
+        experiments: The source experiment of each version's run, by run id, where the
+            file names it (``_experiment_name``).
+        artifact_uris: The source artifact URI of each version's run, by run id, where
+            the file names it (``_run_artifact_uri``).
+    """
+
+    model: RegisteredModel
+    versions: list[ModelVersion]
+    experiments: dict[str, str] = field(default_factory=dict)
+    artifact_uris: dict[str, str] = field(default_factory=dict)
+
+
+def read_model(directory: str) -> ModelFile:
     """The registered model and its exported versions from ``<directory>/model.json``.
 
     Raises:
@@ -128,4 +202,18 @@ def read_model(directory: str) -> tuple[RegisteredModel, list[ModelVersion]]:
         replace(v, aliases=[a for a, n in aliases.items() if n == v.version] or v.aliases)
         for v in versions
     ]
-    return model, versions
+    return ModelFile(
+        model,
+        versions,
+        _by_run(entries, "_experiment_name"),
+        _by_run(entries, "_run_artifact_uri"),
+    )
+
+
+def _by_run(entries: list[Any], key: str) -> dict[str, str]:
+    """``{run_id: entry[key]}`` for the version entries that have both."""
+    return {
+        str(e["run_id"]): str(e[key])
+        for e in entries
+        if isinstance(e, dict) and e.get("run_id") and e.get(key)
+    }

@@ -10,7 +10,9 @@ the user guide shows), whose ``metrics`` may hold only each key's last value.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any
 
 from heron.entities import (
@@ -20,6 +22,8 @@ from heron.entities import (
     LifecycleStage,
     LoggedModelOutput,
     Metric,
+    MetricSeries,
+    RunHistory,
     RunInfo,
     RunStatus,
 )
@@ -44,6 +48,31 @@ def metric_to_dict(metric: Metric) -> dict[str, Any]:
         if value is not None:
             point[name] = value
     return point
+
+
+def encode_metrics(record: RunRecord) -> dict[str, list[dict[str, Any]]]:
+    """Each key's full history as the bundle lists it: ``{key: [{value, timestamp, step,
+    ...}]}``, plain points made straight from their columns."""
+    metrics = {
+        key: [
+            {"value": value, "timestamp": timestamp, "step": step}
+            for value, timestamp, step in zip(
+                series.values, series.timestamps, series.steps, strict=True
+            )
+        ]
+        for key, series in record.series.items()
+    }
+    if record.points:
+        for key, points in record.metrics.items():
+            metrics[key] = [metric_to_dict(point) for point in points]
+    return metrics
+
+
+def finite_metrics(record: RunRecord) -> bool:
+    """Whether no metric value of the run is NaN or infinite."""
+    return all(all(map(math.isfinite, s.values)) for s in record.series.values()) and all(
+        math.isfinite(point.value) for point in record.points
+    )
 
 
 def dataset_input_to_dict(dataset_input: DatasetInput) -> dict[str, Any]:
@@ -73,10 +102,7 @@ def encode_run(record: RunRecord) -> dict[str, Any]:
             "_end_time": jsonio.millis_text(info.end_time),
         },
         "params": dict(record.params),
-        "metrics": {
-            key: [metric_to_dict(point) for point in points]
-            for key, points in record.metrics.items()
-        },
+        "metrics": encode_metrics(record),
         "tags": dict(sorted(record.tags.items())),
         "inputs": {
             "dataset_inputs": [dataset_input_to_dict(d) for d in record.dataset_inputs],
@@ -171,17 +197,38 @@ def _tags(value: Any, where: str) -> dict[str, str]:
 def _read_metrics(record: RunRecord, metrics: Mapping[str, Any]) -> None:
     """Full histories; a bare number (oldest layout) is one point at the run's end."""
     fallback_time = record.info.end_time or record.info.start_time or 0
+    others: dict[str, list[Metric]] = {}
     for key, value in metrics.items():
-        if isinstance(value, list):
-            record.metrics[key] = [_point(key, point) for point in value]
-        else:
-            record.metrics[key] = [Metric(key, float(value), fallback_time, 0)]
+        if not isinstance(value, list):
+            record.series[key] = MetricSeries(key, [float(value)], [fallback_time], [0])
             record.full_history = False
+        elif not _read_plain(record, key, value):
+            others[key] = [_point(key, point) for point in value]
+    if others:
+        history = RunHistory.from_points(record.run_id, others)
+        record.series.update((series.key, series) for series in history.series)
+        record.points.extend(history.points)
+
+
+_PLAIN = itemgetter("value", "timestamp", "step")
+
+
+def _read_plain(record: RunRecord, key: str, points: list[Any]) -> bool:
+    """Read a history of plain points (value, timestamp and step only: the common case)
+    column-wise; False, reading nothing, when it is not one."""
+    if not points or set(map(len, points)) != {3}:
+        return False
+    try:
+        values, timestamps, steps = zip(*map(_PLAIN, points), strict=True)
+    except KeyError:
+        return False
+    record.series[key] = MetricSeries(
+        key, list(map(float, values)), list(map(int, timestamps)), list(map(int, steps))
+    )
+    return True
 
 
 def _point(key: str, point: Mapping[str, Any]) -> Metric:
-    if len(point) == 3:  # the common case: value, timestamp and step only
-        return Metric(key, float(point["value"]), int(point["timestamp"]), int(point["step"]))
     return Metric(
         key,
         float(point["value"]),

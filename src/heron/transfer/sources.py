@@ -12,6 +12,7 @@ import abc
 import os
 from collections.abc import Iterator
 
+from heron.store.artifacts.archive import MAX_ARCHIVE_BYTES
 from heron.store.artifacts.base import ArtifactRepository
 from heron.transfer.checksums import FileDigest, file_chunks, local_files, verify_tree
 
@@ -33,6 +34,19 @@ class ArtifactSource(abc.ABC):
     def local_path(self, path: str) -> str | None:
         """The file on the local disk, when it is there (lets uploads skip a copy)."""
         return None
+
+    def size(self, path: str) -> int | None:
+        """The file's size in bytes, when known without reading it."""
+        return None
+
+    def small_files(self) -> list[tuple[str, bytes]] | None:
+        """Every file with its bytes when all sizes are known and add up to no more than
+        an archive holds (to be written in one go); None otherwise."""
+        paths = self.paths()
+        sizes = [size for path in paths if (size := self.size(path)) is not None]
+        if len(paths) < 2 or len(sizes) < len(paths) or sum(sizes) > MAX_ARCHIVE_BYTES:
+            return None
+        return [(path, b"".join(self.chunks(path))) for path in paths]
 
     def digests(self) -> list[FileDigest] | None:
         """The sha256 of each file recorded by the source, when it recorded them."""
@@ -75,6 +89,13 @@ class BundleArtifacts(ArtifactSource):
         """See :meth:`ArtifactSource.local_path`."""
         return self._file(path)
 
+    def size(self, path: str) -> int | None:
+        """See :meth:`ArtifactSource.size`."""
+        try:
+            return os.stat(self._file(path)).st_size
+        except OSError:
+            return None
+
     def digests(self) -> list[FileDigest] | None:
         """See :meth:`ArtifactSource.digests`."""
         return self._digests
@@ -95,14 +116,27 @@ class RepositoryArtifacts(ArtifactSource):
         super().__init__(what)
         self.repository = repository
         self._paths: list[str] | None = None
+        self._read: dict[str, bytes] = {}  # a small tree read at once, until each is used
 
     def paths(self) -> list[str]:
-        """See :meth:`ArtifactSource.paths`; lists each directory once, then remembers."""
+        """See :meth:`ArtifactSource.paths`; reads a small tree at once where the
+        repository can (one request to a Heron server), else lists each directory once;
+        then remembers."""
         if self._paths is None:
-            found: list[str] = []
-            self._walk(None, found)
-            self._paths = sorted(found)
+            tree = self.repository.read_tree()
+            if tree is not None:
+                self._read = dict(tree)
+                self._paths = sorted(self._read)
+            else:
+                found: list[str] = []
+                self._walk(None, found)
+                self._paths = sorted(found)
         return list(self._paths)
+
+    def size(self, path: str) -> int | None:
+        """See :meth:`ArtifactSource.size`."""
+        content = self._read.get(path)
+        return None if content is None else len(content)
 
     def _walk(self, directory: str | None, found: list[str]) -> None:
         for info in self.repository.list_artifacts(directory):
@@ -113,6 +147,9 @@ class RepositoryArtifacts(ArtifactSource):
 
     def chunks(self, path: str) -> Iterator[bytes]:
         """See :meth:`ArtifactSource.chunks`."""
+        if path in self._read:
+            yield self._read[path]
+            return
         reader = self.repository.open_read(path)
         try:
             yield from reader

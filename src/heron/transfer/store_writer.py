@@ -1,9 +1,9 @@
 """Writing a run into a destination tracking store, whole or not at all.
 
-The run is created with its original start time, user and name, and the source-run
-marker (state ``importing``); then its logged models, metrics (full history, original
-timestamps), params, tags, inputs, files and outputs are written; then its status and end
-time are restored, and the marker flips to ``complete``. If anything fails on the way the
+The run is created in one ``import_run`` call with its original start and end time,
+status, user, name, params, tags and full metric history (original timestamps), and the
+source-run marker (state ``importing``); then its logged models, files, inputs and
+outputs are written, and the marker flips to ``complete``. If anything fails on the way the
 run is marked ``failed`` and deleted, and the error is raised: a later import retries it.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from heron.entities import (
     DatasetInput,
@@ -19,18 +19,18 @@ from heron.entities import (
     LoggedModelOutput,
     LoggedModelStatus,
     Metric,
+    MetricSeries,
     Param,
+    RunContent,
     RunStatus,
     RunTag,
 )
 from heron.entities.registry import MODEL_VERSIONS_TAG
 from heron.store.artifacts import get_artifact_repository
 from heron.store.artifacts.base import ArtifactRepository
-from heron.tracking.batching import fits_in_batch, split_batch
+from heron.store.batching import fits_in_batch, split_batch
 from heron.tracking.client import MlflowClient
-from heron.tracking.clock import now_millis
 from heron.tracking.context import current_user
-from heron.transfer.checksums import FileDigest, HashingStream
 from heron.transfer.mlmodel import is_mlmodel, patch_mlmodel
 from heron.transfer.options import ImportOptions
 from heron.transfer.packages import ModelPackage, RunPackage
@@ -49,33 +49,25 @@ from heron.transfer.tagpolicy import (
 Patch = Callable[[bytes], bytes]
 
 
-def upload(
-    source: ArtifactSource, repository: ArtifactRepository, patch: Patch | None
-) -> list[FileDigest]:
+def upload(source: ArtifactSource, repository: ArtifactRepository, patch: Patch | None) -> None:
     """Copy every file of ``source`` into ``repository``; ``MLmodel`` files through
-    ``patch``. Returns the digests of the source bytes (hashed on the way)."""
-    digests = []
+    ``patch``. A small tree goes in one :meth:`~ArtifactRepository.write_tree` call (one
+    request to a Heron server)."""
+    small = source.small_files()
+    if small is not None:
+        repository.write_tree(
+            [(p, patch(c) if patch is not None and is_mlmodel(p) else c) for p, c in small]
+        )
+        return
     for path in source.paths():
         directory = posixpath.dirname(path) or None
         local = source.local_path(path)
         if patch is not None and is_mlmodel(path):
-            content = b"".join(source.chunks(path))
-            repository.write_stream(path, [patch(content)])
-            digests.append(_digest_of(path, content))
+            repository.write_stream(path, [patch(b"".join(source.chunks(path)))])
         elif local is not None:
             repository.log_artifact(local, directory)
         else:
-            stream = HashingStream(source.chunks(path))
-            repository.write_stream(path, stream)
-            digests.append(FileDigest(path, stream.size, stream.hexdigest()))
-    return digests
-
-
-def _digest_of(path: str, content: bytes) -> FileDigest:
-    stream = HashingStream([content])
-    for _ in stream:
-        pass
-    return FileDigest(path, stream.size, stream.hexdigest())
+            repository.write_stream(path, source.chunks(path))
 
 
 class StoreWriter:
@@ -101,7 +93,10 @@ class StoreWriter:
     def write_run(self, package: RunPackage, experiment_id: str) -> str:
         """Write one run into an experiment and return its new id.
 
-        Checksums are verified first, so a damaged package creates nothing.
+        Checksums are verified first, so a damaged package creates nothing. The run, its
+        params, tags and plain metric points are one ``import_run`` call, marked
+        ``importing``; its logged models, files, inputs and outputs follow; the last write
+        flips the marker to ``complete``.
 
         Raises:
             HeronError: The package or the destination failed; the partial run is deleted.
@@ -109,23 +104,29 @@ class StoreWriter:
         package.verify()
         record = package.record
         user = self.user_of(record)
-        run = self.client.store.create_run(
-            experiment_id=experiment_id,
-            user_id=user,
-            start_time=record.info.start_time
-            if record.info.start_time is not None
-            else now_millis(),
-            tags=[
-                RunTag(SOURCE_RUN_TAG, record.run_id),
-                RunTag(STATE_TAG, STATE_IMPORTING),
-                RunTag(USER_TAG, user),
-            ],
-            run_name=record.info.run_name or record.tags.get(RUN_NAME_TAG),
+        tags = import_tags(record, self.options, user, self.ids.snapshot(), package.lineage)
+        series, points = self._split_metrics(record, self.ids.snapshot())
+        later = bool(package.models) and bool(points)  # points of models made below
+        finished = record.info.status != "RUNNING"
+        markers = {SOURCE_RUN_TAG: record.run_id, STATE_TAG: STATE_IMPORTING}
+        run = self.client.store.import_run(
+            experiment_id,
+            RunContent(
+                user_id=user,
+                start_time=record.info.start_time,
+                run_name=tags.get(RUN_NAME_TAG) or record.info.run_name,
+                status=RunStatus.name_of(record.info.status) if finished else None,
+                end_time=record.info.end_time if finished else None,
+                tags=[RunTag(k, v) for k, v in {**tags, **markers}.items()],
+                params=[Param(k, v) for k, v in record.params.items()],
+                series=series,
+                points=[] if later else points,
+            ),
         )
         run_id = run.info.run_id
         local = {record.run_id: run_id}  # ids made here; shared only once the run is whole
         try:
-            self._fill(package, run_id, run.info.artifact_uri, experiment_id, user, local)
+            self._fill(package, run_id, run.info.artifact_uri, experiment_id, user, local, tags)
         except BaseException:
             self._give_up(run_id)
             raise
@@ -141,9 +142,11 @@ class StoreWriter:
         experiment_id: str,
         user: str,
         local: dict[str, str],
+        written: dict[str, str],
     ) -> None:
         """Everything but the run itself; the batch carrying the ``complete`` marker is
-        the very last write, so a run marked complete is whole."""
+        the very last write, so a run marked complete is whole. ``written`` are the tags
+        the run was created with (tags naming ids made here are rewritten at the end)."""
         record = package.record
         locations: dict[str, str] = {}  # source to destination logged-model locations
         outputs = [
@@ -158,16 +161,10 @@ class StoreWriter:
         produced = [LoggedModelOutput(new_id, steps.get(old_id, 0)) for old_id, new_id in outputs]
         if produced:
             self.client.log_outputs(run_id, produced)
-        if record.info.status != "RUNNING":
-            self.client.store.update_run_info(
-                run_id, RunStatus.name_of(record.info.status), record.info.end_time, None
-            )
         tags = import_tags(record, self.options, user, ids, package.lineage)
-        batches = split_batch(
-            self._metrics(record, ids),
-            [Param(k, v) for k, v in record.params.items()],
-            [RunTag(k, v) for k, v in tags.items()],
-        )
+        changed = [RunTag(k, v) for k, v in tags.items() if written.get(k) != v]
+        points = self._split_metrics(record, ids)[1] if package.models else []
+        batches = split_batch(points, [], changed)
         marker = RunTag(STATE_TAG, STATE_COMPLETE)
         last = batches[-1] if batches else ([], [], [])
         if fits_in_batch(len(last[0]), len(last[1]), len(last[2]) + 1):
@@ -187,28 +184,24 @@ class StoreWriter:
             self.client.delete_run(run_id)
 
     @staticmethod
-    def _metrics(record: RunRecord, ids: dict[str, str]) -> list[Metric]:
-        """Every point, keyed, with its logged model's new id (or none if that model did
-        not come along); points without a model or run id are sent as they are."""
-        points = []
-        for key, history in record.metrics.items():
-            for point in history:
-                if point.key == key and point.model_id is None and point.run_id is None:
-                    points.append(point)
-                    continue
-                model_id = ids.get(point.model_id) if point.model_id else None
-                points.append(
-                    Metric(
-                        key,
-                        point.value,
-                        point.timestamp,
-                        point.step,
-                        dataset_name=point.dataset_name,
-                        dataset_digest=point.dataset_digest,
-                        model_id=model_id,
-                    )
-                )
-        return points
+    def _split_metrics(
+        record: RunRecord, ids: Mapping[str, str]
+    ) -> tuple[list[MetricSeries], list[Metric]]:
+        """Plain points as one series per key, and the points naming a logged model (by
+        its new id, or none if that model did not come along) or a dataset."""
+        points = [
+            Metric(
+                point.key,
+                point.value,
+                point.timestamp,
+                point.step,
+                dataset_name=point.dataset_name,
+                dataset_digest=point.dataset_digest,
+                model_id=ids.get(point.model_id) if point.model_id else None,
+            )
+            for point in record.points
+        ]
+        return list(record.series.values()), points
 
     def _log_inputs(self, run_id: str, record: RunRecord, ids: dict[str, str]) -> None:
         datasets: list[DatasetInput] = list(record.dataset_inputs)

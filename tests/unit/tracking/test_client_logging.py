@@ -18,8 +18,8 @@ from heron.entities import (
     RunTag,
 )
 from heron.exceptions import InvalidParameter, NotFound
+from heron.store.batching import split_batch
 from heron.tracking import MlflowClient
-from heron.tracking.batching import split_batch
 from heron.validation import validate_batch
 
 

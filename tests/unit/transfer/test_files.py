@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -20,12 +21,14 @@ from heron.transfer.runfile import decode_run, encode_info, encode_run
 
 def _record() -> RunRecord:
     info = RunInfo("r1", "7", "ann", "KILLED", 10, 20, "active", "/a/r1/artifacts", "name")
-    return RunRecord(
-        info=info,
-        params={"p": "1"},
-        metrics={"m": [Metric("m", 0.5, 11, 0), Metric("m", 0.25, 12, 1, model_id="m-1")]},
-        tags={"mlflow.runName": "name", "t": "v"},
+    record = RunRecord(info=info, params={"p": "1"}, tags={"mlflow.runName": "name", "t": "v"})
+    record.set_metrics(
+        {
+            "m": [Metric("m", 0.5, 11, 0), Metric("m", 0.25, 12, 1, model_id="m-1")],
+            "n": [Metric("n", float("nan"), 3, 0), Metric("n", 2.0, 4, 1)],
+        }
     )
+    return record
 
 
 def test_a_run_survives_encoding_and_decoding() -> None:
@@ -38,6 +41,9 @@ def test_a_run_survives_encoding_and_decoding() -> None:
         (0.5, 11, 0, None),
         (0.25, 12, 1, "m-1"),
     ]
+    assert [(m.timestamp, m.step) for m in again.metrics["n"]] == [(3, 0), (4, 1)]
+    assert math.isnan(again.metrics["n"][0].value)
+    assert again.series["n"].values[1] == 2.0
     assert again.full_history
 
 

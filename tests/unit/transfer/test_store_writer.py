@@ -44,7 +44,8 @@ def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> MlflowClient:
 
 def _package(files: Files) -> RunPackage:
     info = RunInfo("source-run", "1", "ann", "FINISHED", 100, 200, "active", None, "name")
-    record = RunRecord(info, {"p": "1"}, {"m": [Metric("m", 1.0, 150, 3)]}, {"t": "v"})
+    record = RunRecord(info, {"p": "1"}, tags={"t": "v"})
+    record.set_metrics({"m": [Metric("m", 1.0, 150, 3)]})
     return RunPackage(record, files)
 
 

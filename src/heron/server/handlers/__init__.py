@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from heron.server.handlers import (
+    bulk,
     experiments,
     history,
     logged_models,
@@ -12,11 +13,12 @@ from heron.server.handlers import (
     runs,
     writes,
 )
-from heron.server.handlers.registry import HANDLERS, Handler, handles
+from heron.server.handlers.registry import HANDLERS, QUICK_READS, Handler, handles
 
-__all__ = ["HANDLERS", "Handler", "handles"]
+__all__ = ["HANDLERS", "QUICK_READS", "Handler", "handles"]
 
 _MODULES = (
+    bulk,
     experiments,
     history,
     logged_models,

@@ -18,13 +18,13 @@ def create_experiment(request: Request, services: Services) -> Result:
     return {"experiment_id": experiment_id}
 
 
-@handles("GetExperiment")
+@handles("GetExperiment", quick_read=True)
 def get_experiment(request: Request, services: Services) -> Result:
     """An experiment by id."""
     return {"experiment": services.tracking.get_experiment(request["experiment_id"])}
 
 
-@handles("GetExperimentByName")
+@handles("GetExperimentByName", quick_read=True)
 def get_experiment_by_name(request: Request, services: Services) -> Result:
     """An experiment by name; RESOURCE_DOES_NOT_EXIST when there is none."""
     name = request["experiment_name"]
@@ -34,7 +34,7 @@ def get_experiment_by_name(request: Request, services: Services) -> Result:
     return {"experiment": experiment}
 
 
-@handles("SearchExperiments")
+@handles("SearchExperiments", quick_read=True)
 def search_experiments(request: Request, services: Services) -> Result:
     """One page of experiments (1000 when ``max_results`` is not given)."""
     page = services.tracking.search_experiments(

@@ -17,7 +17,7 @@ MAX_BULK_RESULTS = 25000
 MAX_SAMPLED_STEPS = 2500
 
 
-@handles("GetMetricHistory")
+@handles("GetMetricHistory", quick_read=True)
 def get_metric_history(request: Request, services: Services) -> Result:
     """Every point of one metric of one run, or one page of them."""
     max_results = request.get("max_results")
@@ -44,7 +44,7 @@ def _with_run(points: Iterable[Metric], run_id: str) -> list[Metric]:
     return [dataclasses.replace(point, run_id=run_id) for point in points]
 
 
-@handles("GetMetricHistoryBulk")
+@handles("GetMetricHistoryBulk", quick_read=True)
 def get_metric_history_bulk(request: Request, services: Services) -> Result:
     """The history of one metric for up to 100 runs (each run's points by time)."""
     run_ids = request["run_id"]
@@ -60,7 +60,7 @@ def get_metric_history_bulk(request: Request, services: Services) -> Result:
     return {"metrics": points[:max_results]}
 
 
-@handles("GetMetricHistoryBulkInterval")
+@handles("GetMetricHistoryBulkInterval", quick_read=True)
 def get_metric_history_bulk_interval(request: Request, services: Services) -> Result:
     """One metric of up to 100 runs at no more than ``max_results`` sampled steps
     (the first and last step of each run always included)."""

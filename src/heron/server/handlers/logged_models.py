@@ -21,7 +21,7 @@ def create_logged_model(request: Request, services: Services) -> Result:
     return {"model": model}
 
 
-@handles("GetLoggedModel")
+@handles("GetLoggedModel", quick_read=True)
 def get_logged_model(request: Request, services: Services) -> Result:
     """A logged model (a deleted one only with ``allow_deleted``)."""
     model = services.tracking.get_logged_model(
@@ -44,7 +44,7 @@ def delete_logged_model(request: Request, services: Services) -> Result:
     return None
 
 
-@handles("SearchLoggedModels")
+@handles("SearchLoggedModels", quick_read=True)
 def search_logged_models(request: Request, services: Services) -> Result:
     """One page of logged models."""
     page = services.tracking.search_logged_models(

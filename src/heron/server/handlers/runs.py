@@ -23,7 +23,7 @@ def create_run(request: Request, services: Services) -> Result:
     return {"run": run}
 
 
-@handles("GetRun")
+@handles("GetRun", quick_read=True)
 def get_run(request: Request, services: Services) -> Result:
     """A run with its latest metrics, params and tags."""
     return {"run": services.tracking.get_run(request["run_id"])}
@@ -52,7 +52,7 @@ def restore_run(request: Request, services: Services) -> Result:
     return None
 
 
-@handles("SearchRuns")
+@handles("SearchRuns", quick_read=True)
 def search_runs(request: Request, services: Services) -> Result:
     """One page of runs."""
     page = services.tracking.search_runs(

@@ -13,7 +13,7 @@ import os
 import posixpath
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from heron.entities import FileInfo
 from heron.exceptions import InvalidParameter
@@ -154,6 +154,33 @@ class ArtifactRepository(abc.ABC):
                 for chunk in chunks:
                     out.write(chunk)
             self.log_artifact(local, directory or None)
+
+    def read_tree(self, artifact_path: str | None = None) -> list[tuple[str, bytes]] | None:
+        """Every file under a directory at once, when the repository can fetch a small
+        tree cheaply (a Heron artifact proxy: one request); None when it cannot, and the
+        files are to be read one by one.
+
+        Returns:
+            ``(path relative to the directory, content)`` of each file.
+
+        Raises:
+            InvalidParameter: The path is unsafe.
+        """
+        safe_relative_path(artifact_path)
+        return None
+
+    def write_tree(
+        self, files: Sequence[tuple[str, bytes]], artifact_path: str | None = None
+    ) -> None:
+        """Write small files under a directory, each replaced whole (one request where
+        the repository can; this default writes them one by one).
+
+        Args:
+            files: ``(path relative to the directory, content)`` of each file.
+            artifact_path: The directory under the root (None: the root).
+        """
+        for path, content in files:
+            self.write_stream(join_artifact_path(artifact_path, path), [content])
 
     def download_artifacts(self, artifact_path: str, dst_path: str | None = None) -> str:
         """Download a file or directory to ``dst_path`` (a new temporary directory for None).

@@ -16,7 +16,7 @@ import functools
 import mimetypes
 import os
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urlparse
@@ -25,6 +25,13 @@ from heron import config
 from heron.entities import FileInfo
 from heron.exceptions import InvalidParameter
 from heron.protocol.errors import error_from_response
+from heron.store.artifacts.archive import (
+    ARCHIVE_ROUTE,
+    ARCHIVE_TYPE,
+    MAX_ARCHIVE_BYTES,
+    pack,
+    unpack,
+)
 from heron.store.artifacts.base import (
     CHUNK_SIZE,
     ArtifactReader,
@@ -45,6 +52,8 @@ PARALLEL_UPLOADS = 4
 """Files ``log_artifacts`` sends at once."""
 
 _CLIENTS: dict[tuple[object, ...], httpx.Client] = {}
+_NO_ARCHIVES: set[str] = set()
+"""Servers that answered that they have no archive route (not Heron servers)."""
 _CLIENTS_LOCK = threading.Lock()
 
 
@@ -113,6 +122,18 @@ def raise_for_error(response: httpx.Response) -> None:
     raise error_from_response(response.status_code, body, response.text)
 
 
+_MISSING = "RESOURCE_DOES_NOT_EXIST"
+
+
+def _error_code(response: httpx.Response) -> str | None:
+    """The MLflow error code of an error response, if its body is MLflow's JSON."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return str(body.get("error_code")) if isinstance(body, dict) else None
+
+
 def _file_chunks(handle: Any) -> Iterator[bytes]:
     return iter(functools.partial(handle.read, CHUNK_SIZE), b"")
 
@@ -176,6 +197,15 @@ class HttpArtifactRepository(ArtifactRepository):
             relative = os.path.relpath(dirpath, local_dir)
             subdir = base if relative == "." else join_artifact_path(base, *relative.split(os.sep))
             uploads.extend((os.path.join(dirpath, name), subdir or None) for name in filenames)
+        sizes = [os.path.getsize(local) for local, _ in uploads]
+        if len(uploads) > 1 and sum(sizes) <= MAX_ARCHIVE_BYTES and self._archives():
+            files = []  # small files: one archive to a Heron server
+            for local, directory in uploads:
+                with open(local, "rb") as handle:
+                    name = os.path.basename(local)
+                    files.append((join_artifact_path(directory, name), handle.read()))
+            self.write_tree(files)
+            return
         with ThreadPoolExecutor(max_workers=PARALLEL_UPLOADS) as pool:
             for future in [pool.submit(self.log_artifact, *upload) for upload in uploads]:
                 future.result()
@@ -229,6 +259,54 @@ class HttpArtifactRepository(ArtifactRepository):
     def write_stream(self, artifact_path: str, chunks: Iterable[bytes]) -> None:
         """Stream byte chunks to one file (a chunked PUT)."""
         self._put(join_artifact_path(*split_artifact_file(artifact_path)), chunks, None)
+
+    def read_tree(self, artifact_path: str | None = None) -> list[tuple[str, bytes]] | None:
+        """See :meth:`ArtifactRepository.read_tree`: one archive from a Heron server."""
+        response = self._archive_request("GET", artifact_path)
+        if response is None or response.status_code == 413:  # 413: too large for one
+            return None
+        if response.status_code == 404:
+            return []  # a Heron server, and nothing there
+        raise_for_error(response)
+        return unpack(response.content)
+
+    def write_tree(
+        self, files: Sequence[tuple[str, bytes]], artifact_path: str | None = None
+    ) -> None:
+        """See :meth:`ArtifactRepository.write_tree`: one archive to a Heron server."""
+        if len(files) > 1 and sum(len(content) for _, content in files) <= MAX_ARCHIVE_BYTES:
+            body = pack(files)
+            response = self._archive_request("PUT", artifact_path, body)
+            if response is not None:
+                raise_for_error(response)
+                return
+        super().write_tree(files, artifact_path)
+
+    def _archive_request(
+        self, method: str, artifact_path: str | None, body: bytes | None = None
+    ) -> httpx.Response | None:
+        """A call of Heron's archive route; None when the server has none (and from then
+        on without asking: an MLflow server answers 404 or 405 without MLflow's JSON)."""
+        server = self._server
+        if server in _NO_ARCHIVES:
+            return None
+        path = join_artifact_path(self.root, safe_relative_path(artifact_path))
+        url = f"{server}{ARCHIVE_ROUTE}/{quote(path, safe='/')}"
+        headers = {**auth_headers(), "Content-Type": ARCHIVE_TYPE}
+        response = _http_client().request(method, url, headers=headers, content=body)
+        status = response.status_code
+        if status in (405, 501) or (status == 404 and _error_code(response) != _MISSING):
+            _NO_ARCHIVES.add(server)
+            return None
+        return response
+
+    def _archives(self) -> bool:
+        """Whether the server may have Heron's archive route (not known to lack it)."""
+        return self._server not in _NO_ARCHIVES
+
+    @property
+    def _server(self) -> str:
+        return self.endpoint[: -len(API_PREFIX + ARTIFACTS_ENDPOINT)]
 
     def delete_artifacts(self, artifact_path: str | None = None) -> None:
         """Ask the proxy to remove a file or a directory tree."""

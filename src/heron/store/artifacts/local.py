@@ -4,19 +4,23 @@ Every caller-given path goes through :func:`heron.store.artifacts.paths.confined
 Files are written atomically: copied to a hidden temporary file in the target directory,
 flushed to disk, then renamed over the target, so a reader sees the old file or the new one,
 never a part of one. Big files go to disk while they are written
-(:mod:`heron.store.artifacts.writeback`), so the final flush is short.
+(:mod:`heron.store.artifacts.writeback`), so the final flush is short, and a big file they
+replace is freed in the background, so the rename is short too.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import os
 import re
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterable
+import threading
+import uuid
+from collections.abc import Iterable, Sequence
 from urllib.parse import unquote, urlparse
 
 from heron.entities import FileInfo
@@ -36,6 +40,10 @@ _COPY_CHUNK = 1 << 20
 _STREAM_CHUNK = 4 << 20
 """Bytes per read when an artifact is streamed out (fewer, larger hops to the socket)."""
 _WINDOWS_FILE_URI_PATH = re.compile(r"^/[A-Za-z]:")
+_log = logging.getLogger(__name__)
+
+FREE_LATER_BYTES = 32 << 20
+"""A replaced artifact file at least this big is freed in the background."""
 
 
 def local_path_from_uri(artifact_uri: str) -> str:
@@ -88,15 +96,24 @@ def _write_all(fd: int, data: bytes | bytearray) -> None:
         view = view[os.write(fd, view) :]
 
 
-def atomic_write(target: str, chunks: Iterable[bytes], mode: int = 0o644) -> None:
+def atomic_write(
+    target: str,
+    chunks: Iterable[bytes],
+    mode: int = 0o644,
+    free_later_from: int = FREE_LATER_BYTES,
+    sync_directory: bool = True,
+) -> None:
     """Write ``chunks`` to ``target`` so that ``target`` is never seen half-written.
 
     The bytes go to a hidden temporary file in the target's directory, which is flushed to
     disk and renamed over the target. If ``chunks`` raises, the temporary file is removed and
-    the target is left as it was.
+    the target is left as it was. A replaced file of ``free_later_from`` bytes or more is
+    freed in the background (see :func:`finish_freeing`), not by the rename. Without
+    ``sync_directory`` the caller flushes the directory (the rename) itself.
     """
     directory = os.path.dirname(target)
     fd, temp = tempfile.mkstemp(prefix=PARTIAL_PREFIX, suffix=PARTIAL_SUFFIX, dir=directory)
+    old = None
     try:
         with os.fdopen(fd, "wb", buffering=0) as out:
             writeback = Writeback(out.fileno())
@@ -105,12 +122,66 @@ def atomic_write(target: str, chunks: Iterable[bytes], mode: int = 0o644) -> Non
                 writeback.wrote(len(chunk))
             os.fsync(out.fileno())
         os.chmod(temp, mode)
+        old = keep_old_file(target, free_later_from)
         os.replace(temp, target)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
+        for path in (temp, old):
+            if path is not None:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(path)
         raise
-    _fsync_directory(directory)
+    if sync_directory:
+        _fsync_directory(directory)
+    if old is not None:
+        _free_in_background(old)
+
+
+def keep_old_file(target: str, min_bytes: int) -> str | None:
+    """A second, hidden name for the file ``target`` names, if it is big, so that renaming
+    over ``target`` does not free it (the kernel takes ~0.3 s per GB to drop a file's pages
+    and blocks); None for a small or missing file, or where hard links are impossible."""
+    try:
+        if os.stat(target, follow_symlinks=False).st_size < min_bytes:
+            return None
+    except OSError:
+        return None
+    directory = os.path.dirname(target)
+    old = os.path.join(directory, f"{PARTIAL_PREFIX}{uuid.uuid4().hex}.replaced{PARTIAL_SUFFIX}")
+    try:
+        os.link(target, old, follow_symlinks=False)
+    except OSError:  # a filesystem without hard links, a file that just went away
+        return None
+    return old
+
+
+_FREEING: set[threading.Thread] = set()
+_FREEING_LOCK = threading.Lock()
+
+
+def _free_in_background(path: str) -> None:
+    def free() -> None:
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass  # its directory was deleted meanwhile
+        except OSError as error:  # it stays, hidden like a partial upload
+            _log.warning("Could not remove the replaced artifact file %s: %s", path, error)
+        finally:
+            with _FREEING_LOCK:
+                _FREEING.discard(thread)
+
+    thread = threading.Thread(target=free, name="heron-free-replaced")
+    with _FREEING_LOCK:
+        _FREEING.add(thread)
+    thread.start()
+
+
+def finish_freeing() -> None:
+    """Wait until every replaced file being freed in the background is gone."""
+    with _FREEING_LOCK:
+        threads = list(_FREEING)
+    for thread in threads:
+        thread.join()
 
 
 def atomic_copy(source: str, target: str) -> None:
@@ -118,6 +189,20 @@ def atomic_copy(source: str, target: str) -> None:
     with open(source, "rb") as src:
         mode = stat.S_IMODE(os.fstat(src.fileno()).st_mode)
         atomic_write(target, iter(functools.partial(src.read, _COPY_CHUNK), b""), mode)
+
+
+def _remove_tree(path: str) -> None:
+    """``shutil.rmtree``, where a file going away meanwhile (a replaced file being freed in
+    the background, say) is not an error: each try removes what it can."""
+    for attempt in range(5):
+        try:
+            shutil.rmtree(path)
+            return
+        except FileNotFoundError:
+            if not os.path.lexists(path):
+                return
+            if attempt == 4:
+                raise
 
 
 class LocalArtifactRepository(ArtifactRepository):
@@ -219,6 +304,29 @@ class LocalArtifactRepository(ArtifactRepository):
             InvalidParameter: The path is unsafe, names no file, or runs into an existing
                 file or directory in a way that cannot hold a file there.
         """
+        atomic_write(self._file_target(artifact_path), chunks)
+
+    def write_tree(
+        self, files: Sequence[tuple[str, bytes]], artifact_path: str | None = None
+    ) -> None:
+        """See :meth:`ArtifactRepository.write_tree`: each file replaced whole, and each
+        directory flushed once, after its last file (not once per file)."""
+        base = safe_relative_path(artifact_path)
+        directories: dict[str, None] = {}
+        for path, content in files:
+            target = self._file_target(join_artifact_path(base, safe_relative_path(path)))
+            atomic_write(target, [content], sync_directory=False)
+            directories[os.path.dirname(target)] = None
+        for directory in directories:
+            _fsync_directory(directory)
+
+    def _file_target(self, artifact_path: str) -> str:
+        """The local path a file is written to, its directories made.
+
+        Raises:
+            InvalidParameter: The path is unsafe, names no file, or runs into an existing
+                file or directory in a way that cannot hold a file there.
+        """
         relative = join_artifact_path(*split_artifact_file(artifact_path))
         target = self._local(relative)
         try:
@@ -229,7 +337,7 @@ class LocalArtifactRepository(ArtifactRepository):
             ) from None
         if os.path.isdir(target):
             raise InvalidParameter(f"Cannot write artifact '{relative}': it is a directory")
-        atomic_write(target, chunks)
+        return target
 
     def delete_artifacts(self, artifact_path: str | None = None) -> None:
         """Remove a file, a symlink or a directory tree; a missing path is not an error."""
@@ -237,4 +345,4 @@ class LocalArtifactRepository(ArtifactRepository):
         if os.path.islink(local) or os.path.isfile(local):
             os.unlink(local)
         elif os.path.isdir(local):
-            shutil.rmtree(local)
+            _remove_tree(local)

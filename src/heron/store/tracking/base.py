@@ -14,6 +14,8 @@ Semantics every implementation keeps (the contract suite in ``tests/contract`` c
 - Identical metric points (key, value, timestamp, step) are stored once, so a retried call
   never duplicates data.
 - Setting tag ``mlflow.runName`` renames the run, and renaming the run sets the tag.
+- ``import_run`` writes a whole run (it is how runs are copied between stores); stores that
+  can do it in one transaction do, so that a failed import leaves no run behind.
 
 Logged models (MLflow 3.x) are optional: their methods are concrete and raise
 :class:`heron.exceptions.NotImplementedFeature` unless a backend overrides them.
@@ -25,6 +27,7 @@ metrics.
 from __future__ import annotations
 
 import abc
+import contextlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -41,12 +44,16 @@ from heron.entities import (
     PagedList,
     Param,
     Run,
+    RunContent,
+    RunHistory,
     RunInfo,
     RunTag,
     ViewType,
 )
 from heron.entities.run_data import ExperimentTag
 from heron.exceptions import NotImplementedFeature
+from heron.store.batching import split_batch
+from heron.store.clock import now_millis
 
 SEARCH_MAX_RESULTS_DEFAULT = 1000
 SEARCH_LOGGED_MODEL_MAX_RESULTS_DEFAULT = 50
@@ -56,6 +63,10 @@ DEFAULT_EXPERIMENT_NAME = "Default"
 
 class TrackingStore(abc.ABC):
     """Experiments, runs and everything logged to runs."""
+
+    local_reads: bool = False
+    """Whether reads are answered on this machine without waiting for another process or
+    the network (an embedded database): quick enough for a server's event loop."""
 
     # -- experiments -------------------------------------------------------------------
 
@@ -200,6 +211,54 @@ class TrackingStore(abc.ABC):
         models: Sequence[LoggedModelInput] | None = None,
     ) -> None:
         """Record datasets and logged models a run used; each is stored once per run."""
+
+    # -- whole runs (export/import) ----------------------------------------------------
+
+    def import_run(self, experiment_id: str, content: RunContent) -> Run:
+        """Create a run with everything logged to it, in an active experiment.
+
+        The run gets ``content``'s user, start time, name, tags, params and every metric
+        point, then its status and end time. Unlike ``log_batch`` there is no limit on how
+        many entities it carries. This generic version makes one call per part and, if a
+        part fails, deletes the run and re-raises; stores override it with one transaction.
+        """
+        run = self.create_run(
+            experiment_id,
+            content.user_id,
+            content.start_time if content.start_time is not None else now_millis(),
+            content.tags,
+            content.run_name,
+        )
+        run_id = run.info.run_id
+        try:
+            points = [p for series in content.series for p in series.points()]
+            for metrics, params, tags in split_batch(
+                [*points, *content.points], content.params, []
+            ):
+                self.log_batch(run_id, metrics, params, tags)
+            if content.status is not None or content.end_time is not None:
+                self.update_run_info(run_id, content.status, content.end_time, None)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                self.delete_run(run_id)
+            raise
+        return self.get_run(run_id)
+
+    def get_run_histories(self, run_ids: Sequence[str]) -> list[RunHistory]:
+        """Every metric point of each run, in the order of ``run_ids``.
+
+        Plain points come as one :class:`MetricSeries` per key, ordered by step then
+        timestamp; points naming a logged model or dataset come one by one.
+
+        Raises:
+            NotFound: a run does not exist.
+        """
+        histories = []
+        for run_id in run_ids:
+            keys = sorted(self.get_run(run_id).data.metrics)
+            by_key = {key: list(self.get_metric_history(run_id, key)) for key in keys}
+            histories.append(RunHistory.from_points(run_id, by_key))
+        return histories
 
     # -- logged models (MLflow 3.x) ----------------------------------------------------
 

@@ -32,7 +32,8 @@ from heron.entities.run_data import ExperimentTag
 from heron.exceptions import NotFound
 from heron.store.rpc import RpcClient
 from heron.store.rpc import page_of as _page
-from heron.store.tracking.base import SEARCH_MAX_RESULTS_DEFAULT, TrackingStore
+from heron.store.tracking.base import SEARCH_MAX_RESULTS_DEFAULT
+from heron.store.tracking.rest_runs import WholeRunCalls
 from heron.validation import validate_metric
 
 HISTORY_PAGE_SIZE = 25000
@@ -41,7 +42,7 @@ PARAMS_PER_REQUEST = 100
 """Logged-model params sent per request (MLflow's client's batch size)."""
 
 
-class RestStore(RpcClient, TrackingStore):
+class RestStore(RpcClient, WholeRunCalls):
     """A tracking store behind a tracking server's REST API.
 
     Args:

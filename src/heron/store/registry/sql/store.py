@@ -12,10 +12,10 @@ from heron.entities.registry import (
     RegisteredModel,
     RegisteredModelTag,
 )
+from heron.store.clock import now_millis
 from heron.store.db import Database, ensure_schema
 from heron.store.registry.base import RegistryStore, Version
 from heron.store.registry.sql import aliases, models, search, versions
-from heron.store.tracking.sql.values import now_ms
 
 
 class SqlRegistryStore(RegistryStore):
@@ -34,7 +34,7 @@ class SqlRegistryStore(RegistryStore):
 
     def __init__(self, db_uri: str, clock: Callable[[], int] | None = None):
         self.db_uri = db_uri
-        self._clock = clock or now_ms
+        self._clock = clock or now_millis
         self._db = Database(db_uri)
         try:
             ensure_schema(self._db)

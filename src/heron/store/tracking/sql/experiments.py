@@ -8,12 +8,13 @@ from typing import Any
 from heron.entities import Experiment, LifecycleStage
 from heron.entities.run_data import ExperimentTag
 from heron.exceptions import AlreadyExists, BadRequest, InvalidParameter, InvalidState, NotFound
+from heron.store.clock import now_millis
 from heron.store.db import Database
 from heron.store.db.dialect import Dialect
 from heron.store.db.drivers import Cursor
 from heron.store.tracking import append_to_uri, resolve_artifact_root
 from heron.store.tracking.base import DEFAULT_EXPERIMENT_ID, DEFAULT_EXPERIMENT_NAME
-from heron.store.tracking.sql.values import experiment_key, now_ms
+from heron.store.tracking.sql.values import experiment_key
 from heron.validation import (
     validate_artifact_location,
     validate_experiment_name,
@@ -46,7 +47,7 @@ def create_experiment(
     tag_rows = {tag.key: tag.value for tag in tags or ()}
     for key, value in tag_rows.items():
         validate_experiment_tag(key, value)
-    now = now_ms()
+    now = now_millis()
 
     def work(cursor: Cursor) -> str:
         cursor.execute(
@@ -84,7 +85,7 @@ def ensure_default_experiment(db: Database, root: str) -> None:
         # PostgreSQL writers do not queue like SQLite's: a concurrent creator may win.
         if exists(cursor):
             return
-        now = now_ms()
+        now = now_millis()
         cursor.execute(
             "INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, "
             "creation_time, last_update_time) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
@@ -187,7 +188,7 @@ def delete_experiment(db: Database, experiment_id: str) -> None:
         # The deletion time marks the runs deleted with the experiment, so it must be
         # later than that of any run deleted on its own before.
         cursor.execute("SELECT max(deleted_time) FROM runs WHERE experiment_id = ?", (key,))
-        now = max(now_ms(), (cursor.fetchone()[0] or 0) + 1)
+        now = max(now_millis(), (cursor.fetchone()[0] or 0) + 1)
         cursor.execute(
             "UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? "
             "WHERE experiment_id = ?",
@@ -209,7 +210,7 @@ def restore_experiment(db: Database, experiment_id: str) -> None:
     experiment's deletion time tells them apart.
     """
     key = experiment_key(experiment_id)
-    now = now_ms()
+    now = now_millis()
 
     def work(cursor: Cursor) -> None:
         stage, deleted_at = stage_of(cursor, key, experiment_id)
@@ -244,7 +245,7 @@ def rename_experiment(db: Database, experiment_id: str, new_name: str) -> None:
             raise BadRequest(f"Experiment(name={new_name}) already exists.")
         cursor.execute(
             "UPDATE experiments SET name = ?, last_update_time = ? WHERE experiment_id = ?",
-            (new_name, now_ms(), key),
+            (new_name, now_millis(), key),
         )
 
     db.write(work)

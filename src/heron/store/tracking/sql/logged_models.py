@@ -21,13 +21,14 @@ from heron.entities import (
 )
 from heron.entities.logged_model import MODEL_ID_PREFIX
 from heron.exceptions import InvalidParameter, NotFound
+from heron.store.clock import now_millis
 from heron.store.db import Database
 from heron.store.db.dialect import Dialect
 from heron.store.db.drivers import Cursor
 from heron.store.tracking import append_to_uri
 from heron.store.tracking.names import generate_run_name
 from heron.store.tracking.sql.experiments import active_experiment_location
-from heron.store.tracking.sql.values import NAN, experiment_key, now_ms
+from heron.store.tracking.sql.values import NAN, experiment_key
 from heron.validation import validate_key, validate_logged_model_name
 
 ACTIVE = LifecycleStage.ACTIVE
@@ -74,7 +75,7 @@ def create_logged_model(
     tag_values = tag_rows(tags)
     param_values = param_rows(params)
     model_id = MODEL_ID_PREFIX + uuid.uuid4().hex
-    now = now_ms()
+    now = now_millis()
 
     def work(cursor: Cursor) -> LoggedModel:
         location = append_to_uri(active_experiment_location(cursor, key, experiment_id), "models")
@@ -155,7 +156,7 @@ def finalize_logged_model(
     def work(cursor: Cursor) -> LoggedModel:
         cursor.execute(
             "UPDATE logged_models SET status = ?, last_updated_timestamp = ? WHERE model_id = ?",
-            (final.value, now_ms(), model_id),
+            (final.value, now_millis(), model_id),
         )
         if cursor.rowcount == 0:
             raise not_found(model_id)
@@ -174,7 +175,7 @@ def delete_logged_model(db: Database, model_id: str) -> None:
         cursor.execute(
             "UPDATE logged_models SET lifecycle_stage = ?, last_updated_timestamp = ? "
             "WHERE model_id = ? AND lifecycle_stage = ?",
-            (DELETED, now_ms(), model_id, ACTIVE),
+            (DELETED, now_millis(), model_id, ACTIVE),
         )
         if cursor.rowcount == 0:
             require_models(cursor, db.dialect, [model_id])
@@ -236,7 +237,7 @@ def log_logged_model_params(
 
 def touch_model(cursor: Cursor, model_id: str) -> None:
     """Mark a model updated now; NotFound if it does not exist."""
-    cursor.execute(_TOUCH, (now_ms(), model_id))
+    cursor.execute(_TOUCH, (now_millis(), model_id))
     if cursor.rowcount == 0:
         raise not_found(model_id)
 

@@ -8,12 +8,13 @@ from typing import Any
 
 from heron.entities import LifecycleStage, Run, RunData, RunInfo, RunStatus, RunTag
 from heron.exceptions import InvalidParameter, NotFound
+from heron.store.clock import now_millis
 from heron.store.db import Database
 from heron.store.db.drivers import Cursor
 from heron.store.tracking import append_to_uri
 from heron.store.tracking.names import generate_run_name
 from heron.store.tracking.sql.experiments import active_experiment_location
-from heron.store.tracking.sql.values import experiment_key, now_ms
+from heron.store.tracking.sql.values import experiment_key
 from heron.validation import validate_run_name, validate_tag
 
 ACTIVE = LifecycleStage.ACTIVE
@@ -78,28 +79,32 @@ def create_run(
     run_name: str | None,
 ) -> Run:
     """Create a RUNNING run in an active experiment."""
-    key = experiment_key(experiment_id)
     checked = [validate_tag(tag) for tag in tags or ()]
     name = resolve_run_name(run_name, checked)
     tag_values = {tag.key: tag.value for tag in checked} | {RUN_NAME_TAG: name}
-    run_id = uuid.uuid4().hex
-    started = now_ms() if start_time is None else int(start_time)
-
-    def work(cursor: Cursor) -> RunInfo:
-        location = active_experiment_location(cursor, key, experiment_id)
-        artifact_uri = append_to_uri(append_to_uri(location, run_id), "artifacts")
-        cursor.execute(
-            "INSERT INTO runs (run_uuid, experiment_id, user_id, status, start_time, end_time, "
-            "lifecycle_stage, artifact_uri, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (run_id, key, user_id or "", "RUNNING", started, None, ACTIVE, artifact_uri, name),
-        )
-        cursor.executemany(UPSERT_TAG, [(run_id, k, v) for k, v in tag_values.items()])
-        return RunInfo(
-            run_id, str(key), user_id or "", "RUNNING", started, None, ACTIVE, artifact_uri, name
-        )
-
-    info = db.write(work)
+    started = now_millis() if start_time is None else int(start_time)
+    draft = RunInfo(
+        uuid.uuid4().hex, experiment_id, user_id or "", "RUNNING", started, None, ACTIVE
+    )
+    info = db.write(lambda cursor: insert_run(cursor, draft, name, tag_values))
     return Run(info, RunData(tags=[RunTag(k, v) for k, v in tag_values.items()]))
+
+
+def insert_run(cursor: Cursor, draft: RunInfo, name: str, tags: dict[str, str]) -> RunInfo:
+    """Insert a new run (id, experiment, user, status and times from ``draft``) and its
+    tags, in an active experiment; the run as stored, with its artifact URI."""
+    key = experiment_key(draft.experiment_id)
+    location = active_experiment_location(cursor, key, draft.experiment_id)
+    run_id = draft.run_id
+    artifact_uri = append_to_uri(append_to_uri(location, run_id), "artifacts")
+    row = (draft.user_id, draft.status, draft.start_time, draft.end_time, ACTIVE, artifact_uri)
+    cursor.execute(
+        "INSERT INTO runs (run_uuid, experiment_id, user_id, status, start_time, end_time, "
+        "lifecycle_stage, artifact_uri, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (run_id, key, *row, name),
+    )
+    cursor.executemany(UPSERT_TAG, [(run_id, k, v) for k, v in tags.items()])
+    return RunInfo(run_id, str(key), *row, name)
 
 
 def update_run_info(
@@ -131,7 +136,7 @@ def update_run_info(
 
 def delete_run(db: Database, run_id: str) -> None:
     """Soft-delete a run (deleting a deleted run changes nothing)."""
-    now = now_ms()
+    now = now_millis()
 
     def work(cursor: Cursor) -> None:
         cursor.execute(

@@ -18,6 +18,8 @@ from heron.entities import (
     PagedList,
     Param,
     Run,
+    RunContent,
+    RunHistory,
     RunInfo,
     RunTag,
     ViewType,
@@ -27,6 +29,7 @@ from heron.store.db import Database, ensure_schema
 from heron.store.tracking import resolve_artifact_root
 from heron.store.tracking.base import SEARCH_MAX_RESULTS_DEFAULT, TrackingStore
 from heron.store.tracking.sql import (
+    bulk,
     experiments,
     history,
     inputs,
@@ -58,6 +61,7 @@ class SqlTrackingStore(TrackingStore):
         self.db_uri = db_uri
         self.artifact_root_uri = resolve_artifact_root(default_artifact_root)
         self._db = Database(db_uri)
+        self.local_reads = self._db.uri.dialect == "sqlite" and not self._db.uri.in_memory
         try:
             ensure_schema(self._db)
             experiments.ensure_default_experiment(self._db, self.artifact_root_uri)
@@ -215,6 +219,14 @@ class SqlTrackingStore(TrackingStore):
     ) -> PagedList[Metric]:
         """See :meth:`TrackingStore.get_metric_history`."""
         return history.get_metric_history(self._db, run_id, metric_key, max_results, page_token)
+
+    def import_run(self, experiment_id: str, content: RunContent) -> Run:
+        """See :meth:`TrackingStore.import_run` (one transaction)."""
+        return bulk.import_run(self._db, experiment_id, content)
+
+    def get_run_histories(self, run_ids: Sequence[str]) -> list[RunHistory]:
+        """See :meth:`TrackingStore.get_run_histories` (one query)."""
+        return bulk.get_run_histories(self._db, run_ids)
 
     def log_inputs(
         self,

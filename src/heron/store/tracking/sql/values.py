@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import time
 from collections.abc import Callable
 
 from heron.entities import Metric
@@ -26,11 +25,6 @@ def encode_metric_value(value: float) -> tuple[float, bool]:
     if number == -math.inf:
         return -MAX_DOUBLE, False
     return number, False
-
-
-def now_ms() -> int:
-    """The current time in milliseconds since the epoch."""
-    return time.time_ns() // 1_000_000
 
 
 def experiment_key(experiment_id: object) -> int:

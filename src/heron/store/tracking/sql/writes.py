@@ -36,7 +36,7 @@ _IF_ACTIVE = "WHERE EXISTS (SELECT 1 FROM runs WHERE run_uuid = ? AND lifecycle_
 _INSERT_PARAM_IF_ACTIVE = (
     f"INSERT INTO params (run_uuid, key, value) SELECT ?, ?, ? {_IF_ACTIVE} ON CONFLICT DO NOTHING"
 )
-_INSERT_PARAM = "INSERT INTO params (run_uuid, key, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+INSERT_PARAM = "INSERT INTO params (run_uuid, key, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
 _UPSERT_TAG_IF_ACTIVE = (
     f"INSERT INTO tags (run_uuid, key, value) SELECT ?, ?, ? {_IF_ACTIVE} "
     "ON CONFLICT (run_uuid, key) DO UPDATE SET value = excluded.value"
@@ -110,7 +110,7 @@ def log_batch(
         require_active_run(cursor, run_id)
         if checked_params:
             _refuse_changed_params(cursor, run_id, checked_params)
-            cursor.executemany(_INSERT_PARAM, [(run_id, p.key, p.value) for p in checked_params])
+            cursor.executemany(INSERT_PARAM, [(run_id, p.key, p.value) for p in checked_params])
         if points:
             cursor.executemany(sql.insert, points)
             cursor.executemany(sql.upsert_latest, latest_points(points))
