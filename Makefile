@@ -29,7 +29,7 @@ bench: install
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/servers.py
 	$(BIN)/python benchmarks/registry.py --server
-	$(BIN)/python benchmarks/transfer.py
+	$(BIN)/python benchmarks/transfer.py --server-workers 2
 
 serve: install
 	$(BIN)/heron server

@@ -12,7 +12,10 @@ each), then times, on the same two servers:
 - mlflow-export-import 1.2.0 (``~/.cache/heron-peers/exim``; its ``export-experiment`` and
   ``import-experiment`` console scripts, whose output is discarded).
 
-Prints runs per second for each step and Heron's speed-up (goal: >= 10x, issue 6). The
+Prints runs per second for each step and Heron's speed-up (goal: >= 10x, issue 6).
+``make bench`` runs the servers with ``--server-workers 2`` (one per core of the 2-core
+machine it was tuned on, as a team server runs; MLflow's own default is 4): with one
+worker process the destination server, not the tools, bounds Heron's import. The
 peer keeps only part of what Heron keeps (no run times, status or datasets): the figures
 compare the same workload, not the same result.
 """
