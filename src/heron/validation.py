@@ -16,7 +16,6 @@ from collections.abc import Sequence
 
 from heron import config
 from heron.entities.dataset import DatasetInput
-from heron.entities.run_content import MetricSeries, RunContent
 from heron.entities.run_data import Metric, Param, RunTag
 from heron.exceptions import InvalidParameter
 
@@ -217,72 +216,27 @@ def validate_batch(
         )
     for metric in metrics:
         validate_metric(metric)
-    checked_params = [validate_param(p) for p in params]
-    keys = [p.key for p in checked_params]
-    duplicates = (
-        sorted({key for key in keys if keys.count(key) > 1}) if len(set(keys)) < len(keys) else []
-    )
+    return validate_params(params), [validate_tag(t) for t in tags]
+
+
+def validate_params(params: Sequence[Param]) -> list[Param]:
+    """Check params logged together: each one, and no key twice. Returns them as they
+    will be stored (over-long values truncated)."""
+    checked = [validate_param(p) for p in params]
+    duplicates = repeated([p.key for p in checked])
     if duplicates:
         raise InvalidParameter(
             f"Duplicate parameter keys have been submitted: {duplicates}. Please ensure the "
             f"request contains only one param value per param key."
         )
-    return checked_params, [validate_tag(t) for t in tags]
+    return checked
 
 
-def validate_series(series: MetricSeries) -> None:
-    """Check a metric series as :func:`validate_metric` checks each of its points.
-
-    Columns of the usual types (floats; integers in range) are checked in C-speed passes;
-    anything else is checked point by point, for the same message.
-    """
-    validate_key(series.key, "metric")
-    values, timestamps, steps = series.values, series.timestamps, series.steps
-    if not len(values) == len(timestamps) == len(steps):
-        raise InvalidParameter(
-            f"Metric series '{series.key}' has {len(values)} values, {len(timestamps)} "
-            f"timestamps and {len(steps)} steps; they must be as many."
-        )
-    if not values:
-        return
-    if (
-        set(map(type, values)) <= {float, int}
-        and set(map(type, timestamps)) == {int}
-        and set(map(type, steps)) == {int}
-        and min(timestamps) >= 0
-        and max(timestamps) <= INT64_MAX
-        and min(steps) >= INT64_MIN
-        and max(steps) <= INT64_MAX
-    ):
-        return
-    for point in series.points():
-        validate_metric(point)
-
-
-def validate_run_content(content: RunContent) -> tuple[list[Param], list[RunTag]]:
-    """Check a run to create whole: every point, param and tag as a batch's, and no key
-    given two series or two params (any number of them: there is no batch limit).
-
-    Returns the params and tags as they will be stored (over-long values truncated).
-    """
-    keys = [series.key for series in content.series]
-    if len(set(keys)) < len(keys):
-        twice = sorted({key for key in keys if keys.count(key) > 1})
-        raise InvalidParameter(f"Metric series were given twice for keys: {twice}.")
-    for series in content.series:
-        validate_series(series)
-    for metric in content.points:
-        validate_metric(metric)
-    params = [validate_param(p) for p in content.params]
-    names = [p.key for p in params]
-    if len(set(names)) < len(names):
-        twice = sorted({key for key in names if names.count(key) > 1})
-        raise InvalidParameter(
-            f"Duplicate parameter keys have been submitted: {twice}. Please ensure the "
-            f"request contains only one param value per param key."
-        )
-    validate_run_name(content.run_name)
-    return params, [validate_tag(t) for t in content.tags]
+def repeated(keys: Sequence[str]) -> list[str]:
+    """The keys given more than once, sorted (none: an empty list)."""
+    if len(set(keys)) == len(keys):
+        return []
+    return sorted({key for key in keys if keys.count(key) > 1})
 
 
 def validate_run_id(run_id: object) -> str:

@@ -44,7 +44,7 @@ from heron.store.tracking.sql.run_models import log_model_points
 from heron.store.tracking.sql.runs import RUN_NAME_TAG, insert_run, resolve_run_name
 from heron.store.tracking.sql.values import encode_metric_value, stored_metric
 from heron.store.tracking.sql.writes import INSERT_PARAM
-from heron.validation import validate_run_content
+from heron.validation_runs import validate_run_content
 
 _ORDER = itemgetter(2, 3, 4)  # (step, timestamp, value): which point is a key's latest
 _NAN = math.nan
