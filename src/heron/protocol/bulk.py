@@ -9,20 +9,18 @@ per point.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from heron.entities import MetricSeries, RunHistory
-from heron.protocol.codec import register_codec
+from heron.protocol.codec import encode_message, register_codec
 from heron.protocol.messages import RUN_STATUS, encode_metric
 from heron.protocol.routes import Retry, Route, rpc
 from heron.protocol.schema import define, double, enumeration, int64, nested, string
-from heron.protocol.values import encode_double
 
 MAX_HISTORY_RUNS = 100
 """Runs one GetRunHistories call may name."""
 
-define(
+_SERIES = define(
     "MetricSeries",
     string("key", required=True),
     double("values", repeated=True, doc='"NaN", "Infinity", "-Infinity" for the specials'),
@@ -40,15 +38,8 @@ define(
 
 
 def _encode_series(series: MetricSeries) -> dict[str, Any]:
-    values: list[Any] = list(map(float, series.values))
-    if not all(map(math.isfinite, values)):
-        values = [encode_double(value) for value in values]
-    return {
-        "key": series.key,
-        "values": values,
-        "timestamps": list(series.timestamps),
-        "steps": list(series.steps),
-    }
+    # The generic encoding: well-typed columns pass as they are, specials get their spelling.
+    return encode_message(_SERIES, dict(series))
 
 
 def _decode_series(fields: dict[str, Any]) -> MetricSeries:

@@ -88,7 +88,12 @@ class ArchiveService:
 
     def _read_tree(self, directory: str) -> Files:
         found: list[str] = []
-        self._walk(directory, found, 0)  # TooLarge past the limit, before anything is read
+        total = 0
+        for info in self.repository.list_files(directory):  # sizes first: nothing read yet
+            found.append(info.path)
+            total += info.file_size or 0
+            if total > MAX_ARCHIVE_BYTES:
+                raise TooLarge(total)
         files = []
         for path in found:
             reader = self.repository.open_read(path)
@@ -97,14 +102,3 @@ class ArchiveService:
             finally:
                 reader.close()
         return files
-
-    def _walk(self, directory: str, found: list[str], total: int) -> int:
-        for info in self.repository.list_artifacts(directory or None):
-            if info.is_dir:
-                total = self._walk(info.path, found, total)
-            elif info.path != directory:
-                found.append(info.path)
-                total += info.file_size or 0
-            if total > MAX_ARCHIVE_BYTES:
-                raise TooLarge(total)
-        return total

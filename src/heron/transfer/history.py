@@ -65,6 +65,11 @@ class HistoryReader:
         whole = self.whole([run.info.run_id for run in runs])
         if whole is not None:
             return {history.run_id: history for history in whole}
+        return self.by_metric(runs)
+
+    def by_metric(self, runs: Sequence[Run]) -> Histories:
+        """Every point of ``runs``, read metric by metric (the keys their latest values
+        name): MLflow's UI bulk route for batches of runs, else one call per run and key."""
         found: dict[str, dict[str, list[Metric]]] = {run.info.run_id: {} for run in runs}
         keys = sorted({key for run in runs for key in run.data.metrics})
         for key in keys:

@@ -95,7 +95,7 @@ class LiveStore:
         whole = self._histories.whole(run_ids)
         if whole is None:
             runs = [self.client.get_run(run_id) for run_id in run_ids]
-            histories = self._histories.read(runs)
+            histories = self._histories.by_metric(runs)
         else:
             known = known or {}
             runs = [known.get(run_id) or self.client.get_run(run_id) for run_id in run_ids]

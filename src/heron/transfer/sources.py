@@ -128,22 +128,13 @@ class RepositoryArtifacts(ArtifactSource):
                 self._read = dict(tree)
                 self._paths = sorted(self._read)
             else:
-                found: list[str] = []
-                self._walk(None, found)
-                self._paths = sorted(found)
+                self._paths = sorted(info.path for info in self.repository.list_files())
         return list(self._paths)
 
     def size(self, path: str) -> int | None:
         """See :meth:`ArtifactSource.size`."""
         content = self._read.get(path)
         return None if content is None else len(content)
-
-    def _walk(self, directory: str | None, found: list[str]) -> None:
-        for info in self.repository.list_artifacts(directory):
-            if info.is_dir:
-                self._walk(info.path, found)
-            elif info.path != directory:
-                found.append(info.path)
 
     def chunks(self, path: str) -> Iterator[bytes]:
         """See :meth:`ArtifactSource.chunks`."""

@@ -19,7 +19,6 @@ from heron.entities import (
     LoggedModelOutput,
     LoggedModelStatus,
     Metric,
-    MetricSeries,
     Param,
     RunContent,
     RunStatus,
@@ -104,8 +103,9 @@ class StoreWriter:
         package.verify()
         record = package.record
         user = self.user_of(record)
-        tags = import_tags(record, self.options, user, self.ids.snapshot(), package.lineage)
-        series, points = self._split_metrics(record, self.ids.snapshot())
+        known = self.ids.snapshot()
+        tags = import_tags(record, self.options, user, known, package.lineage)
+        points = self._context_points(record, known)
         later = bool(package.models) and bool(points)  # points of models made below
         finished = record.info.status != "RUNNING"
         markers = {SOURCE_RUN_TAG: record.run_id, STATE_TAG: STATE_IMPORTING}
@@ -119,7 +119,7 @@ class StoreWriter:
                 end_time=record.info.end_time if finished else None,
                 tags=[RunTag(k, v) for k, v in {**tags, **markers}.items()],
                 params=[Param(k, v) for k, v in record.params.items()],
-                series=series,
+                series=list(record.series.values()),
                 points=[] if later else points,
             ),
         )
@@ -163,7 +163,7 @@ class StoreWriter:
             self.client.log_outputs(run_id, produced)
         tags = import_tags(record, self.options, user, ids, package.lineage)
         changed = [RunTag(k, v) for k, v in tags.items() if written.get(k) != v]
-        points = self._split_metrics(record, ids)[1] if package.models else []
+        points = self._context_points(record, ids) if package.models else []
         batches = split_batch(points, [], changed)
         marker = RunTag(STATE_TAG, STATE_COMPLETE)
         last = batches[-1] if batches else ([], [], [])
@@ -184,12 +184,10 @@ class StoreWriter:
             self.client.delete_run(run_id)
 
     @staticmethod
-    def _split_metrics(
-        record: RunRecord, ids: Mapping[str, str]
-    ) -> tuple[list[MetricSeries], list[Metric]]:
-        """Plain points as one series per key, and the points naming a logged model (by
-        its new id, or none if that model did not come along) or a dataset."""
-        points = [
+    def _context_points(record: RunRecord, ids: Mapping[str, str]) -> list[Metric]:
+        """The points naming a logged model (by its new id, or none if that model did not
+        come along) or a dataset; plain points travel as the record's series."""
+        return [
             Metric(
                 point.key,
                 point.value,
@@ -201,7 +199,6 @@ class StoreWriter:
             )
             for point in record.points
         ]
-        return list(record.series.values()), points
 
     def _log_inputs(self, run_id: str, record: RunRecord, ids: dict[str, str]) -> None:
         datasets: list[DatasetInput] = list(record.dataset_inputs)

@@ -155,6 +155,14 @@ class ArtifactRepository(abc.ABC):
                     out.write(chunk)
             self.log_artifact(local, directory or None)
 
+    def list_files(self, artifact_path: str | None = None) -> Iterator[FileInfo]:
+        """Every file under a directory (depth first; each directory listed once)."""
+        for info in self.list_artifacts(artifact_path or None):
+            if info.is_dir:
+                yield from self.list_files(info.path)
+            elif info.path != artifact_path:  # listing a file gives the file itself
+                yield info
+
     def read_tree(self, artifact_path: str | None = None) -> list[tuple[str, bytes]] | None:
         """Every file under a directory at once, when the repository can fetch a small
         tree cheaply (a Heron artifact proxy: one request); None when it cannot, and the

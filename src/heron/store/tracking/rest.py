@@ -30,7 +30,6 @@ from heron.entities import (
 )
 from heron.entities.run_data import ExperimentTag
 from heron.exceptions import NotFound
-from heron.store.rpc import RpcClient
 from heron.store.rpc import page_of as _page
 from heron.store.tracking.base import SEARCH_MAX_RESULTS_DEFAULT
 from heron.store.tracking.rest_runs import WholeRunCalls
@@ -42,7 +41,7 @@ PARAMS_PER_REQUEST = 100
 """Logged-model params sent per request (MLflow's client's batch size)."""
 
 
-class RestStore(RpcClient, WholeRunCalls):
+class RestStore(WholeRunCalls):
     """A tracking store behind a tracking server's REST API.
 
     Args:

@@ -9,25 +9,21 @@ versions of :class:`~heron.store.tracking.base.TrackingStore` (MLflow's calls) f
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from heron.entities import Run, RunContent, RunHistory
 from heron.exceptions import EndpointNotFound, HeronError
 from heron.protocol.bulk import MAX_HISTORY_RUNS
+from heron.store.rpc import RpcClient
 from heron.store.tracking.base import TrackingStore
 
 IMPORT_MAX_POINTS = 100_000
 """Metric points one ImportRun call carries at most; a longer run takes MLflow's calls."""
 
 
-class WholeRunCalls(TrackingStore):
+class WholeRunCalls(RpcClient, TrackingStore):
     """:meth:`import_run` and :meth:`get_run_histories` of the REST store."""
 
     _whole_runs = True  # until a server answers that it has no such routes
-
-    def call(self, rpc: str, **values: Any) -> dict[str, Any]:
-        """One RPC (provided by :class:`~heron.store.rpc.RpcClient`)."""
-        raise NotImplementedError
 
     def import_run(self, experiment_id: str, content: RunContent) -> Run:
         """See :meth:`TrackingStore.import_run` (one call to a Heron server)."""

@@ -166,7 +166,7 @@ def _add_points(
 ) -> None:
     """The rows of one key of a run: a series of its plain points; the others as metrics."""
     key = rows[0][1]
-    if len(rows) and len(rows[0]) > 6:  # the context columns were read: some points have one
+    if len(rows[0]) > 6:  # the context columns were read: some points have one
         points.extend(
             stored_metric(key, *row[2:5], *row[5:8]) for row in rows if row[5:7] != (None, None)
         )
