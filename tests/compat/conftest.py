@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from processes import ServerProcess, SessionResult, peer_venv, run_script, start_server
+from processes import (
+    ServerProcess,
+    SessionResult,
+    mlflow_server_command,
+    peer_venv,
+    run_script,
+    start_server,
+)
 
 from fixtures.server import start_server as start_heron_server
 
@@ -36,15 +43,7 @@ def mlflow_server(
     mlflow_venv: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ServerProcess]:
     """A real ``mlflow server`` 3.17.2 with proxied artifacts (one worker)."""
-    command = [
-        str(mlflow_venv.parent / "mlflow"),
-        "server",
-        "--backend-store-uri=sqlite:///{database}",
-        "--artifacts-destination={artifacts}",
-        "--host=127.0.0.1",
-        "--port={port}",
-        "--workers=1",
-    ]
+    command = mlflow_server_command(mlflow_venv, "--artifacts-destination={artifacts}")
     server = start_server("mlflow", command, tmp_path_factory.mktemp("mlflow-server"))
     yield server
     server.stop()

@@ -77,6 +77,21 @@ def peer_venv(name: str, packages: tuple[str, ...]) -> Path:
     return venv
 
 
+def mlflow_server_command(mlflow_python: Path, *artifact_options: str) -> list[str]:
+    """``mlflow server`` of the venv holding ``mlflow_python``, on a SQLite store, one
+    worker, with these artifact options (``{database}``, ``{artifacts}``, ``{port}`` are
+    filled in by :func:`start_server`)."""
+    return [
+        str(mlflow_python.parent / "mlflow"),
+        "server",
+        "--backend-store-uri=sqlite:///{database}",
+        *artifact_options,
+        "--host=127.0.0.1",
+        "--port={port}",
+        "--workers=1",
+    ]
+
+
 def free_port() -> int:
     """A TCP port nothing listens on right now."""
     with socket.socket() as probe:

@@ -30,7 +30,7 @@ from typing import Any
 import pandas as pd
 import pytest
 from exim import exim_bin, run_peer
-from processes import ServerProcess, run_script, start_server
+from processes import ServerProcess, mlflow_server_command, run_script, start_server
 from sklearn.linear_model import LogisticRegression
 
 import heron
@@ -90,16 +90,9 @@ def local_mlflow(
 ) -> Iterator[ServerProcess]:
     """An MLflow server whose runs' artifact URIs are local paths, as the peer's
     import-model requires (it checks that a version's new source exists on disk)."""
-    command = [
-        str(mlflow_venv.parent / "mlflow"),
-        "server",
-        "--backend-store-uri=sqlite:///{database}",
-        "--default-artifact-root={artifacts}",
-        "--no-serve-artifacts",
-        "--host=127.0.0.1",
-        "--port={port}",
-        "--workers=1",
-    ]
+    command = mlflow_server_command(
+        mlflow_venv, "--default-artifact-root={artifacts}", "--no-serve-artifacts"
+    )
     server = start_server("mlflow", command, tmp_path_factory.mktemp("mlflow-local"))
     yield server
     server.stop()
