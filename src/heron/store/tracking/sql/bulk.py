@@ -36,6 +36,7 @@ from heron.store.tracking.sql.points import (
     CONTEXT_SQL,
     PLAIN_SQL,
     PointRow,
+    fetch_points,
     latest_points,
     model_points,
     point_rows,
@@ -126,10 +127,9 @@ def _point_rows(run_id: str, content: RunContent) -> tuple[Any, list[PointRow], 
 
 
 _HISTORIES = (
-    "SELECT run_uuid, key, CASE WHEN is_nan THEN NULL ELSE value END, timestamp, step, {} "
+    "SELECT run_uuid, key, CASE WHEN is_nan THEN NULL ELSE value END, timestamp, step, {{}} "
     "FROM metrics WHERE {} ORDER BY run_uuid, key, step, timestamp, value, is_nan"
 )
-_FLAG = "CASE WHEN model_id IS NULL AND dataset_name IS NULL THEN 0 ELSE 1 END"
 
 
 def get_run_histories(db: Database, run_ids: Sequence[str]) -> list[RunHistory]:
@@ -138,35 +138,33 @@ def get_run_histories(db: Database, run_ids: Sequence[str]) -> list[RunHistory]:
     if not wanted:
         return []
 
-    def work(cursor: Cursor) -> list[tuple[Any, ...]]:
+    def work(cursor: Cursor) -> tuple[list[tuple[Any, ...]], bool]:
         condition, values = db.dialect.one_of("run_uuid", wanted)
         cursor.execute(f"SELECT run_uuid FROM runs WHERE {condition}", values)
         found = {row[0] for row in cursor.fetchall()}
         missing = next((run_id for run_id in wanted if run_id not in found), None)
         if missing is not None:
             raise NotFound(f"Run with id={missing} not found")
-        cursor.execute(_HISTORIES.format(_FLAG, condition), values)
-        rows = cursor.fetchall()
-        if any(map(itemgetter(5), rows)):
-            columns = "model_id, dataset_name, dataset_digest"
-            cursor.execute(_HISTORIES.format(columns, condition), values)
-            rows = cursor.fetchall()
-        return rows
+        return fetch_points(cursor, _HISTORIES.format(condition), values)
 
-    rows = db.read(work)
+    rows, context = db.read(work)
     series: dict[str, list[MetricSeries]] = {run_id: [] for run_id in wanted}
     points: dict[str, list[Metric]] = {run_id: [] for run_id in wanted}
     for (run_id, _), group in groupby(rows, key=_RUN_AND_KEY):
-        _add_points(list(group), series[run_id], points[run_id])
+        _add_points(list(group), context, series[run_id], points[run_id])
     return [RunHistory(run_id, series[run_id], points[run_id]) for run_id in run_ids]
 
 
 def _add_points(
-    rows: list[tuple[Any, ...]], series: list[MetricSeries], points: list[Metric]
+    rows: list[tuple[Any, ...]],
+    context: bool,
+    series: list[MetricSeries],
+    points: list[Metric],
 ) -> None:
-    """The rows of one key of a run: a series of its plain points; the others as metrics."""
+    """The rows of one key of a run: a series of its plain points; the others as metrics.
+    With ``context``, the rows end with the context columns (some points have one)."""
     key = rows[0][1]
-    if len(rows[0]) > 6:  # the context columns were read: some points have one
+    if context:
         points.extend(
             stored_metric(key, *row[2:5], *row[5:8]) for row in rows if row[5:7] != (None, None)
         )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import operator
 from typing import Any
 
 from heron.entities import Metric, PagedList
@@ -10,6 +9,7 @@ from heron.entities.paging import decode_page_token, encode_page_token
 from heron.exceptions import NotFound
 from heron.store.db import Database
 from heron.store.db.drivers import Cursor
+from heron.store.tracking.sql.points import fetch_points
 from heron.store.tracking.sql.values import new_metric, stored_metric
 from heron.validation import validate_max_results
 
@@ -18,13 +18,6 @@ _HISTORY = (
     "WHERE run_uuid = ? AND key = ? "
     "ORDER BY step, timestamp, value, is_nan LIMIT ? OFFSET ?"
 )
-# Most histories have no point with a context (logged model, dataset): a flag column costs
-# less to read than three NULL ones, and the context is read only when a flag is set.
-_PLAIN_HISTORY = _HISTORY.format(
-    "CASE WHEN model_id IS NULL AND dataset_name IS NULL THEN NULL ELSE 1 END"
-)
-_CONTEXT_HISTORY = _HISTORY.format("model_id, dataset_name, dataset_digest")
-_FLAG = operator.itemgetter(3)
 _MAX_PAGE = 2**31 - 1
 _NO_LIMIT = 2**62
 
@@ -48,11 +41,7 @@ def get_metric_history(
     params = (run_id, key, limit, offset)
 
     def work(cursor: Cursor) -> list[tuple[Any, ...]]:
-        cursor.execute(_PLAIN_HISTORY, params)
-        rows = cursor.fetchall()
-        if any(map(_FLAG, rows)):
-            cursor.execute(_CONTEXT_HISTORY, params)
-            return cursor.fetchall()
+        rows, _ = fetch_points(cursor, _HISTORY, params)
         if not rows and not offset:
             cursor.execute("SELECT 1 FROM runs WHERE run_uuid = ?", (run_id,))
             if cursor.fetchone() is None:

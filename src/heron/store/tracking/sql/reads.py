@@ -13,6 +13,7 @@ from heron.store.db import Database
 from heron.store.db.dialect import Dialect
 from heron.store.db.drivers import Cursor
 from heron.store.tracking.sql.inputs import load_inputs
+from heron.store.tracking.sql.points import fetch_points
 from heron.store.tracking.sql.run_models import load_model_links
 from heron.store.tracking.sql.runs import RUN_COLUMNS, run_info
 from heron.store.tracking.sql.values import new_metric, stored_metric
@@ -56,13 +57,9 @@ def load_runs(cursor: Cursor, dialect: Dialect, run_ids: Sequence[str]) -> list[
 
 
 _LATEST = (
-    "SELECT run_uuid, key, CASE WHEN is_nan THEN NULL ELSE value END, timestamp, step, {} "
+    "SELECT run_uuid, key, CASE WHEN is_nan THEN NULL ELSE value END, timestamp, step, {{}} "
     "FROM latest_metrics WHERE {} ORDER BY run_uuid, key"
 )
-# Most values have no context (logged model, dataset): a flag column costs less to read
-# than three NULL ones, and the context is read only when a flag is set.
-_FLAG = "CASE WHEN model_id IS NULL AND dataset_name IS NULL THEN NULL ELSE 1 END"
-_CONTEXT = "model_id, dataset_name, dataset_digest"
 
 
 def _latest_metrics(
@@ -70,11 +67,9 @@ def _latest_metrics(
 ) -> dict[str, list[Metric]]:
     """The latest value of each metric of each run, in key order."""
     metrics: dict[str, list[Metric]] = {run_id: [] for run_id in run_ids}
-    cursor.execute(_LATEST.format(_FLAG, condition), values)
-    rows = cursor.fetchall()
-    if any(row[5] for row in rows):
-        cursor.execute(_LATEST.format(_CONTEXT, condition), values)
-        for run_id, *point in cursor.fetchall():
+    rows, context = fetch_points(cursor, _LATEST.format(condition), values)
+    if context:
+        for run_id, *point in rows:
             metrics[run_id].append(stored_metric(*point))
         return metrics
     for run_id, key, value, timestamp, step, _ in rows:
