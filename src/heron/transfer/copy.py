@@ -68,13 +68,15 @@ def experiment_plan(
     return source.tracking_uri, target, tasks
 
 
-def _engine(
+def copy_engine(
     dst_tracking_uri: str | None,
     options: ImportOptions | None,
     settings: dict[str, Any],
     reporter: Reporter | None,
     per_experiment: bool = True,
 ) -> ImportEngine:
+    """The importer of a store-to-store copy into ``dst_tracking_uri`` (options with
+    ``settings`` applied; silent unless given a reporter)."""
     return ImportEngine(
         MlflowClient(tracking_uri=dst_tracking_uri),
         replace(options or ImportOptions(), **settings),
@@ -100,7 +102,7 @@ def copy_experiments(
         TransferFailed: Some runs failed (the others are copied).
     """
     source = LiveStore(MlflowClient(tracking_uri=src_tracking_uri))
-    engine = _engine(dst_tracking_uri, options, settings, reporter)
+    engine = copy_engine(dst_tracking_uri, options, settings, reporter)
     plans = [
         experiment_plan(source, e, f"{experiment_name_prefix}{e.name}", engine.options)
         for e in source.experiments(experiments)
@@ -131,7 +133,7 @@ def copy_experiment(
         run_ids: Copy only these runs.
     """
     source = LiveStore(MlflowClient(tracking_uri=src_tracking_uri))
-    engine = _engine(dst_tracking_uri, options, settings, reporter)
+    engine = copy_engine(dst_tracking_uri, options, settings, reporter)
     found = source.experiment(experiment)
     plans = [experiment_plan(source, found, experiment_name or found.name, engine.options, run_ids)]
     import_plans(plans, engine)
@@ -153,7 +155,7 @@ def copy_run(
         TransferFailed: The run could not be copied.
     """
     source = LiveStore(MlflowClient(tracking_uri=src_tracking_uri))
-    engine = _engine(dst_tracking_uri, options, settings, reporter, per_experiment=False)
+    engine = copy_engine(dst_tracking_uri, options, settings, reporter, per_experiment=False)
     run = source.client.get_run(run_id)
     source_experiment = source.client.get_experiment(run.info.experiment_id)
     target = ExperimentTarget(

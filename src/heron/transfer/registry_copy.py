@@ -9,16 +9,14 @@ destination (with the logged models it produced), through the same importer as
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
-from heron.exceptions import InvalidParameter
 from heron.tracking.client import MlflowClient
-from heron.transfer.engine import ImportEngine
+from heron.transfer.copy import copy_engine
 from heron.transfer.live import LiveStore
 from heron.transfer.options import ImportOptions
 from heron.transfer.progress import Reporter
-from heron.transfer.registry_export import parse_list
+from heron.transfer.registry_export import version_filters
 from heron.transfer.registry_import import transfer_model
 from heron.transfer.registry_sources import LiveModel
 from heron.transfer.summary import Summary
@@ -65,24 +63,16 @@ def copy_model(
         AlreadyExists: The destination model exists and ``delete_model`` is off.
         TransferFailed: Some runs or versions failed, or (with ``verify``) the copy differs.
     """
-    stage_list, version_list = parse_list(stages), parse_list(versions)
-    if stage_list and version_list:
-        raise InvalidParameter("Options --stages and --versions are mutually exclusive")
-    reporter = reporter or Reporter(quiet=True)
+    stage_list, version_list = version_filters(stages, versions)
     store = LiveStore(MlflowClient(tracking_uri=src_tracking_uri))
     source = LiveModel(
         store, model, stage_list, version_list, export_latest_versions, export_deleted_runs
     )
+    engine = copy_engine(dst_tracking_uri, options, settings, reporter, per_experiment=False)
     for version in source.skipped:
-        reporter.line(f"Skipping version {version.version}: its run is deleted")
-    engine = ImportEngine(
-        MlflowClient(tracking_uri=dst_tracking_uri),
-        replace(options or ImportOptions(), **settings),
-        reporter,
-        Summary("copied", per_experiment=False),
-    )
+        engine.reporter.line(f"Skipping version {version.version}: its run is deleted")
     name = dst_model or model
-    reporter.line(
+    engine.reporter.line(
         f"Copying model '{model}' from '{store.tracking_uri}' to '{name}' in "
         f"'{engine.client.tracking_uri}'"
     )

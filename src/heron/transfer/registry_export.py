@@ -45,6 +45,20 @@ def parse_list(value: str | Sequence[str] | None) -> list[str]:
     return [item.strip() for item in items if item.strip()]
 
 
+def version_filters(
+    stages: str | Sequence[str] | None, versions: str | Sequence[str] | None
+) -> tuple[list[str], list[str]]:
+    """The stages and version numbers asked for, each as a list (empty: no filter).
+
+    Raises:
+        InvalidParameter: Both are given.
+    """
+    stage_list, version_list = parse_list(stages), parse_list(versions)
+    if stage_list and version_list:
+        raise InvalidParameter("Options --stages and --versions are mutually exclusive")
+    return stage_list, version_list
+
+
 def all_versions(client: MlflowClient, name: str) -> list[ModelVersion]:
     """Every version of a registered model, lowest number first."""
     escaped = name.replace("'", "\\'")
@@ -194,9 +208,7 @@ def export_model(
         InvalidParameter: Both ``stages`` and ``versions`` are given.
         TransferFailed: Some versions failed (the others are exported).
     """
-    stage_list, version_list = parse_list(stages), parse_list(versions)
-    if stage_list and version_list:
-        raise InvalidParameter("Options --stages and --versions are mutually exclusive")
+    stage_list, version_list = version_filters(stages, versions)
     exporter = start_export(
         options, settings, client, reporter, "export_model.py", per_experiment=False
     )
