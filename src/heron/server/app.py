@@ -47,7 +47,13 @@ class HeronApp:
         self.settings = settings
         self.services = services or Services(settings)
         self.dispatcher = Dispatcher(ROUTES, HANDLERS, self.services)
-        self.router = Starlette(routes=[*plain_routes(settings), *_artifact_routes(settings)])
+        self.router = Starlette(
+            routes=[
+                *plain_routes(settings),
+                *_artifact_routes(settings),
+                *_ui_routes(settings, self.services),
+            ]
+        )
         self._prefix = settings.static_prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -104,6 +110,15 @@ def _artifact_routes(settings: ServerSettings) -> list[BaseRoute]:
     from heron.server.artifacts import artifact_routes
 
     return artifact_routes(settings.artifacts_destination)
+
+
+def _ui_routes(settings: ServerSettings, services: Services) -> list[BaseRoute]:
+    """The web UI's pages, unless the server serves artifacts only."""
+    if settings.artifacts_only:
+        return []
+    from heron.server.ui import ui_routes
+
+    return ui_routes(settings, services)
 
 
 def create_app(settings: ServerSettings | None = None, services: Services | None = None) -> ASGIApp:

@@ -51,9 +51,11 @@ from heron.entities import (
     ViewType,
 )
 from heron.entities.run_data import ExperimentTag
+from heron.entities.summary import ExperimentActivity, MetricRange, RunKeys
 from heron.exceptions import NotImplementedFeature
 from heron.store.batching import split_batch
 from heron.store.clock import now_millis
+from heron.store.tracking import page_reads
 
 SEARCH_MAX_RESULTS_DEFAULT = 1000
 SEARCH_LOGGED_MODEL_MAX_RESULTS_DEFAULT = 50
@@ -259,6 +261,35 @@ class TrackingStore(abc.ABC):
             by_key = {key: list(self.get_metric_history(run_id, key)) for key in keys}
             histories.append(RunHistory.from_points(run_id, by_key))
         return histories
+
+    # -- summaries for the web UI (see page_reads for the generic versions) -------------
+
+    def get_experiment_activity(
+        self, experiment_ids: Sequence[str]
+    ) -> dict[str, ExperimentActivity]:
+        """Run count and last activity of each experiment, keyed by id."""
+        return page_reads.experiment_activity(self, experiment_ids)
+
+    def count_runs(
+        self,
+        experiment_ids: Sequence[str],
+        filter_string: str | None = None,
+        run_view_type: int = ViewType.ACTIVE_ONLY,
+    ) -> int:
+        """How many runs :meth:`search_runs` would return over all its pages."""
+        return page_reads.count_runs(self, experiment_ids, filter_string, run_view_type)
+
+    def get_run_keys(
+        self, experiment_ids: Sequence[str], run_view_type: int = ViewType.ACTIVE_ONLY
+    ) -> RunKeys:
+        """Every metric, param and tag key the runs of these experiments use."""
+        return page_reads.run_keys(self, experiment_ids, run_view_type)
+
+    def get_metric_ranges(
+        self, run_ids: Sequence[str], keys: Sequence[str]
+    ) -> dict[str, dict[str, MetricRange]]:
+        """Min and max of each metric key over each run's whole history."""
+        return page_reads.metric_ranges(self, run_ids, keys)
 
     # -- logged models (MLflow 3.x) ----------------------------------------------------
 
