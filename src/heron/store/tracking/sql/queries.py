@@ -120,6 +120,22 @@ def search_experiments(
     return PagedList(experiments, encode_page_token(offset + max_results) if more else None)
 
 
+def runs_condition(
+    dialect: Dialect,
+    experiment_ids: Sequence[str],
+    filter_string: str | None,
+    view_type: int | str | None,
+) -> Sql | None:
+    """The WHERE clause (over ``runs r``) that :func:`search_runs` uses: experiments,
+    lifecycle stages and the filter; None when no run can match.
+
+    Raises:
+        InvalidParameter: for a malformed filter.
+    """
+    keys = _experiment_keys(experiment_ids)
+    return _where(dialect, "runs", RUNS, filter_string, keys, view_type)
+
+
 def _experiment_keys(experiment_ids: Sequence[str]) -> list[int]:
     keys = []
     for experiment_id in experiment_ids or ():

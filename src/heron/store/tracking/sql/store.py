@@ -25,6 +25,7 @@ from heron.entities import (
     ViewType,
 )
 from heron.entities.run_data import ExperimentTag
+from heron.entities.summary import ExperimentActivity, MetricRange, RunKeys
 from heron.store.db import Database, ensure_schema
 from heron.store.tracking import resolve_artifact_root
 from heron.store.tracking.base import SEARCH_MAX_RESULTS_DEFAULT, TrackingStore
@@ -39,6 +40,7 @@ from heron.store.tracking.sql import (
     reads,
     run_models,
     runs,
+    summaries,
     writes,
 )
 
@@ -236,6 +238,35 @@ class SqlTrackingStore(TrackingStore):
     ) -> None:
         """See :meth:`TrackingStore.log_inputs`."""
         inputs.log_inputs(self._db, run_id, datasets, models)
+
+    # -- summaries for the web UI ------------------------------------------------------
+
+    def get_experiment_activity(
+        self, experiment_ids: Sequence[str]
+    ) -> dict[str, ExperimentActivity]:
+        """See :meth:`TrackingStore.get_experiment_activity` (one query)."""
+        return summaries.experiment_activity(self._db, experiment_ids)
+
+    def count_runs(
+        self,
+        experiment_ids: Sequence[str],
+        filter_string: str | None = None,
+        run_view_type: int = ViewType.ACTIVE_ONLY,
+    ) -> int:
+        """See :meth:`TrackingStore.count_runs` (one query)."""
+        return summaries.count_runs(self._db, experiment_ids, filter_string, run_view_type)
+
+    def get_run_keys(
+        self, experiment_ids: Sequence[str], run_view_type: int = ViewType.ACTIVE_ONLY
+    ) -> RunKeys:
+        """See :meth:`TrackingStore.get_run_keys` (one query)."""
+        return summaries.run_keys(self._db, experiment_ids, run_view_type)
+
+    def get_metric_ranges(
+        self, run_ids: Sequence[str], keys: Sequence[str]
+    ) -> dict[str, dict[str, MetricRange]]:
+        """See :meth:`TrackingStore.get_metric_ranges` (one query)."""
+        return summaries.metric_ranges(self._db, run_ids, keys)
 
     # -- logged models -----------------------------------------------------------------
 
