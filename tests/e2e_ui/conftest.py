@@ -32,6 +32,14 @@ def watched(chromium: object) -> Iterator[Watched]:
 
 
 @pytest.fixture
+def confirming(chromium: object) -> Iterator[Watched]:
+    """A watched page that accepts confirm() dialogs (still recorded in ``dialogs``)."""
+    page = new_page(chromium, accept_dialogs=True)  # type: ignore[arg-type]
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
 def dark_page(chromium: object) -> Iterator[Watched]:
     """The same in the dark colour scheme."""
     page = new_page(chromium, "dark")  # type: ignore[arg-type]
