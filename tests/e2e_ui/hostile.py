@@ -17,6 +17,9 @@ PAYLOADS = (
     "{{7*7}} ${7*7}",
 )
 
+HOSTILE_FILE_NAME = '<img src=x onerror="window.__xss=1">.txt'
+"""An artifact file name that is an attack (file names may hold anything but ``/``)."""
+
 HTML_ARTIFACT = (
     b'<html><body><script>parent.__xss="html"; window.__xss="html"</script>'
     b"<img src=x onerror=\"parent.__xss='html-img'\"></body></html>"
@@ -71,7 +74,7 @@ def log_hostile_data(tracking_uri: str, tmp_dir: str) -> HostileData:
             "a,b\n" + ",".join(p.replace(",", ";").replace('"', "'") for p in PAYLOADS[:2])
         ).encode(),
         "text.txt": "\n".join(PAYLOADS).encode(),
-        '<img src=x onerror="window.__xss=1">.txt': b"hostile file name",
+        HOSTILE_FILE_NAME: b"hostile file name",
     }
     folder = os.path.join(tmp_dir, "hostile-artifacts")
     os.makedirs(folder, exist_ok=True)
@@ -80,7 +83,11 @@ def log_hostile_data(tracking_uri: str, tmp_dir: str) -> HostileData:
             handle.write(content)
     client.log_artifacts(run_id, folder, "files")
     model_name = PAYLOADS[3]
-    client.create_registered_model(model_name, description=PAYLOADS[4])
+    client.create_registered_model(model_name, tags={"note": PAYLOADS[0]}, description=PAYLOADS[4])
+    version = client.create_model_version(
+        model_name, f"{run.info.artifact_uri}/files", run_id, description=PAYLOADS[4]
+    )
+    client.set_registered_model_alias(model_name, "champion", version.version)
     return HostileData(experiment_id, run_id, child.info.run_id, model_name)
 
 
