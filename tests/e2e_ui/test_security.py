@@ -35,7 +35,7 @@ def _pages(base: str, data: object) -> list[str]:
             f"{run}/artifacts?path={quote('files/' + name)}"
             for name in ("page.html", "image.svg", "notes.md", "data.json", "table.csv", "text.txt")
         ),
-        f"{run}/artifacts?path={quote('files/<img src=x onerror="window.__xss=1">.txt')}",
+        f"{run}/artifacts?path={quote('files/' + HOSTILE_FILE_NAME)}",
         f"{base}/models",
         f"{base}/models/{model}",
         f"{base}/models/{model}/versions/1",
