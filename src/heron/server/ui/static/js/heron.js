@@ -9,6 +9,7 @@
 //   <input data-hotkey="/">               the key that focuses it
 //   <button data-theme-toggle>            light -> dark -> system
 //   <input type=checkbox data-select-all="name">  (un)check every checkbox of that name
+//   <button data-needs-selection="name">  enabled only while a checkbox of that name is checked
 //
 // Text from the server is put in the page with textContent only, never as HTML.
 
@@ -119,6 +120,18 @@ document.addEventListener("keydown", (event) => {
   const target = document.querySelector(`[data-hotkey="${CSS.escape(event.key)}"]`);
   if (target) { event.preventDefault(); target.focus(); target.select?.(); }
 });
+
+/** Enable the buttons that act on a selection only while something is selected. */
+export function updateSelectionButtons() {
+  for (const button of document.querySelectorAll("[data-needs-selection]")) {
+    const name = CSS.escape(button.dataset.needsSelection);
+    button.disabled = !document.querySelector(`input[type=checkbox][name="${name}"]:checked`);
+  }
+}
+
+document.addEventListener("change", updateSelectionButtons);
+document.addEventListener("htmx:afterSettle", updateSelectionButtons);
+updateSelectionButtons();
 
 const THEMES = ["light", "dark", "system"];
 
