@@ -127,7 +127,7 @@ def server(
 ) -> None:
     """Run the tracking server until interrupted."""
     from heron.server.serve import serve
-    from heron.server.settings import ServerSettings, split_list
+    from heron.server.settings import WILDCARD_BINDS, ServerSettings, split_list
 
     if artifacts_only and not serve_artifacts:
         raise click.UsageError("--artifacts-only needs --serve-artifacts")
@@ -143,6 +143,10 @@ def server(
         allowed_hosts=split_list(allowed_hosts),
         cors_allowed_origins=split_list(cors_allowed_origins),
     )
+    if not artifacts_only:
+        shown = "127.0.0.1" if host in WILDCARD_BINDS else host
+        shown = f"[{shown}]" if ":" in shown and not shown.startswith("[") else shown
+        click.echo(f"Heron UI: http://{shown}:{port}{settings.static_prefix}/", err=True)
     try:
         serve(settings, port, workers, uvicorn_opts)
     except HeronError as error:
