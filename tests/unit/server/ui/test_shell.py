@@ -51,6 +51,14 @@ def test_search_box_filters_by_name_and_htmx_gets_the_table_only(ui: UiApp) -> N
     assert "<html" not in page.text
 
 
+def test_search_box_also_searches_descriptions(ui: UiApp) -> None:
+    described = ui.client.create_experiment("plain")
+    ui.client.set_experiment_tag(described, "mlflow.note.content", "Gradient BOOSTING sweep")
+    ui.client.create_experiment("other")
+    html = ui.http.get("/experiments", params={"q": "boosting"}).text
+    assert ">plain<" in html and ">other<" not in html
+
+
 def test_a_bad_filter_is_reported_inline(ui: UiApp) -> None:
     page = ui.http.get("/experiments", params={"filter": "name = "})
     assert page.status_code == 400

@@ -73,5 +73,9 @@ def routes(ui: UiContext) -> list[BaseRoute]:
 
 
 def _name_filter(query: str) -> str:
-    """A search box's text as a filter on the name (case-insensitive substring)."""
-    return f"name ILIKE {like_pattern(query)}" if query else ""
+    """A search box's text as a filter: a case-insensitive substring of the name or of the
+    description."""
+    if not query:
+        return ""
+    pattern = like_pattern(query)
+    return f"name ILIKE {pattern} OR tags.`mlflow.note.content` ILIKE {pattern}"
