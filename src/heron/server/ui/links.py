@@ -76,11 +76,11 @@ class Links:
         base = f"/experiments/{segment(experiment_id)}/runs/{segment(run_id)}/artifacts"
         return self.path(base, {"path": path})
 
-    def metric(self, experiment_id: str, run_id: str, key: str) -> str:
-        """A metric's chart on the run page."""
+    def metric(self, experiment_id: str, run_id: str, key: str, **query: QueryValue) -> str:
+        """A metric's chart on the run page (``x``, ``order``, ``page``: see pages/run.py)."""
         return self.path(
             f"/experiments/{segment(experiment_id)}/runs/{segment(run_id)}/metrics",
-            {"key": key},
+            {"key": key, **query},
         )
 
     def logged_model(self, experiment_id: str, model_id: str) -> str:
