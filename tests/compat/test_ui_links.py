@@ -1,5 +1,6 @@
-"""The links the real mlflow client prints ("View run at ...", the experiment, the logged
-model, the model version) open the right Heron pages in Chromium."""
+"""The links the real mlflow client prints ("View run ... at", "View experiment at") open
+the right Heron pages in Chromium; so do MLflow's hash links of a logged model and a model
+version (the client prints those only on Databricks, in the same ``#/...`` form)."""
 
 from __future__ import annotations
 
@@ -63,10 +64,20 @@ def test_view_experiment_link_opens_the_runs_table(
 
 
 def test_logged_model_link_opens_the_model_page(
-    printed: dict[str, object], page: Watched
+    printed: dict[str, object], page: Watched, heron_compat_server: ServerProcess
 ) -> None:
-    link = _link(printed, f"/models/{printed['model_id']}")
-    page.page.goto(link)
-    page.page.wait_for_url(f"**/models/{printed['model_id']}")
-    assert str(printed["model_id"]) in page.page.content()
+    experiment_id, model_id = printed["experiment_id"], printed["model_id"]
+    page.page.goto(f"{heron_compat_server.url}/#/experiments/{experiment_id}/models/{model_id}")
+    page.page.wait_for_url(f"**/experiments/{experiment_id}/models/{model_id}")
+    assert str(model_id) in page.page.locator("main").inner_text()
+    page.assert_clean()
+
+
+def test_model_version_link_opens_the_version_page(
+    printed: dict[str, object], page: Watched, heron_compat_server: ServerProcess
+) -> None:
+    page.page.goto(f"{heron_compat_server.url}/#/models/ui-links-model/versions/1")
+    page.page.wait_for_url("**/models/ui-links-model/versions/1")
+    assert "ui-links-model" in page.page.locator("h1").inner_text()
+    assert str(printed["run_id"]) in page.page.locator("main").inner_text()
     page.assert_clean()
