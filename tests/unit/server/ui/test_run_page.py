@@ -48,15 +48,20 @@ def test_run_page_shows_overview_params_metrics_and_tags(ui: UiApp) -> None:
     assert response.status_code == 200
     html = response.text
     assert '<h1 class="run-title"><span data-run-name>first run</span>' in html
-    assert run_id in html and "Finished" in html
-    assert "train.py" in html and "0123456789ab" in html and ">main<" in html
+    assert run_id in html
+    assert "Finished" in html
+    assert "train.py" in html
+    assert "0123456789ab" in html
+    assert ">main<" in html
     assert "alice" in html
-    assert "lr" in html and "0.01" in html
+    assert "lr" in html
+    assert "0.01" in html
     assert f"/experiments/{experiment_id}/runs/{run_id}/metrics?key=loss" in html
     row = html[html.index('id="metrics-table"') :]
     assert re.search(r">0\.2<.*>0\.2<.*>1<", row, re.S)  # latest, min, max
     assert "<polyline points=" in row
-    assert ">team<" in html and ">nlp<" in html
+    assert ">team<" in html
+    assert ">nlp<" in html
     assert 'aria-current="page">Overview' in html
     assert all(" src=" in tag for tag in re.findall(r"<script[^>]*>", html))
 
@@ -81,7 +86,8 @@ def test_description_is_rendered_as_markdown_and_editable(ui: UiApp) -> None:
 
     html = ui.http.get(f"/experiments/{experiment_id}/runs/{run_id}").text
 
-    assert "<h1>Notes</h1>" in html and "<strong>bold</strong>" in html
+    assert "<h1>Notes</h1>" in html
+    assert "<strong>bold</strong>" in html
     assert 'data-api="mlflow/runs/set-tag"' in html
     assert 'name="key" value="mlflow.note.content"' in html
     assert "# Notes\n\n**bold** text</textarea>" in html
@@ -96,7 +102,8 @@ def test_tags_can_be_added_edited_and_deleted_and_system_tags_are_apart(ui: UiAp
     assert 'data-api="mlflow/runs/delete-tag"' in tags_section
     assert 'aria-label="Edit tag team"' in tags_section
     user, system = tags_section.split('class="system-tags"')
-    assert "mlflow.source.type" not in user and "mlflow.source.type" in system
+    assert "mlflow.source.type" not in user
+    assert "mlflow.source.type" in system
     assert "mlflow.runName" in system
 
 
@@ -104,7 +111,8 @@ def test_rename_and_delete_go_through_the_rest_api(ui: UiApp) -> None:
     experiment_id, run_id = _run(ui)
     url = f"/experiments/{experiment_id}/runs/{run_id}"
     html = ui.http.get(url).text
-    assert 'data-api="mlflow/runs/update"' in html and 'name="run_name"' in html
+    assert 'data-api="mlflow/runs/update"' in html
+    assert 'name="run_name"' in html
     assert 'data-api="mlflow/runs/delete"' in html
 
     answer = ui.http.post(
@@ -113,7 +121,8 @@ def test_rename_and_delete_go_through_the_rest_api(ui: UiApp) -> None:
     assert answer.status_code == 200, answer.text
 
     html = ui.http.get(url).text
-    assert 'data-api="mlflow/runs/restore"' in html and "Deleted" in html
+    assert 'data-api="mlflow/runs/restore"' in html
+    assert "Deleted" in html
 
 
 def test_params_and_metrics_filters_live_in_the_url(ui: UiApp) -> None:
@@ -156,7 +165,9 @@ def test_parent_children_datasets_models_and_versions_are_linked(ui: UiApp) -> N
 
     assert f"/experiments/{experiment_id}/runs/{child.info.run_id}" in parent_html
     assert "child &lt;b&gt;" in parent_html
-    assert "wine" in parent_html and "abc123" in parent_html and "training" in parent_html
+    assert "wine" in parent_html
+    assert "abc123" in parent_html
+    assert "training" in parent_html
     assert f"/experiments/{experiment_id}/models/{model.model_id}" in parent_html
     assert "/models/Wine%20%3Cmodel%3E/versions/1" in parent_html
     assert "Wine &lt;model&gt;" in parent_html
@@ -172,8 +183,10 @@ def test_run_in_another_experiment_redirects_and_runs_by_id_redirects(ui: UiApp)
     by_id = ui.http.get(f"/runs/{run_id}", follow_redirects=False)
     metric = ui.http.get(f"/experiments/0/runs/{run_id}/metrics?key=m", follow_redirects=False)
 
-    assert wrong.status_code == 302 and wrong.headers["location"] == right + "?params=x"
-    assert by_id.status_code == 302 and by_id.headers["location"] == right
+    assert wrong.status_code == 302
+    assert wrong.headers["location"] == right + "?params=x"
+    assert by_id.status_code == 302
+    assert by_id.headers["location"] == right
     assert metric.headers["location"] == right + "/metrics?key=m"
 
 
@@ -196,9 +209,11 @@ def test_metric_page_draws_the_history_and_pages_the_points(ui: UiApp) -> None:
     last = ui.http.get(url, params={"key": "loss: a/b", "page": "3", "order": "desc"})
 
     assert first.status_code == 200
-    assert "loss: a/b" in first.text and '<polyline class="line" points=' in first.text
+    assert "loss: a/b" in first.text
+    assert '<polyline class="line" points=' in first.text
     assert "250 points, page 1 of 3" in first.text
-    assert 'rel="next"' in first.text and 'rel="prev"' not in first.text
+    assert 'rel="next"' in first.text
+    assert 'rel="prev"' not in first.text
     rows = re.findall(r"<tr><td class=\"num\">(\d+)</td>", last.text)
     assert rows == [str(step) for step in range(49, -1, -1)]
     assert 'rel="prev"' in last.text
@@ -236,7 +251,9 @@ def test_logged_model_page(ui: UiApp) -> None:
     _assert_escaped(html)
     assert f"mlflow.pyfunc.load_model(&#34;models:/{model.model_id}&#34;)" in html
     assert f"/experiments/{experiment_id}/runs/{run_id}" in html
-    assert "first run" in html and "classifier" in html and "0.93" in html
+    assert "first run" in html
+    assert "classifier" in html
+    assert "0.93" in html
     assert "/models/reg/versions/1" in html
     assert model.artifact_location in html
 
