@@ -83,6 +83,15 @@ class Links:
             {"key": key, **query},
         )
 
+    def run_artifact_part(
+        self, experiment_id: str, run_id: str, part: str, path: str, **query: QueryValue
+    ) -> str:
+        """A part of the artifact browser for ``path``: ``artifact-tree`` (a folder's
+        entries), ``artifact-preview`` (the preview pane), ``artifact-view`` (an HTML, SVG or
+        PDF file, sandboxed) or ``artifact-zip`` (a folder as a zip)."""
+        base = f"/experiments/{segment(experiment_id)}/runs/{segment(run_id)}/{part}"
+        return self.path(base, {"path": path, **query})
+
     def logged_model(self, experiment_id: str, model_id: str) -> str:
         return self.path(f"/experiments/{segment(experiment_id)}/models/{segment(model_id)}")
 
