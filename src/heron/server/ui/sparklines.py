@@ -136,7 +136,7 @@ def line_chart(
     kept_x, kept_y = downsample(xs, ys, CHART_POINTS)
     if not kept_y:
         return None
-    width, height, left, top, right, bottom = 760, 300, 64, 12, 16, 30
+    width, height, left, top, right, bottom = 1000, 320, 64, 12, 20, 30
     plot_width, plot_height = width - left - right, height - top - bottom
     box = _Box.around(kept_x, kept_y)
     y_ticks = [
