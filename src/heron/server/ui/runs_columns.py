@@ -2,7 +2,8 @@
 column sorts, and the text of a cell.
 
 A column is named in the URL as ``metrics.<key>`` (latest value), ``metrics.<key>:min`` or
-``:max`` (over the whole history), ``params.<key>``, ``tags.<key>``, or
+``:max`` (over the whole history; ``:latest`` names the latest value of a key that itself
+ends in ``:min``), ``params.<key>``, ``tags.<key>``, or
 ``attributes.<name>`` for the fixed columns of :data:`ATTRIBUTES`. The run name is always
 shown first and is no column of the list.
 """
@@ -33,6 +34,7 @@ _PREFIXES: dict[str, Kind] = {
     "tags": "tag",
 }
 _PLURAL = {kind: prefix for prefix, kind in _PREFIXES.items()}
+_SUFFIXES = (":min", ":max", ":latest")
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,8 @@ class Column:
     @property
     def spec(self) -> str:
         suffix = "" if self.aggregate == "latest" else f":{self.aggregate}"
+        if self.kind == "metric" and not suffix and self.key.endswith(_SUFFIXES):
+            suffix = ":latest"  # a key may end in ":min" itself (keys may hold colons)
         return f"{_PLURAL[self.kind]}.{self.key}{suffix}"
 
     @property
@@ -119,9 +123,12 @@ def parse_column(spec: str) -> Column | None:
     if kind == "attribute":
         return Column(kind, rest) if rest in ATTRIBUTES else None
     if kind == "metric":
-        for aggregate in ("min", "max"):
-            if rest.endswith(f":{aggregate}") and len(rest) > len(aggregate) + 1:
-                return Column(kind, rest[: -len(aggregate) - 1], aggregate)
+        for suffix in _SUFFIXES:
+            if rest.endswith(suffix) and len(rest) > len(suffix):
+                aggregate: Aggregate = "min" if suffix == ":min" else "max"
+                if suffix == ":latest":
+                    aggregate = "latest"
+                return Column(kind, rest[: -len(suffix)], aggregate)
     return Column(kind, rest)
 
 
