@@ -101,8 +101,17 @@ def test_filters_metric_page_and_logged_model_page(
     assert "params=param+1" in page.url
     page.reload()
     expect(page.locator("#params-table tbody tr:visible")).to_have_count(1)
-    expect(page.locator("#metrics-table svg.spark")).not_to_have_count(0)
+    expect(page.locator("#metrics-table svg.spark")).to_have_count(1)  # loss: 30 points
+    expect(page.locator("#metrics-table td.pending")).to_have_count(0)
     watched.assert_clean()
+
+    # The metrics' ranges and sparklines arrive after the first paint, filtered too.
+    page.goto(run_url + "?metrics=LOSS")
+    expect(page.locator("#metrics-table svg.spark")).to_have_count(1)
+    expect(page.locator("#metrics-table tbody tr:visible")).to_have_count(1)
+    page.get_by_label("Filter metrics").fill("metric/")
+    expect(page.locator("#metrics-table tbody tr:visible")).to_have_count(len(PAYLOADS))
+    page.get_by_label("Filter metrics").fill("")
 
     page.get_by_role("link", name="loss", exact=True).click()
     expect(page.locator("svg.line-chart polyline")).to_have_count(1)

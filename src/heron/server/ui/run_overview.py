@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from heron.entities import Experiment, LoggedModel, Run, RunHistory
 from heron.entities.registry import ModelVersion
@@ -32,16 +32,16 @@ class MetricColumns:
 
 @dataclass(frozen=True)
 class MetricRow:
-    """A line of the run page's metrics table."""
+    """A line of the run page's metrics table; ``count`` is None until the history is read."""
 
     key: str
     latest: float
     step: int
     timestamp: int
-    low: float | None
-    high: float | None
-    count: int
-    sparkline: str
+    low: float | None = None
+    high: float | None = None
+    count: int | None = None
+    sparkline: str = ""
 
 
 @dataclass
@@ -75,37 +75,40 @@ def metric_columns(history: RunHistory) -> dict[str, MetricColumns]:
     return found
 
 
-def metric_rows(run: Run, history: RunHistory) -> list[MetricRow]:
-    """The metrics table: latest point, min and max (NaN ignored) and a sparkline each."""
-    columns = metric_columns(history)
+def metric_rows(run: Run, history: RunHistory | None) -> list[MetricRow]:
+    """The metrics table: latest point, and with the history, min and max (NaN ignored),
+    the number of points and a sparkline each."""
+    columns = metric_columns(history) if history is not None else {}
     rows = []
     for latest in sorted(run.data.metric_objects, key=lambda metric: metric.key):
+        row = MetricRow(latest.key, latest.value, latest.step, latest.timestamp)
         series = columns.get(latest.key)
-        values: Sequence[float] = series.values if series else [latest.value]
-        steps: Sequence[int] = series.steps if series else [latest.step]
-        finite = [value for value in values if not math.isnan(value)]
-        rows.append(
-            MetricRow(
-                key=latest.key,
-                latest=latest.value,
-                step=latest.step,
-                timestamp=latest.timestamp,
+        if series is not None:
+            finite = [value for value in series.values if not math.isnan(value)]
+            row = replace(
+                row,
                 low=min(finite) if finite else None,
                 high=max(finite) if finite else None,
-                count=len(values),
-                sparkline=sparkline(steps, values),
+                count=len(series.values),
+                sparkline=sparkline(series.steps, series.values),
             )
-        )
+        rows.append(row)
     return rows
 
 
+def read_metric_rows(services: Services, run: Run) -> list[MetricRow]:
+    """The full metrics table, from one read of every point of the run."""
+    (history,) = services.tracking.get_run_histories([run.info.run_id])
+    return metric_rows(run, history)
+
+
 def read_overview(services: Services, experiment: Experiment, run: Run) -> RunOverview:
-    """Read what the run page needs besides the run: one read of every metric point, then
-    parent, children, logged models and registered versions."""
+    """Read what the run page needs besides the run: parent, children, logged models and
+    registered versions. Its metrics table holds the latest values only; the histories
+    (ranges, sparklines) are read by :func:`read_metric_rows`, after the first paint."""
     store = services.tracking
     run_id = run.info.run_id
-    (history,) = store.get_run_histories([run_id])
-    overview = RunOverview(experiment, run, metric_rows(run, history))
+    overview = RunOverview(experiment, run, metric_rows(run, None))
     overview.parent_id = run.data.tags.get(PARENT_TAG) or None
     if overview.parent_id:
         try:

@@ -3,7 +3,8 @@ MLflow 3 logged model's page, and ``/runs/<id>``, all at MLflow's paths so that 
 the mlflow client prints open them.
 
 Query parameters: the run page's ``params`` and ``metrics`` filter their tables (the
-search boxes keep them up to date); the metric page's ``key`` names the metric, ``x`` is
+search boxes keep them up to date); ``part=metrics`` asks for the metrics table's rows with
+min, max and sparklines (read from every point: HTMX fetches them after the first paint); the metric page's ``key`` names the metric, ``x`` is
 ``step`` (default) or ``time``, ``page`` the table's page (from 1) and ``order``
 ``asc`` (default) or ``desc``.
 """
@@ -18,7 +19,12 @@ from heron.entities import Run
 from heron.exceptions import NotFound
 from heron.search import string_literal
 from heron.server.ui.context import UiContext
-from heron.server.ui.run_overview import PARENT_TAG, logged_model_versions, read_overview
+from heron.server.ui.run_overview import (
+    PARENT_TAG,
+    logged_model_versions,
+    read_metric_rows,
+    read_overview,
+)
 from heron.server.ui.sparklines import line_chart
 
 POINTS_PER_PAGE = 100
@@ -44,6 +50,15 @@ def routes(ui: UiContext) -> list[BaseRoute]:
         if isinstance(run, Response):
             return run
         experiment = services.tracking.get_experiment(run.info.experiment_id)
+        metrics_filter = request.query_params.get("metrics", "")
+        if request.query_params.get("part") == "metrics":  # after the first paint
+            context = {
+                "experiment": experiment,
+                "run": run,
+                "metric_rows": read_metric_rows(services, run),
+                "metrics_filter": metrics_filter,
+            }
+            return ui.render(request, "run/_metric_rows.html", context)
         overview = read_overview(services, experiment, run)
         tags = run.data.tags
         context = {
@@ -54,7 +69,8 @@ def routes(ui: UiContext) -> list[BaseRoute]:
             "run": run,
             "overview": overview,
             "params_filter": request.query_params.get("params", ""),
-            "metrics_filter": request.query_params.get("metrics", ""),
+            "metrics_filter": metrics_filter,
+            "metric_rows": overview.metrics,
             "children_filter": f"tags.{PARENT_TAG} = {string_literal(run.info.run_id)}",
             "user_tags": sorted(k for k in tags if not k.startswith("mlflow.")),
             "system_tags": sorted(k for k in tags if k.startswith("mlflow.")),

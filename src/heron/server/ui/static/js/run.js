@@ -6,6 +6,8 @@
 //   <span data-filter-count="table-id">           "N of M" while a filter hides rows
 //   <select data-auto-submit>                     submit its form on change
 //
+// Rows swapped in by HTMX later are filtered too.
+//
 // Nothing here builds HTML: rows are shown or hidden, counts set with textContent.
 
 function filterRows(input) {
@@ -34,6 +36,11 @@ for (const input of document.querySelectorAll("input[data-filter-rows]")) {
   filterRows(input);
   input.addEventListener("input", () => { filterRows(input); keepInUrl(input); });
 }
+
+// Rows that arrive later (the metrics with their sparklines) get the current filter.
+document.addEventListener("htmx:load", () => {
+  for (const input of document.querySelectorAll("input[data-filter-rows]")) filterRows(input);
+});
 
 document.addEventListener("change", (event) => {
   const select = event.target.closest("select[data-auto-submit]");
