@@ -4,9 +4,9 @@ the mlflow client prints open them.
 
 Query parameters: the run page's ``params`` and ``metrics`` filter their tables (the
 search boxes keep them up to date); ``part=metrics`` asks for the metrics table's rows with
-min, max and sparklines (read from every point: HTMX fetches them after the first paint); the metric page's ``key`` names the metric, ``x`` is
-``step`` (default) or ``time``, ``page`` the table's page (from 1) and ``order``
-``asc`` (default) or ``desc``.
+min, max and sparklines, read from every point (HTMX fetches them after the first paint).
+The metric page's ``key`` names the metric, ``x`` is ``step`` (default) or ``time``,
+``page`` the table's page (from 1) and ``order`` ``asc`` (default) or ``desc``.
 """
 
 from __future__ import annotations
