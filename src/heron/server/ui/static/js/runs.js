@@ -299,3 +299,10 @@ document.addEventListener("change", (event) => {
 
 scheduleRefresh();
 updateSelectionCount();
+
+// The CSV link downloads what the URL shows: keep it in step as HTMX changes the URL.
+document.addEventListener("htmx:pushedIntoHistory", () => {
+  for (const link of document.querySelectorAll("[data-csv-link]")) {
+    link.href = `${location.pathname.replace(/\/$/, "")}/runs.csv${location.search}`;
+  }
+});
