@@ -102,6 +102,12 @@ def routes(ui: UiContext) -> list[BaseRoute]:
 
     @ui.page
     def artifacts_page(request: Request) -> Response:
+        params = request.path_params
+        actual = services.tracking.get_run(params["run_id"]).info.experiment_id
+        if actual != params["experiment_id"]:  # a link with a stale experiment id
+            path = request.query_params.get("path", "")
+            target = ui.links.run_artifacts(actual, params["run_id"], path)
+            return RedirectResponse(target, status_code=307)
         experiment, run, repository, path = load(request)
         context = base_context(experiment, run)
         context["nodes"] = tree(repository, "", path)
