@@ -95,6 +95,13 @@ class Links:
     def logged_model(self, experiment_id: str, model_id: str) -> str:
         return self.path(f"/experiments/{segment(experiment_id)}/models/{segment(model_id)}")
 
+    def logged_model_file(self, model_id: str, path: str) -> str:
+        """MLflow's download route for one file of a logged model."""
+        return self.path(
+            f"/ajax-api/2.0/mlflow/logged-models/{segment(model_id)}/artifacts/files",
+            {"artifact_file_path": path},
+        )
+
     def models(self, **query: QueryValue) -> str:
         return self.path("/models", query)
 

@@ -3,11 +3,12 @@ sparklines (from one read of every point), relatives, models and registered vers
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from heron.entities import Experiment, LoggedModel, Run, RunHistory
+from heron.entities import Experiment, FileInfo, LoggedModel, Run, RunHistory
 from heron.entities.registry import ModelVersion
 from heron.exceptions import HeronError, NotFound
 from heron.search import string_literal
@@ -18,6 +19,7 @@ PARENT_TAG = "mlflow.parentRunId"
 NOTE_TAG = "mlflow.note.content"
 CHILDREN_SHOWN = 50
 VERSIONS_SHOWN = 100
+FILES_SHOWN = 200
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,15 @@ def _versions(services: Services, filter_string: str) -> list[ModelVersion]:
         )
     except HeronError:
         return []
+
+
+def logged_model_files(services: Services, model: LoggedModel) -> list[FileInfo] | None:
+    """The first files of a logged model (None when they cannot be listed)."""
+    try:
+        repository = services.artifact_repository(model.artifact_location)
+        return list(itertools.islice(repository.list_files(), FILES_SHOWN))
+    except (HeronError, OSError):
+        return None
 
 
 def logged_model_versions(services: Services, model: LoggedModel) -> list[ModelVersion]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 
 from conftest import UiApp
 from heron.entities import Dataset, DatasetInput, InputTag, LoggedModelOutput, Metric, Param
@@ -306,3 +307,23 @@ def test_run_page_with_200_params_and_100_metrics_is_quick(ui: UiApp) -> None:
     # About 10 ms and 40 ms on a laptop; generous bounds for loaded CI machines.
     assert page_time < 0.3, page_time
     assert rows_time < 0.5, rows_time
+
+
+def test_logged_model_page_lists_its_files_with_download_links(ui: UiApp, tmp_path: Path) -> None:
+    experiment_id, run_id = _run(ui)
+    model = ui.client.create_logged_model(experiment_id, name="clf", source_run_id=run_id)
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "MLmodel").write_text("flavors: {}\n")
+    (folder / "<b>.txt").write_text("x")
+    ui.client.log_model_artifacts(model.model_id, str(folder))
+
+    html = ui.http.get(f"/experiments/{experiment_id}/models/{model.model_id}").text
+
+    link = (
+        f"/ajax-api/2.0/mlflow/logged-models/{model.model_id}/artifacts/files"
+        "?artifact_file_path=MLmodel"
+    )
+    assert f'href="{link}"' in html
+    assert "&lt;b&gt;.txt" in html
+    assert ui.http.get(link).text == "flavors: {}\n"

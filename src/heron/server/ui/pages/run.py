@@ -20,7 +20,9 @@ from heron.exceptions import NotFound
 from heron.search import string_literal
 from heron.server.ui.context import UiContext
 from heron.server.ui.run_overview import (
+    FILES_SHOWN,
     PARENT_TAG,
+    logged_model_files,
     logged_model_versions,
     read_metric_rows,
     read_overview,
@@ -145,6 +147,8 @@ def routes(ui: UiContext) -> list[BaseRoute]:
             "model": model,
             "source_run": source_run,
             "versions": logged_model_versions(services, model),
+            "files": logged_model_files(services, model),
+            "files_shown": FILES_SHOWN,
             "metrics": sorted(model.metrics, key=lambda m: (m.key, m.step, m.timestamp)),
         }
         return ui.render(request, "logged_model/page.html", context)
