@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import TYPE_CHECKING
 
 import pytest
 
-from conftest import UiApp
 from heron.search import parse_order_by
 from heron.server.ui import runs_csv
 from heron.server.ui.runs_columns import Column, identifier, parse_column, short_source
+
+if TYPE_CHECKING:
+    from conftest import UiApp  # the fixture's type (conftest.py of this folder)
 
 
 def read_csv(text: str) -> list[dict[str, str]]:

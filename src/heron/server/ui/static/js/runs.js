@@ -93,11 +93,11 @@ function toggleChildren(button) {
   if (open) {
     for (const child of document.querySelectorAll(`#runs tr[data-ancestors~="${CSS.escape(id)}"]`)) child.remove();
     button.setAttribute("aria-expanded", "false");
-    button.firstChild.textContent = "▸ ";
+    button.querySelector("[data-arrow]").textContent = "▸";
     return;
   }
   button.setAttribute("aria-expanded", "true");
-  button.firstChild.textContent = "▾ ";
+  button.querySelector("[data-arrow]").textContent = "▾";
   if (window.htmx) window.htmx.ajax("GET", button.dataset.childrenUrl, { target: row, swap: "afterend" });
 }
 

@@ -4,10 +4,13 @@ parentheses, inline filter errors, sort, paging, columns, nested runs, key catal
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import pytest
 
-from conftest import UiApp
+if TYPE_CHECKING:
+    from conftest import UiApp  # the fixture's type (conftest.py of this folder)
+
 
 HOSTILE = '<script>window.__xss=1</script>"><img src=x onerror=alert(1)>'
 FRAGMENT = {"HX-Request": "true", "HX-Target": "runs-results"}
