@@ -229,12 +229,16 @@ def test_metric_page_draws_the_history_and_pages_the_points(ui: UiApp) -> None:
     assert 'aria-current="page">Metric: loss: a/b' in first.text
 
 
-def test_metric_page_of_an_unknown_key_is_404(ui: UiApp) -> None:
+def test_metric_page_of_an_unknown_key_is_404_and_without_key_the_run(ui: UiApp) -> None:
     experiment_id, run_id = _run(ui)
     response = ui.http.get(
         f"/experiments/{experiment_id}/runs/{run_id}/metrics", params={"key": "nope"}
     )
     assert response.status_code == 404
+    no_key = ui.http.get(
+        f"/experiments/{experiment_id}/runs/{run_id}/metrics", follow_redirects=False
+    )
+    assert no_key.headers["location"] == f"/experiments/{experiment_id}/runs/{run_id}"
 
 
 def test_logged_model_page(ui: UiApp) -> None:

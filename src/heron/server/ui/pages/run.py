@@ -91,6 +91,8 @@ def routes(ui: UiContext) -> list[BaseRoute]:
             return run
         params = request.query_params
         key = params.get("key", "")
+        if not key:  # MLflow's metric page without a metric: the run's metrics table
+            return RedirectResponse(links.run(run.info.experiment_id, run.info.run_id), 302)
         experiment = services.tracking.get_experiment(run.info.experiment_id)
         if key not in run.data.metrics:
             raise NotFound(f"Run {run.info.run_id} has no metric {key!r}")
