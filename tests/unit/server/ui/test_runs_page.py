@@ -235,3 +235,9 @@ def test_a_metric_key_ending_in_min_keeps_its_latest_column(ui: UiApp) -> None:
         f"/experiments/{experiment_id}", params={"columns": ["metrics.loss:min:latest"]}
     ).text
     assert ">3<" in html.split("<tbody>", 1)[1]
+
+
+def test_keys_json_answers_errors_as_json(ui: UiApp) -> None:
+    response = ui.http.get("/compare-experiments/keys.json")
+    assert response.status_code == 400
+    assert response.json()["error_code"] == "INVALID_PARAMETER_VALUE"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from starlette.requests import Request
@@ -18,10 +18,10 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
 from heron.entities import Experiment, PagedList, Run
-from heron.exceptions import InvalidParameter
-from heron.search import string_literal
+from heron.exceptions import HeronError, InvalidParameter
+from heron.search import parse_filter, parse_order_by, string_literal
 from heron.server.ui import runs_csv
-from heron.server.ui.context import UiContext, is_fragment
+from heron.server.ui.context import PageHandler, UiContext, is_fragment
 from heron.server.ui.runs_columns import (
     NAME_ORDER,
     PARENT_TAG,
@@ -35,6 +35,9 @@ from heron.server.ui.runs_columns import (
 )
 from heron.server.ui.runs_query import RunsView
 from heron.store.tracking.base import TrackingStore
+
+IdsOf = Callable[[Request], list[str]]
+"""Reads the experiment ids a request names (path or query)."""
 
 RESULTS_ID = "runs-results"
 MAX_CHILDREN = 1000
@@ -52,7 +55,7 @@ def routes(ui: UiContext) -> list[BaseRoute]:
             raise InvalidParameter("Choose at least one experiment to compare.")
         return ids
 
-    def table_page(ids_of: Any) -> Any:
+    def table_page(ids_of: IdsOf) -> PageHandler:
         @ui.page
         def handler(request: Request) -> Response:
             started = time.perf_counter()
@@ -64,15 +67,17 @@ def routes(ui: UiContext) -> list[BaseRoute]:
 
         return handler
 
-    def csv_download(ids_of: Any) -> Any:
+    def csv_download(ids_of: IdsOf) -> PageHandler:
         @ui.page
         def handler(request: Request) -> Response:
             ids = ids_of(request)
             view = RunsView.from_query(ids, request.query_params)
             store = ui.services.tracking
+            # Errors before the stream starts: an unknown experiment, a bad filter or sort.
             for experiment_id in ids:
-                store.get_experiment(experiment_id)  # NotFound before the stream starts
-            store.count_runs(ids, view.store_filter, view.view_type)  # a bad filter: 400
+                store.get_experiment(experiment_id)
+            parse_filter(view.store_filter, "runs")
+            parse_order_by(view.store_order, "runs")
             keys = store.get_run_keys(ids, view.view_type)
             name = runs_csv.file_name(ids)
             return StreamingResponse(
@@ -87,16 +92,22 @@ def routes(ui: UiContext) -> list[BaseRoute]:
 
         return handler
 
-    def keys_json(ids_of: Any) -> Any:
+    def keys_json(ids_of: IdsOf) -> PageHandler:
         def handler(request: Request) -> Response:
-            view = RunsView.from_query(ids_of(request), request.query_params)
-            keys = ui.services.tracking.get_run_keys(list(view.experiment_ids), view.view_type)
+            headers = {"Cache-Control": "no-store"}
+            try:
+                view = RunsView.from_query(ids_of(request), request.query_params)
+                ids = list(view.experiment_ids)
+                keys = ui.services.tracking.get_run_keys(ids, view.view_type)
+            except HeronError as error:  # MLflow's error body, as the REST API gives
+                problem = {"error_code": error.error_code, "message": error.message}
+                return JSONResponse(problem, status_code=error.http_status, headers=headers)
             body = {"metrics": keys.metrics, "params": keys.params, "tags": keys.tags}
-            return JSONResponse(body, headers={"Cache-Control": "no-store"})
+            return JSONResponse(body, headers=headers)
 
         return handler
 
-    def chooser(ids_of: Any) -> Any:
+    def chooser(ids_of: IdsOf) -> PageHandler:
         @ui.page
         def handler(request: Request) -> Response:
             view = RunsView.from_query(ids_of(request), request.query_params)
@@ -107,7 +118,7 @@ def routes(ui: UiContext) -> list[BaseRoute]:
 
         return handler
 
-    def children(ids_of: Any) -> Any:
+    def children(ids_of: IdsOf) -> PageHandler:
         @ui.page
         def handler(request: Request) -> Response:
             view = RunsView.from_query(ids_of(request), request.query_params)
