@@ -184,6 +184,13 @@ def test_compare_links_the_selected_runs(heron_server: HeronServer, watched: Wat
 def test_csv_download_has_every_matching_run(heron_server: HeronServer, watched: Watched) -> None:
     client, experiment_id, _ = _experiment(heron_server)
     page = watched.page
+    page.goto(f"{heron_server.url}/experiments/{experiment_id}")
+    page.get_by_label("Runs per page").select_option("25")
+    expect(page.locator(ROWS)).to_have_count(4)
+    assert "page_size=25" in page.url
+    page.get_by_label("Sort by").select_option(label="Sort: rmse (low to high)")
+    expect(page.locator("table#runs thead th[aria-sort=ascending]")).to_contain_text("rmse")
+    assert _names(watched) == ["beta", "alpha", "delta", "gamma"]
     page.goto(f"{heron_server.url}/experiments/{experiment_id}?page_size=2")
     expect(page.locator(ROWS)).to_have_count(2)  # the page shows two; the file has all
     page.locator("#runs-filter").fill("params.model != 'forest'")
