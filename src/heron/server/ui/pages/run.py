@@ -19,6 +19,7 @@ from heron.entities import Run
 from heron.exceptions import NotFound
 from heron.search import string_literal
 from heron.server.ui.context import UiContext
+from heron.server.ui.formatting import hidden_tag, tag_items
 from heron.server.ui.run_overview import (
     FILES_SHOWN,
     PARENT_TAG,
@@ -33,6 +34,7 @@ POINTS_PER_PAGE = 100
 
 
 def routes(ui: UiContext) -> list[BaseRoute]:
+    """The run page, a metric's page, a logged model's page and ``/runs/<id>``."""
     services = ui.services
     links = ui.links
 
@@ -62,7 +64,7 @@ def routes(ui: UiContext) -> list[BaseRoute]:
             }
             return ui.render(request, "run/_metric_rows.html", context)
         overview = read_overview(services, experiment, run)
-        tags = run.data.tags
+        tags = tag_items(run.data.tags)
         context = {
             "section": "experiments",
             "tab": "overview",
@@ -74,8 +76,8 @@ def routes(ui: UiContext) -> list[BaseRoute]:
             "metrics_filter": metrics_filter,
             "metric_rows": overview.metrics,
             "children_filter": f"tags.{PARENT_TAG} = {string_literal(run.info.run_id)}",
-            "user_tags": sorted(k for k in tags if not k.startswith("mlflow.")),
-            "system_tags": sorted(k for k in tags if k.startswith("mlflow.")),
+            "user_tags": [tag.key for tag in tags if not hidden_tag(tag)],
+            "system_tags": [tag.key for tag in tags if hidden_tag(tag)],
         }
         return ui.render(request, "run/page.html", context)
 
