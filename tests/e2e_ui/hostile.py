@@ -45,11 +45,13 @@ def log_hostile_data(tracking_uri: str, tmp_dir: str) -> HostileData:
     artifacts (HTML, SVG, text, JSON, CSV, markdown with hostile names and contents) and a
     registered model, every name and value hostile."""
     import os
+    import uuid
 
     from heron.tracking import MlflowClient
 
     client = MlflowClient(tracking_uri)
-    name = " ".join(PAYLOADS[:4])
+    unique = uuid.uuid4().hex[:6]  # names are unique per store: one store may hold several
+    name = " ".join(PAYLOADS[:4]) + unique
     # Keys may hold only letters, digits and _-.:/ and spaces: their values carry the attacks.
     experiment_id = client.create_experiment(name, tags={"owner": PAYLOADS[3]})
     client.set_experiment_tag(experiment_id, "mlflow.note.content", PAYLOADS[4])
@@ -82,7 +84,7 @@ def log_hostile_data(tracking_uri: str, tmp_dir: str) -> HostileData:
         with open(os.path.join(folder, file_name), "wb") as handle:
             handle.write(content)
     client.log_artifacts(run_id, folder, "files")
-    model_name = PAYLOADS[3]
+    model_name = PAYLOADS[3] + unique
     client.create_registered_model(model_name, tags={"note": PAYLOADS[0]}, description=PAYLOADS[4])
     version = client.create_model_version(
         model_name, f"{run.info.artifact_uri}/files", run_id, description=PAYLOADS[4]
