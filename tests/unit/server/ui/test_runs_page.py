@@ -241,3 +241,12 @@ def test_keys_json_answers_errors_as_json(ui: UiApp) -> None:
     response = ui.http.get("/compare-experiments/keys.json")
     assert response.status_code == 400
     assert response.json()["error_code"] == "INVALID_PARAMETER_VALUE"
+
+
+def test_a_fragment_updates_the_column_count_out_of_band(ui: UiApp, runs: dict[str, str]) -> None:
+    html = ui.http.get(
+        f"/experiments/{runs['experiment']}",
+        params={"columns": ["metrics.rmse", "params.model"]},
+        headers=FRAGMENT,
+    ).text
+    assert '<span class="muted" id="columns-count" hx-swap-oob="true">(2)</span>' in html
