@@ -8,7 +8,7 @@ import re
 import time
 from pathlib import Path
 
-from conftest import UiApp
+from fixtures.ui_app import UiApp
 from heron.entities import Dataset, DatasetInput, InputTag, LoggedModelOutput, Metric, Param
 
 HOSTILE = '<script>window.__xss=1</script>"><img src=x onerror=alert(1)>'

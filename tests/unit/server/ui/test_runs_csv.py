@@ -14,7 +14,7 @@ from heron.server.ui import runs_csv
 from heron.server.ui.runs_columns import Column, identifier, parse_column, short_source
 
 if TYPE_CHECKING:
-    from conftest import UiApp  # the fixture's type (conftest.py of this folder)
+    from fixtures.ui_app import UiApp  # the fixture's type (conftest.py of this folder)
 
 
 def read_csv(text: str) -> list[dict[str, str]]:

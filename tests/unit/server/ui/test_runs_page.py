@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from conftest import UiApp  # the fixture's type (conftest.py of this folder)
+    from fixtures.ui_app import UiApp  # the fixture's type (conftest.py of this folder)
 
 
 HOSTILE = '<script>window.__xss=1</script>"><img src=x onerror=alert(1)>'

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import UiApp, make_ui_app
-
+from fixtures.ui_app import UiApp, make_ui_app
 from heron.server.ui.context import CONTENT_SECURITY_POLICY
 
 HOSTILE = '<script>window.__xss=1</script>"><img src=x onerror=alert(1)>'
@@ -18,7 +17,8 @@ def test_home_is_the_experiments_list_with_a_strict_csp(ui: UiApp) -> None:
     assert response.headers["content-type"].startswith("text/html")
     policy = response.headers["content-security-policy"]
     assert policy == CONTENT_SECURITY_POLICY
-    assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("style-src")[0]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy.split("style-src")[0]
     assert "<h1>Experiments</h1>" in response.text
     assert "Default" in response.text
 
@@ -26,7 +26,8 @@ def test_home_is_the_experiments_list_with_a_strict_csp(ui: UiApp) -> None:
 def test_pages_have_no_inline_script(ui: UiApp) -> None:
     for path in ("/", "/experiments", "/models"):
         html = ui.http.get(path).text
-        assert "<script>" not in html and " on" + "click=" not in html
+        assert "<script>" not in html
+        assert " on" + "click=" not in html
         assert html.count("<script") == html.count("<script src=")
 
 
@@ -34,7 +35,8 @@ def test_hostile_experiment_names_and_tags_are_escaped(ui: UiApp) -> None:
     experiment_id = ui.client.create_experiment(HOSTILE, tags={"owner": HOSTILE})
     ui.client.set_experiment_tag(experiment_id, "mlflow.note.content", HOSTILE)
     html = ui.http.get("/experiments").text
-    assert "<script>window" not in html and "<img src=x" not in html
+    assert "<script>window" not in html
+    assert "<img src=x" not in html
     assert "&lt;script&gt;window.__xss=1&lt;/script&gt;" in html
 
 
@@ -47,7 +49,8 @@ def test_search_box_filters_by_name_and_htmx_gets_the_table_only(ui: UiApp) -> N
         headers={"HX-Request": "true", "HX-Target": "experiments-table"},
     )
     assert page.status_code == 200
-    assert "wine-quality" in page.text and "iris" not in page.text
+    assert "wine-quality" in page.text
+    assert "iris" not in page.text
     assert "<html" not in page.text
 
 
@@ -56,7 +59,8 @@ def test_search_box_also_searches_descriptions(ui: UiApp) -> None:
     ui.client.set_experiment_tag(described, "mlflow.note.content", "Gradient BOOSTING sweep")
     ui.client.create_experiment("other")
     html = ui.http.get("/experiments", params={"q": "boosting"}).text
-    assert ">plain<" in html and ">other<" not in html
+    assert ">plain<" in html
+    assert ">other<" not in html
 
 
 def test_a_bad_filter_is_reported_inline(ui: UiApp) -> None:
@@ -85,7 +89,8 @@ def test_run_counts_and_last_activity(ui: UiApp) -> None:
 
 def test_selecting_experiments_opens_their_runs(ui: UiApp) -> None:
     one = ui.http.get("/experiments-select", params={"experiment_id": "0"}, follow_redirects=False)
-    assert one.status_code == 303 and one.headers["location"] == "/experiments/0"
+    assert one.status_code == 303
+    assert one.headers["location"] == "/experiments/0"
     two = ui.http.get(
         "/experiments-select",
         params=[("experiment_id", "0"), ("experiment_id", "1")],
@@ -128,7 +133,8 @@ def test_models_list_and_missing_model(ui: UiApp) -> None:
     name = '"><img src=x onerror=alert(1)>'  # model names may not hold '/' or ':'
     ui.client.create_registered_model(name, description=HOSTILE)
     html = ui.http.get("/models").text
-    assert "&lt;img src=x" in html and "<img src=x" not in html
+    assert "&lt;img src=x" in html
+    assert "<img src=x" not in html
     missing = ui.http.get("/models/nope")
     assert missing.status_code == 404
     assert "RESOURCE_DOES_NOT_EXIST" in missing.text
