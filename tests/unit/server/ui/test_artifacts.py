@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import UiApp
+from fixtures.ui_app import UiApp
 from heron.server.ui import previews
 
 HOSTILE = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import UiApp
+from fixtures.ui_app import UiApp
 from heron.server.ui import zips
 from heron.store.artifacts.local import LocalArtifactRepository
 

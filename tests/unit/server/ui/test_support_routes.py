@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import UiApp
+from fixtures.ui_app import UiApp
 from heron.entities import Dataset, DatasetInput, InputTag
 
 UPLOAD = "/ajax-api/2.0/mlflow/upload-artifact"
