@@ -237,3 +237,22 @@ def test_run_of_another_experiment_redirects(ui: UiApp, tmp_path: Path) -> None:
     )
     assert response.status_code == 307
     assert response.headers["location"] == f"/experiments/{e}/runs/{r}/artifacts?path=a.txt"
+
+
+def test_fragment_errors_are_messages_to_show_in_place(ui: UiApp, tmp_path: Path) -> None:
+    e, r = _run(ui, tmp_path, {"a.txt": "a"})
+    missing = _page(ui, e, r, "gone.txt", "artifact-preview")
+    assert missing.status_code == 404
+    assert missing.text.strip() == (
+        '<p class="form-error" role="alert" data-artifact-error>'
+        "No such artifact: &#39;gone.txt&#39;</p>"
+    )
+    assert _page(ui, e, r, "../x", "artifact-tree").status_code == 400
+
+
+def test_empty_run_offers_no_zip(ui: UiApp, tmp_path: Path) -> None:
+    experiment = ui.client.create_experiment("empty", artifact_location=(tmp_path / "e").as_uri())
+    run_id = ui.client.create_run(experiment).info.run_id
+    html = _page(ui, experiment, run_id).text
+    assert "No artifacts recorded for this run." in html
+    assert "Download as zip" not in html

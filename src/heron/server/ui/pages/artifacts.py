@@ -26,7 +26,7 @@ from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
 from heron.entities import FileInfo, Run
-from heron.exceptions import InvalidParameter, NotFound
+from heron.exceptions import HeronError, InvalidParameter, NotFound
 from heron.server.ui import previews
 from heron.server.ui.context import UiContext
 from heron.server.ui.downloads import artifact_root, content_disposition
@@ -117,19 +117,28 @@ def routes(ui: UiContext) -> list[BaseRoute]:
             context.update({"path": path, "missing": missing.message})
         return ui.render(request, "artifacts/page.html", context)
 
-    @ui.page
     def tree_fragment(request: Request) -> Response:
-        experiment, run, repository, path = load(request)
-        context = base_context(experiment, run)
-        context["nodes"] = tree(repository, path, "")
+        try:
+            experiment, run, repository, path = load(request)
+            context = base_context(experiment, run)
+            context["nodes"] = tree(repository, path, "")
+        except HeronError as error:
+            return fragment_error(request, error)
         return ui.render(request, "artifacts/_tree.html", context)
 
-    @ui.page
     def preview_fragment(request: Request) -> Response:
-        experiment, run, repository, path = load(request)
-        context = base_context(experiment, run)
-        context.update(pane(repository, run, path, _offset(request)))
+        try:
+            experiment, run, repository, path = load(request)
+            context = base_context(experiment, run)
+            context.update(pane(repository, run, path, _offset(request)))
+        except HeronError as error:
+            return fragment_error(request, error)
         return ui.render(request, "artifacts/_pane.html", context)
+
+    def fragment_error(request: Request, error: HeronError) -> Response:
+        """A fragment's error, as a message the browser shows in its place."""
+        context = {"message": error.message}
+        return ui.render(request, "artifacts/_error.html", context, status=error.http_status)
 
     @ui.page
     def inline_view(request: Request) -> Response:

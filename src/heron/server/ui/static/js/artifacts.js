@@ -32,3 +32,13 @@ document.addEventListener("click", (event) => {
   const details = entry.closest("summary")?.parentElement;
   if (details instanceof HTMLDetailsElement && !details.open) details.open = true;
 });
+
+// A fragment of the browser that failed (a file deleted meanwhile, a refused path) comes
+// with its message: show it in place rather than leave the old content.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const status = event.detail.xhr.status;
+  if (status >= 400 && status < 500 && event.detail.target?.closest?.("[data-artifacts]")) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
