@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from fixtures.ui_app import UiApp
+import pytest
+
+from fixtures.ui_app import UiApp, make_ui_app
 from heron.server.ui import previews
+from heron.server.ui.pages import artifacts
 
 HOSTILE = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
 
@@ -256,3 +259,34 @@ def test_empty_run_offers_no_zip(ui: UiApp, tmp_path: Path) -> None:
     html = _page(ui, experiment, run_id).text
     assert "No artifacts recorded for this run." in html
     assert "Download as zip" not in html
+
+
+def test_long_folders_list_their_first_entries_and_a_count(
+    ui: UiApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(artifacts, "MAX_LISTED", 2)
+    e, r = _run(ui, tmp_path, {"a.txt": "a", "b.txt": "b", "c.txt": "c"})
+    html = _page(ui, e, r).text
+    assert ">b.txt<" in html
+    assert ">c.txt<" not in html
+    assert "1 more: download the folder" in html
+    assert "1 more entries are not listed" in html
+
+
+def test_pages_and_fragments_live_under_the_static_prefix(tmp_path: Path) -> None:
+    app = make_ui_app(tmp_path, static_prefix="/heron")
+    with app.http:
+        experiment = app.client.create_experiment("p", artifact_location=(tmp_path / "p").as_uri())
+        run_id = app.client.create_run(experiment).info.run_id
+        (tmp_path / "d").mkdir()
+        (tmp_path / "d" / "f.txt").write_text("x")
+        app.client.log_artifacts(run_id, str(tmp_path / "d"), "d")
+        base = f"/heron/experiments/{experiment}/runs/{run_id}"
+        html = app.http.get(f"{base}/artifacts").text
+        assert f'data-src="{base}/artifact-tree?path=d"' in html
+        fragment = app.http.get(f"{base}/artifact-tree?path=d").text
+        assert f'href="{base}/artifacts?path=d%2Ff.txt"' in fragment
+        assert f'hx-get="{base}/artifact-preview?path=d%2Ff.txt"' in fragment
+        pane = app.http.get(f"{base}/artifact-preview?path=d%2Ff.txt").text
+        assert f'href="/heron/get-artifact?run_id={run_id}&amp;path=d%2Ff.txt"' in pane
+        assert app.http.get(f"/heron/get-artifact?run_id={run_id}&path=d/f.txt").text == "x"

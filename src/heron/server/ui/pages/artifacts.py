@@ -38,6 +38,8 @@ from heron.store.artifacts.paths import safe_relative_path
 SANDBOX_POLICY = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 """The policy of HTML and SVG artifacts: an opaque origin, no script, nothing fetched."""
 PDF_POLICY = "default-src 'none'; object-src 'self'; frame-ancestors 'self'"
+MAX_LISTED = 1000
+"""Entries of one folder listed in the tree and the folder pane; past it, a count."""
 _INLINE_TYPES = {
     "html": "text/html; charset=utf-8",
     "svg": "image/svg+xml",
@@ -47,11 +49,13 @@ _INLINE_TYPES = {
 
 @dataclass
 class Node:
-    """An entry of the tree, with its children when the folder is open."""
+    """An entry of the tree, with its children when the folder is open (and how many more
+    entries it has than are listed)."""
 
     info: FileInfo
     name: str
     children: list[Node] | None = None
+    more: int = 0
 
 
 def sorted_entries(entries: list[FileInfo]) -> list[FileInfo]:
@@ -59,15 +63,17 @@ def sorted_entries(entries: list[FileInfo]) -> list[FileInfo]:
     return sorted(entries, key=lambda e: (not e.is_dir, e.path.rsplit("/", 1)[-1].lower()))
 
 
-def tree(repository: ArtifactRepository, folder: str, open_path: str) -> list[Node]:
-    """The entries of ``folder``; the folders on the way to ``open_path`` open."""
+def tree(repository: ArtifactRepository, folder: str, open_path: str) -> tuple[list[Node], int]:
+    """The first :data:`MAX_LISTED` entries of ``folder``, the folders on the way to
+    ``open_path`` open; and how many entries are left out."""
+    entries = sorted_entries(repository.list_artifacts(folder or None))
     nodes = []
-    for info in sorted_entries(repository.list_artifacts(folder or None)):
+    for info in entries[:MAX_LISTED]:
         node = Node(info, info.path.rsplit("/", 1)[-1])
         if info.is_dir and (open_path == info.path or open_path.startswith(info.path + "/")):
-            node.children = tree(repository, info.path, open_path)
+            node.children, node.more = tree(repository, info.path, open_path)
         nodes.append(node)
-    return nodes
+    return nodes, max(0, len(entries) - MAX_LISTED)
 
 
 def routes(ui: UiContext) -> list[BaseRoute]:
@@ -90,7 +96,8 @@ def routes(ui: UiContext) -> list[BaseRoute]:
         context: dict[str, Any] = {"path": path, "info": info}
         if info.is_dir:
             entries = sorted_entries(repository.list_artifacts(path or None))
-            context["entries"] = entries
+            context["entries"] = entries[:MAX_LISTED]
+            context["more"] = max(0, len(entries) - MAX_LISTED)
             if is_model_folder(entries):
                 context["model"] = model_view(repository, run.info.run_id, path, entries)
         else:
@@ -110,7 +117,7 @@ def routes(ui: UiContext) -> list[BaseRoute]:
             return RedirectResponse(target, status_code=307)
         experiment, run, repository, path = load(request)
         context = base_context(experiment, run)
-        context["nodes"] = tree(repository, "", path)
+        context["nodes"], context["more_nodes"] = tree(repository, "", path)
         try:
             context.update(pane(repository, run, path, _offset(request)))
         except NotFound as missing:
@@ -121,7 +128,7 @@ def routes(ui: UiContext) -> list[BaseRoute]:
         try:
             experiment, run, repository, path = load(request)
             context = base_context(experiment, run)
-            context["nodes"] = tree(repository, path, "")
+            context["nodes"], context["more_nodes"] = tree(repository, path, "")
         except HeronError as error:
             return fragment_error(request, error)
         return ui.render(request, "artifacts/_tree.html", context)
