@@ -1,4 +1,5 @@
-"""Summaries the web UI shows: experiment activity, the keys runs use, metric ranges."""
+"""Summaries the web UI shows: experiment activity, the keys runs use, metric ranges, the
+datasets of experiments."""
 
 from __future__ import annotations
 
@@ -39,3 +40,14 @@ class MetricRange(Entity):
 
 
 __all__ = ["ExperimentActivity", "MetricRange", "RunKeys"]
+
+
+@dataclass(frozen=True)
+class DatasetSummary(Entity):
+    """A dataset some run of an experiment used, and in what context (MLflow's
+    ``_DatasetSummary``: the ``mlflow.data.context`` tag of the input, if any)."""
+
+    experiment_id: str
+    name: str
+    digest: str
+    context: str | None = None

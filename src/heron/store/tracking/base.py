@@ -51,7 +51,7 @@ from heron.entities import (
     ViewType,
 )
 from heron.entities.run_data import ExperimentTag
-from heron.entities.summary import ExperimentActivity, MetricRange, RunKeys
+from heron.entities.summary import DatasetSummary, ExperimentActivity, MetricRange, RunKeys
 from heron.exceptions import NotImplementedFeature
 from heron.store.batching import split_batch
 from heron.store.clock import now_millis
@@ -290,6 +290,13 @@ class TrackingStore(abc.ABC):
     ) -> dict[str, dict[str, MetricRange]]:
         """Min and max of each metric key over each run's whole history."""
         return page_reads.metric_ranges(self, run_ids, keys)
+
+    def get_dataset_summaries(
+        self, experiment_ids: Sequence[str], max_results: int = 1000
+    ) -> list[DatasetSummary]:
+        """Each distinct dataset (name, digest, context) the runs of these experiments used,
+        deleted runs included; at most ``max_results``."""
+        return page_reads.dataset_summaries(self, experiment_ids, max_results)
 
     # -- logged models (MLflow 3.x) ----------------------------------------------------
 

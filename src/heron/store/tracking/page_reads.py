@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from heron.entities import ViewType
-from heron.entities.summary import ExperimentActivity, MetricRange, RunKeys
+from heron.entities.summary import DatasetSummary, ExperimentActivity, MetricRange, RunKeys
 
 if TYPE_CHECKING:
     from heron.entities import Run
@@ -85,3 +85,25 @@ def metric_ranges(
                 ranges[key] = MetricRange(min(values), max(values))
         result[run_id] = ranges
     return result
+
+
+def dataset_summaries(
+    store: TrackingStore, experiment_ids: Sequence[str], max_results: int
+) -> list[DatasetSummary]:
+    """Each distinct dataset (and context) the runs of these experiments used, deleted runs
+    included, up to ``max_results``."""
+    found: dict[DatasetSummary, None] = {}
+    token: str | None = None
+    while len(found) < max_results:
+        page = store.search_runs(experiment_ids, None, ViewType.ALL, _PAGE, None, token)
+        for run in page:
+            for used in run.inputs.dataset_inputs:
+                dataset = used.dataset
+                summary = DatasetSummary(
+                    run.info.experiment_id, dataset.name, dataset.digest, used.context
+                )
+                found.setdefault(summary, None)
+        token = page.token
+        if not token:
+            break
+    return list(found)[:max_results]

@@ -25,7 +25,7 @@ from heron.entities import (
     ViewType,
 )
 from heron.entities.run_data import ExperimentTag
-from heron.entities.summary import ExperimentActivity, MetricRange, RunKeys
+from heron.entities.summary import DatasetSummary, ExperimentActivity, MetricRange, RunKeys
 from heron.store.db import Database, ensure_schema
 from heron.store.tracking import resolve_artifact_root
 from heron.store.tracking.base import SEARCH_MAX_RESULTS_DEFAULT, TrackingStore
@@ -267,6 +267,12 @@ class SqlTrackingStore(TrackingStore):
     ) -> dict[str, dict[str, MetricRange]]:
         """See :meth:`TrackingStore.get_metric_ranges` (one query)."""
         return summaries.metric_ranges(self._db, run_ids, keys)
+
+    def get_dataset_summaries(
+        self, experiment_ids: Sequence[str], max_results: int = 1000
+    ) -> list[DatasetSummary]:
+        """See :meth:`TrackingStore.get_dataset_summaries` (one query)."""
+        return summaries.dataset_summaries(self._db, experiment_ids, max_results)
 
     # -- logged models -----------------------------------------------------------------
 

@@ -1,12 +1,14 @@
 """The web UI's summaries, one query each: experiment activity, run counts, the keys runs
-use, metric ranges (the generic versions are in :mod:`heron.store.tracking.page_reads`)."""
+use, metric ranges, dataset summaries (the generic versions are in
+:mod:`heron.store.tracking.page_reads`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from heron.entities import LifecycleStage
-from heron.entities.summary import ExperimentActivity, MetricRange, RunKeys
+from heron.entities.dataset import DATASET_CONTEXT_TAG
+from heron.entities.summary import DatasetSummary, ExperimentActivity, MetricRange, RunKeys
 from heron.exceptions import NotFound
 from heron.store.db import Database
 from heron.store.db.drivers import Cursor
@@ -110,3 +112,34 @@ def metric_ranges(
 
     db.read(work)
     return result
+
+
+def dataset_summaries(
+    db: Database, experiment_ids: Sequence[str], max_results: int
+) -> list[DatasetSummary]:
+    """Each distinct dataset and context the runs of these experiments used (MLflow's
+    query: datasets joined with their inputs and, if any, the input's context tag)."""
+    keys = []
+    for experiment_id in experiment_ids:
+        try:
+            keys.append(experiment_key(experiment_id))
+        except NotFound:  # an id that cannot exist: no datasets
+            continue
+    if not keys:
+        return []
+    condition, values = db.dialect.one_of("d.experiment_id", keys)
+    query = (
+        "SELECT DISTINCT d.experiment_id, d.name, d.digest, t.value FROM datasets d "
+        "JOIN inputs i ON i.source_type = 'DATASET' AND i.source_id = d.dataset_uuid "
+        "LEFT JOIN input_tags t ON t.input_uuid = i.input_uuid AND t.name = ? "
+        f"WHERE {condition} LIMIT {int(max_results)}"
+    )
+
+    def work(cursor: Cursor) -> list[DatasetSummary]:
+        cursor.execute(query, [DATASET_CONTEXT_TAG, *values])
+        return [
+            DatasetSummary(str(experiment), name, digest, context)
+            for experiment, name, digest, context in cursor.fetchall()
+        ]
+
+    return db.read(work)
