@@ -52,6 +52,8 @@ def test_mlflow_style_artifact_link_redirects_to_the_browser(ui: UiApp, tmp_path
     response = ui.http.get(f"/experiments/{e}/runs/{r}/artifacts/d/f.txt", follow_redirects=False)
     assert response.status_code == 307
     assert response.headers["location"] == f"/experiments/{e}/runs/{r}/artifacts?path=d%2Ff.txt"
+    older = ui.http.get(f"/experiments/{e}/runs/{r}/artifactPath/d/f.txt", follow_redirects=False)
+    assert older.headers["location"] == response.headers["location"]
 
 
 def test_text_json_markdown_and_code_previews_escape_content(ui: UiApp, tmp_path: Path) -> None:

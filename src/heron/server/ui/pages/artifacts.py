@@ -3,7 +3,8 @@
 Pages (``{e}``: experiment id, ``{r}``: run id; ``path`` is relative to the run's root):
 
 - ``/experiments/{e}/runs/{r}/artifacts?path=`` the browser, opened at a file or folder
-  (``/experiments/{e}/runs/{r}/artifacts/<path>``, MLflow's form, redirects there);
+  (``.../artifacts/<path>`` and ``.../artifactPath/<path>``, the MLflow UI's forms,
+  redirect there);
 - ``.../artifact-tree?path=`` the entries of one folder (an HTMX fragment of the tree);
 - ``.../artifact-preview?path=&offset=`` the preview pane (an HTMX fragment);
 - ``.../artifact-view?path=`` an HTML, SVG or PDF file for the preview's ``<iframe>``:
@@ -185,6 +186,7 @@ def routes(ui: UiContext) -> list[BaseRoute]:
     return [
         Route(f"{base}/artifacts", artifacts_page, methods=["GET"]),
         Route(f"{base}/artifacts/{{path:path}}", mlflow_style, methods=["GET"]),
+        Route(f"{base}/artifactPath/{{path:path}}", mlflow_style, methods=["GET"]),
         Route(f"{base}/artifact-tree", tree_fragment, methods=["GET"]),
         Route(f"{base}/artifact-preview", preview_fragment, methods=["GET"]),
         Route(f"{base}/artifact-view", inline_view, methods=["GET"]),
