@@ -164,14 +164,15 @@ def read_head(repository: ArtifactRepository, path: str, limit: int) -> bytes:
 
 
 def decode_text(data: bytes) -> str | None:
-    """UTF-8 text (a character cut at the end is dropped), or None for binary data."""
+    """UTF-8 text (a character cut at the end is dropped; a few bad bytes shown as
+    U+FFFD), or None for binary data (NUL bytes, or mostly undecodable)."""
     if b"\x00" in data[:8192]:
         return None
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        return decoder.decode(data, final=False)
-    except UnicodeDecodeError:
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    text: str = decoder.decode(data, final=False)
+    if text.count("\ufffd") > len(text) // 4:
         return None
+    return text
 
 
 def preview(

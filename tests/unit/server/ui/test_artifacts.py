@@ -104,7 +104,7 @@ def test_csv_and_tsv_are_tables_paged_on_the_server(ui: UiApp, tmp_path: Path) -
     assert "Rows 1\u2013100" in first
     assert "&lt;script&gt;" in first
     assert "<script>window" not in first
-    assert "offset=100" in first
+    assert f'hx-push-url="/experiments/{e}/runs/{r}/artifacts?path=t.csv&amp;offset=100"' in first
     assert "Next rows" in first
     last = ui.http.get(
         f"/experiments/{e}/runs/{r}/artifact-preview", params={"path": "t.csv", "offset": 200}
@@ -114,6 +114,16 @@ def test_csv_and_tsv_are_tables_paged_on_the_server(ui: UiApp, tmp_path: Path) -
     assert "Previous rows" in last
     assert '<td class="wrap">249</td>' in last
     assert "<th>x</th><th>y</th>" in _page(ui, e, r, "t.tsv", "artifact-preview").text
+    shared = ui.http.get(f"/experiments/{e}/runs/{r}/artifacts?path=t.csv&offset=200").text
+    assert "Rows 201\u2013250" in shared
+
+
+def test_text_in_another_encoding_is_shown_with_replacement_characters(
+    ui: UiApp, tmp_path: Path
+) -> None:
+    e, r = _run(ui, tmp_path, {"latin.txt": "café crème brûlée, à la carte".encode("latin-1")})
+    html = _page(ui, e, r, "latin.txt", "artifact-preview").text
+    assert "caf\ufffd cr\ufffdme" in html
 
 
 def test_log_table_json_is_a_table(ui: UiApp, tmp_path: Path) -> None:
