@@ -9,6 +9,8 @@ import pytest
 
 from fixtures.ui_app import UiApp
 from heron.entities import Dataset, DatasetInput, InputTag
+from heron.entities.registry import ModelVersionTag
+from heron.store.registry.sql import SqlRegistryStore
 
 UPLOAD = "/ajax-api/2.0/mlflow/upload-artifact"
 SEARCH_DATASETS = "/ajax-api/2.0/mlflow/experiments/search-datasets"
@@ -248,3 +250,24 @@ def test_search_datasets_errors_are_mlflows(ui: UiApp) -> None:
     plain = ui.http.post(SEARCH_DATASETS, content=b"{}", headers={"content-type": "text/plain"})
     _error(plain, 400, "Bad Request. Content-Type must be one of ['application/json'].")
     assert ui.http.get(SEARCH_DATASETS).status_code == 405
+
+
+@pytest.mark.parametrize("kind", ["local path", "file uri", "prompt"])
+def test_model_version_get_artifact_refuses_sources_written_around_the_server(
+    ui: UiApp, tmp_path: Path, kind: str
+) -> None:
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    (secret / "key.txt").write_text("top secret")
+    # A registry written around the server (an old or tampered database).
+    store = SqlRegistryStore(ui.tracking_uri)
+    try:
+        store.create_registered_model("m")
+        source = secret.as_uri() if kind == "file uri" else str(secret)
+        tags = [ModelVersionTag("mlflow.prompt.is_prompt", "true")] if kind == "prompt" else None
+        store.create_model_version("m", source, tags=tags)
+    finally:
+        store.close()
+    response = ui.http.get("/model-versions/get-artifact?name=m&version=1&path=key.txt")
+    assert response.status_code == 400
+    assert "top secret" not in response.text

@@ -22,10 +22,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from heron.entities.registry import ModelVersion, ModelVersionTag
 from heron.exceptions import HeronError, InvalidParameter
 from heron.protocol.wire import check_content_type, load_request_body
 from heron.server.asgi import ClientDisconnected, read_body
 from heron.server.proxy_http import error_response, json_response
+from heron.server.sources import SourceCheck, is_prompt
 from heron.server.ui.context import UiContext
 from heron.server.ui.dataset_summaries import MAX_EXPERIMENT_IDS, dataset_summaries
 from heron.server.ui.downloads import artifact_root, bad_request, mlflow_safe_path, send_artifact
@@ -74,8 +76,19 @@ def routes(ui: UiContext) -> list[BaseRoute]:
             raise InvalidParameter("Missing value for required parameter 'name'.")
         if not version:
             raise InvalidParameter("Missing value for required parameter 'version'.")
+        check_stored_source(services.registry.get_model_version(name, version))
         uri = services.registry.get_model_version_download_uri(name, version)
         return send_artifact(services.artifact_repository(uri), uri, path)
+
+    def check_stored_source(found: ModelVersion) -> None:
+        """Serve a version's files only if its stored source still passes the rule new
+        sources pass (a registry written around the server may hold anything), and never
+        a prompt's placeholder source (CVE-2023-1177, CVE-2026-2614)."""
+        tags = [ModelVersionTag(key, value) for key, value in found.tags.items()]
+        if is_prompt(tags):
+            raise InvalidParameter("Prompt versions have no artifacts to download")
+        rules = SourceCheck(services.tracking, services.registry, ui.settings)
+        rules.check(found.source or "", found.run_id, found.model_id, tags)
 
     async def get_model_version_artifact(request: Request) -> Response:
         args = request.query_params
