@@ -59,7 +59,7 @@ def routes(ui: UiContext) -> list[BaseRoute]:
     services = ui.services
 
     def run_file(run_id: str | None, path: str) -> Response:
-        run = services.tracking.get_run(run_id)  # type: ignore[arg-type]
+        run = services.tracking.get_run(str(run_id))  # None: "Run with id=None not found"
         uri = artifact_root(run.info.artifact_uri)
         return send_artifact(services.artifact_repository(uri), uri, path)
 
