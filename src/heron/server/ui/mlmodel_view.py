@@ -15,7 +15,8 @@ from typing import Any
 from heron.entities import FileInfo
 from heron.exceptions import HeronError
 from heron.models.model import MLMODEL_FILE_NAME, Model
-from heron.server.ui.previews import Table, cell, decode_text, logged_table, read_head
+from heron.server.ui.previews import decode_text, read_head
+from heron.server.ui.tables import Table, cell, logged_table
 from heron.store.artifacts.base import ArtifactRepository, join_artifact_path
 
 MAX_MLMODEL_BYTES = 1_000_000
