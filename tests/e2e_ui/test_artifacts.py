@@ -90,3 +90,47 @@ def test_download_a_file_and_a_folder_as_zip(
         assert {f"files/{name}" for name in (*FILES, HOSTILE_FILE_NAME)} <= names
         assert opened.read("files/page.html") == HTML_ARTIFACT
     watched.assert_clean()
+
+
+MLMODEL = """flavors:
+  python_function:
+    loader_module: heron.sklearn
+signature:
+  inputs: '[{"type": "double", "name": "<b>f1</b>", "required": true}]'
+  outputs: null
+  params: null
+model_uuid: abc
+"""
+
+
+def test_model_folder_pdf_and_table_pages(
+    heron_server: HeronServer, watched: Watched, tmp_path: Path
+) -> None:
+    from heron.tracking import MlflowClient
+
+    client = MlflowClient(heron_server.url)
+    experiment = client.create_experiment(f"artifacts-{tmp_path.name}")
+    run_id = client.create_run(experiment).info.run_id
+    folder = tmp_path / "logged"
+    (folder / "model").mkdir(parents=True)
+    (folder / "model" / "MLmodel").write_text(MLMODEL)
+    (folder / "model" / "requirements.txt").write_text("scikit-learn\n")
+    (folder / "doc.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    (folder / "rows.csv").write_text("n\n" + "\n".join(str(i) for i in range(250)))
+    client.log_artifacts(run_id, str(folder))
+    page = watched.page
+    page.goto(f"{heron_server.url}/experiments/{experiment}/runs/{run_id}/artifacts")
+    pane = page.locator("#artifact-pane")
+    _tree_link(page, "model").click()
+    expect(pane.get_by_role("heading", name="Signature inputs")).to_be_visible()
+    expect(pane.locator("table.signature td").first).to_have_text("<b>f1</b>")
+    expect(pane.locator("[data-kind=snippet]")).to_contain_text(f"runs:/{run_id}/model")
+    expect(pane).to_contain_text("scikit-learn")
+    _tree_link(page, "doc.pdf").click()
+    expect(pane.locator("iframe.pdf")).to_be_visible()
+    _tree_link(page, "rows.csv").click()
+    expect(pane).to_contain_text("Rows 1\u2013100")
+    pane.locator("[data-page=next]").click()
+    expect(pane).to_contain_text("Rows 101\u2013200")
+    expect(page).to_have_url(re.compile(r"offset=100"))
+    watched.assert_clean()
