@@ -30,6 +30,7 @@ bench: install
 	$(BIN)/python benchmarks/servers.py
 	$(BIN)/python benchmarks/registry.py --server
 	$(BIN)/python benchmarks/transfer.py --server-workers 2
+	$(BIN)/python benchmarks/ui.py
 
 serve: install
 	$(BIN)/heron server
