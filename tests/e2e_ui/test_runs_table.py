@@ -196,8 +196,10 @@ def test_csv_download_has_every_matching_run(heron_server: HeronServer, watched:
     page.locator("#runs-filter").fill("params.model != 'forest'")
     page.locator("#runs-filter").press("Enter")
     expect(page.locator(".run-count")).to_contain_text("3 runs match")
+    link = page.get_by_role("link", name="Download CSV")
+    expect(link).to_have_attribute("href", re.compile("filter=params"))  # set once pushed
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download CSV").click()
+        link.click()
     path = download_info.value.path()
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
     expected = client.search_runs([experiment_id], "params.model != 'forest'")
