@@ -98,7 +98,7 @@ def test_filters_metric_page_and_logged_model_page(
     page.goto(run_url)
     page.get_by_label("Filter parameters").fill("param 1")
     expect(page.locator("#params-table tbody tr:visible")).to_have_count(1)
-    assert "params=param+1" in page.url
+    expect(page).to_have_url(re.compile(re.escape("params=param+1")))
     page.reload()
     expect(page.locator("#params-table tbody tr:visible")).to_have_count(1)
     expect(page.locator("#metrics-table svg.spark")).to_have_count(1)  # loss: 30 points

@@ -60,12 +60,12 @@ def test_filter_with_or_sort_and_choose_columns(
     page.locator("#runs-filter").press("Enter")
     expect(page.locator(ROWS)).to_have_count(3)
     expect(page.locator(".run-count")).to_contain_text("3 runs match")
-    assert "filter=" in page.url
+    expect(page).to_have_url(re.compile(re.escape("filter=")))
 
     page.locator("table#runs thead a.sort-link", has_text="rmse").click()
     expect(page.locator("table#runs thead th[aria-sort=descending]")).to_contain_text("rmse")
     assert _names(watched) == ["gamma", "alpha", "beta"]
-    assert "order_by=metrics" in page.url
+    expect(page).to_have_url(re.compile(re.escape("order_by=metrics")))
     page.locator("table#runs thead a.sort-link", has_text="rmse").click()
     expect(page.locator("table#runs thead th[aria-sort=ascending]")).to_contain_text("rmse")
     assert _names(watched) == ["beta", "alpha", "gamma"]
@@ -76,7 +76,7 @@ def test_filter_with_or_sort_and_choose_columns(
     expect(page.locator("#chooser-body label.chooser-item:visible")).to_have_count(1)
     page.locator("#chooser-body input[value='attributes.run_id']").check()
     expect(page.locator("table#runs thead")).to_contain_text("Run ID")
-    assert "columns=attributes.run_id" in page.url
+    expect(page).to_have_url(re.compile(re.escape("columns=attributes.run_id")))
     assert _names(watched) == ["beta", "alpha", "gamma"]  # filter and sort kept
     page.reload()
     expect(page.locator("table#runs thead")).to_contain_text("Run ID")
@@ -187,7 +187,7 @@ def test_csv_download_has_every_matching_run(heron_server: HeronServer, watched:
     page.goto(f"{heron_server.url}/experiments/{experiment_id}")
     page.get_by_label("Runs per page").select_option("25")
     expect(page.locator(ROWS)).to_have_count(4)
-    assert "page_size=25" in page.url
+    expect(page).to_have_url(re.compile(re.escape("page_size=25")))
     page.get_by_label("Sort by").select_option(label="Sort: rmse (low to high)")
     expect(page.locator("table#runs thead th[aria-sort=ascending]")).to_contain_text("rmse")
     assert _names(watched) == ["beta", "alpha", "delta", "gamma"]
