@@ -60,78 +60,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import ui_browser
 import ui_data
-from artifacts_proxy import RssSampler, heron_executable, tree_rss_mb
+import ui_report
+from artifacts_proxy import RssSampler, tree_rss_mb
+from ui_servers import mlflow_python, serve
 
-from compat.processes import (
-    ServerProcess,
-    clean_env,
-    mlflow_server_command,
-    peer_venv,
-    start_server,
-)
+from compat.processes import ServerProcess, clean_env
 
 FILTER = "params.p0 = 'v1'"
 ORDER = "metrics.m0 DESC"
 PAGE_ROWS = 100
-GOALS = {"runs_table": 5.0, "run_page": 3.0, "server_ms": 300.0, "csv_rss_mb": 50.0}
-MLFLOW_PACKAGES = ("mlflow==3.17.2", "scikit-learn")  # what the shared peers.sh installs
-
-
-def heron_command() -> list[str]:
-    """This checkout's ``heron server`` on the store of :func:`start_server`."""
-    return [
-        heron_executable(),
-        "server",
-        "--backend-store-uri=sqlite:///{database}",
-        "--artifacts-destination={artifacts}",
-        "--host=127.0.0.1",
-        "--port={port}",
-    ]
-
-
-def mlflow_python() -> Path:
-    """The MLflow 3.17.2 virtualenv's python (built on first use)."""
-    return peer_venv("mlflow", MLFLOW_PACKAGES) / "bin" / "python"
-
-
-def serve(
-    kind: str, directory: Path, shape: ui_data.Shape, args: argparse.Namespace
-) -> tuple[ServerProcess, ui_data.Loaded]:
-    """The ``kind`` server on its cached store, loaded first if needed."""
-    loaded = None if args.fresh else ui_data.cached(directory)
-    if loaded is None:
-        ui_data.prepare(directory)
-    if kind == "heron":
-        command = heron_command()
-    else:
-        command = mlflow_server_command(mlflow_python(), "--artifacts-destination={artifacts}")
-    server = start_server(kind, command, directory)
-    if loaded is None:
-        print(f"loading {shape.key} into {kind} ({directory})", flush=True)
-        rows = None if kind == "heron" or args.mlflow_via_rest else mlflow_rows(server, shape)
-        try:
-            loaded = ui_data.load(kind, server.url, shape, args.load_workers, rows)
-        except BaseException:
-            server.stop()
-            raise
-        ui_data.mark_loaded(directory, loaded)
-        print(f"  {kind}: loaded in {loaded.load_seconds:.0f} s ({loaded.method})", flush=True)
-    return server, loaded
-
-
-def mlflow_rows(server: ServerProcess, shape: ui_data.Shape) -> Any:
-    """The row loader of MLflow's store (``ui_data.py`` run by MLflow's python)."""
-
-    def write(experiment_id: str) -> None:
-        numbers = (shape.runs, shape.params, shape.metrics, shape.steps, shape.tags)
-        subprocess.run(
-            [str(mlflow_python()), str(Path(ui_data.__file__)), server.store_uri, experiment_id]
-            + [str(n) for n in numbers],
-            check=True,
-            env=clean_env(),
-        )
-
-    return write
 
 
 def first_run_name(url: str, experiment_id: str) -> str:
@@ -291,87 +228,6 @@ def browser_figures(targets: dict[str, dict[str, Any]], repeat: int) -> None:
             browser.close()
 
 
-def ratio(peer: float | None, heron: float | None) -> float | None:
-    """MLflow / Heron, if both are known."""
-    return round(peer / heron, 1) if peer and heron else None
-
-
-def report(results: dict[str, Any]) -> list[dict[str, Any]]:
-    """The summary rows: metric, Heron, MLflow, ratio, goal, met."""
-    heron, mlflow = results.get("heron", {}), results.get("mlflow", {})
-
-    def cell(side: dict[str, Any], *path: str) -> float | None:
-        value: Any = side
-        for key in path:
-            value = value.get(key) if isinstance(value, dict) else None
-        return float(value) if isinstance(value, (int, float)) else None
-
-    rows = []
-    for label, path, goal in (
-        ("runs table, 100 rows painted (ms)", ("runs_table", "median_ms"), GOALS["runs_table"]),
-        ("run page, params+metrics painted (ms)", ("run_page", "median_ms"), GOALS["run_page"]),
-    ):
-        ours, peer = cell(heron, *path), cell(mlflow, *path)
-        r = ratio(peer, ours)
-        rows.append(
-            {
-                "metric": label,
-                "heron": ours,
-                "mlflow": peer,
-                "ratio": r,
-                "goal": f">= {goal:.0f}x",
-                "met": None if r is None else r >= goal,
-            }
-        )
-    ours, peer = cell(heron, "server_ms"), cell(mlflow, "server_ms")
-    rows.append(
-        {
-            "metric": "runs page server time (ms)",
-            "heron": ours,
-            "mlflow": peer,
-            "ratio": ratio(peer, ours),
-            "goal": f"< {GOALS['server_ms']:.0f} ms",
-            "met": None if ours is None else ours < GOALS["server_ms"],
-        }
-    )
-    ours, peer = cell(heron, "csv", "seconds"), cell(mlflow, "csv_cli_seconds")
-    rows.append(
-        {
-            "metric": "CSV of all runs (s; MLflow: its CLI)",
-            "heron": ours,
-            "mlflow": peer,
-            "ratio": ratio(peer, ours),
-            "goal": "-",
-            "met": None,
-        }
-    )
-    ours = cell(heron, "csv", "rss_growth_mb")
-    rows.append(
-        {
-            "metric": "CSV server RSS growth (MB)",
-            "heron": ours,
-            "mlflow": None,
-            "ratio": None,
-            "goal": f"< {GOALS['csv_rss_mb']:.0f} MB",
-            "met": None if ours is None else ours < GOALS["csv_rss_mb"],
-        }
-    )
-    return rows
-
-
-def print_table(rows: list[dict[str, Any]]) -> None:
-    """The summary, terminal-sized."""
-    print(f"\n{'metric':<40}{'heron':>9}{'mlflow':>9}{'ratio':>8}  {'goal':<10}met")
-
-    def show(value: Any, suffix: str = "") -> str:
-        return "-" if value is None else f"{value:g}{suffix}"
-
-    for row in rows:
-        met = {True: "yes", False: "NO", None: "-"}[row["met"]]
-        figures = f"{show(row['heron']):>9}{show(row['mlflow']):>9}{show(row['ratio'], 'x'):>8}"
-        print(f"{row['metric']:<40}{figures}  {row['goal']:<10}{met}")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], allow_abbrev=False)
     defaults = ui_data.Shape()
@@ -462,8 +318,8 @@ def main() -> None:
             server.stop()
     for kind, target in targets.items():
         results[kind] = {k: v for k, v in target.items() if not k.endswith("_ready")}
-    rows = report(results)
-    print_table(rows)
+    rows = ui_report.report(results)
+    ui_report.print_table(rows)
     if args.json:
         args.json.write_text(json.dumps({**results, "summary": rows}, indent=2))
 
