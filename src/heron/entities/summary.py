@@ -51,3 +51,36 @@ class DatasetSummary(Entity):
     name: str
     digest: str
     context: str | None = None
+
+
+@dataclass(frozen=True)
+class SampledSeries(Entity):
+    """One metric of one run as a chart draws it, as columns of equal length.
+
+    A series with few points in the asked range comes whole (``sampled`` False). A longer
+    one is cut into buckets of equal width along the x axis (steps or timestamps) and each
+    bucket keeps its first, last, smallest and largest point, so a spike is never lost;
+    ``lows`` and ``highs`` then give, for each kept point, the smallest and largest value of
+    its bucket (None for a bucket holding only NaN).
+
+    Attributes:
+        run_id: The run.
+        key: The metric.
+        steps: The kept points' steps, in x order.
+        timestamps: Their times, in milliseconds since the epoch.
+        values: Their values (NaN for NaN).
+        lows: Per kept point, its bucket's smallest value (empty when not sampled).
+        highs: Per kept point, its bucket's largest value (empty when not sampled).
+        count: The points the run has for the key in the range.
+        sampled: Whether the series was cut into buckets.
+    """
+
+    run_id: str
+    key: str
+    steps: tuple[int, ...] = ()
+    timestamps: tuple[int, ...] = ()
+    values: tuple[float, ...] = ()
+    lows: tuple[float | None, ...] = ()
+    highs: tuple[float | None, ...] = ()
+    count: int = 0
+    sampled: bool = False

@@ -8,6 +8,7 @@ the REST stores call them from this table.
 from __future__ import annotations
 
 from heron.protocol.bulk import BULK_ROUTES
+from heron.protocol.charts import CHART_ROUTES
 from heron.protocol.logged_models import LOGGED_MODEL_ROUTES
 from heron.protocol.registry import REGISTRY_ROUTES
 from heron.protocol.routes import Route
@@ -18,6 +19,7 @@ ROUTES: tuple[Route, ...] = (
     *LOGGED_MODEL_ROUTES,
     *REGISTRY_ROUTES,
     *BULK_ROUTES,
+    *CHART_ROUTES,
 )
 """Every route, in the order of the OpenAPI document."""
 

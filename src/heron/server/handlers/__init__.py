@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from heron.server.handlers import (
     bulk,
+    charts,
     experiments,
     history,
     logged_models,
@@ -19,6 +20,7 @@ __all__ = ["HANDLERS", "QUICK_READS", "Handler", "handles"]
 
 _MODULES = (
     bulk,
+    charts,
     experiments,
     history,
     logged_models,

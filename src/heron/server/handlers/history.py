@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 from collections.abc import Iterable
 
@@ -10,7 +9,6 @@ from heron.entities import Metric
 from heron.exceptions import InvalidParameter
 from heron.server.handlers.registry import Request, Result, handles
 from heron.server.services import Services
-from heron.store.tracking.base import TrackingStore
 
 MAX_RUNS_PER_REQUEST = 100
 MAX_BULK_RESULTS = 25000
@@ -62,52 +60,47 @@ def get_metric_history_bulk(request: Request, services: Services) -> Result:
 
 @handles("GetMetricHistoryBulkInterval", quick_read=True)
 def get_metric_history_bulk_interval(request: Request, services: Services) -> Result:
-    """One metric of up to 100 runs at no more than ``max_results`` sampled steps
-    (the first and last step of each run always included)."""
+    """One metric of up to 100 runs, each run sampled to at most ``max_results`` points
+    (MLflow 3.x's rule: the first point of each of ``max_results`` equal buckets of the run's
+    points in the range, in order, with the run's last point always kept)."""
     run_ids = request["run_ids"]
-    _check_run_count(run_ids, "GetMetricHistoryBulkInterval")
+    if len(run_ids) > MAX_RUNS_PER_REQUEST:
+        raise InvalidParameter(
+            f"GetMetricHistoryBulkInterval request must specify at most "
+            f"{MAX_RUNS_PER_REQUEST} run_ids. Received {len(run_ids)} run_ids."
+        )
     max_results = request.get("max_results", MAX_SAMPLED_STEPS)
     if not 1 <= max_results <= MAX_SAMPLED_STEPS:
         raise InvalidParameter(f"max_results must be between 1 and {MAX_SAMPLED_STEPS}.")
     start, end = request.get("start_step"), request.get("end_step")
-    if (start is None) != (end is None):
-        raise InvalidParameter(
-            "If either start step or end step are specified, both must be specified."
-        )
     if start is not None and end is not None and start > end:
         raise InvalidParameter(
             f"end_step must be greater than start_step. "
             f"Found start_step={start} and end_step={end}."
         )
-    histories = _histories(services.tracking, run_ids, request["metric_key"])
-    steps = sample_steps(histories.values(), max_results, start, end)
+    if (start is None) != (end is None):
+        raise InvalidParameter(
+            "If either start step or end step are specified, both must be specified."
+        )
+    histories = [
+        (run_id, services.tracking.get_metric_history(run_id, request["metric_key"]))
+        for run_id in run_ids
+    ]
     points: list[Metric] = []
-    for run_id, history in histories.items():
-        chosen = [m for m in history if m.step in steps]
-        points.extend(_with_run(chosen[: len(steps)], run_id))
+    for run_id, history in histories:
+        chosen = [m for m in history if start is None or end is None or start <= m.step <= end]
+        points.extend(_with_run(sample_points(chosen, max_results), run_id))
     return {"metrics": points}
 
 
-def _histories(store: TrackingStore, run_ids: list[str], key: str) -> dict[str, list[Metric]]:
-    return {
-        run_id: sorted(store.get_metric_history(run_id, key), key=lambda m: (m.step, m.timestamp))
-        for run_id in dict.fromkeys(run_ids)
-    }
-
-
-def sample_steps(
-    histories: Iterable[list[Metric]], max_results: int, start: int | None, end: int | None
-) -> set[int]:
-    """At most about ``max_results`` steps, evenly spread over the steps logged in
-    ``[start, end]``, plus each run's first and last step in that range (MLflow's rule)."""
-    runs = [[m.step for m in history] for history in histories]
-    all_steps = sorted({step for steps in runs for step in steps})
-    if start is None or end is None:
-        start, end = 0, (all_steps[-1] if all_steps else 0)
-    bounds = {s for steps in runs if steps for s in (min(steps), max(steps)) if start <= s <= end}
-    low, high = bisect.bisect_left(all_steps, start), bisect.bisect_right(all_steps, end)
-    if high - low <= max_results:
-        return set(all_steps[low:high]) | bounds
-    interval = (high - low) / max_results
-    sampled = {all_steps[low + int(i * interval)] for i in range(max_results)}
-    return sampled | {all_steps[high - 1]} | bounds
+def sample_points(points: list[Metric], max_results: int) -> list[Metric]:
+    """The first point of each of ``max_results`` buckets of ``points`` (SQL's NTILE: the
+    first ``len % max_results`` buckets one point longer), the last point replacing the
+    final one when it is not already kept; every point when there are few."""
+    total = len(points)
+    if total <= max_results:
+        return points
+    size, longer = divmod(total, max_results)
+    kept = [points[i * size + min(i, longer)] for i in range(max_results)]
+    kept[-1] = points[-1]
+    return kept

@@ -51,11 +51,17 @@ from heron.entities import (
     ViewType,
 )
 from heron.entities.run_data import ExperimentTag
-from heron.entities.summary import DatasetSummary, ExperimentActivity, MetricRange, RunKeys
+from heron.entities.summary import (
+    DatasetSummary,
+    ExperimentActivity,
+    MetricRange,
+    RunKeys,
+    SampledSeries,
+)
 from heron.exceptions import NotImplementedFeature
 from heron.store.batching import split_batch
 from heron.store.clock import now_millis
-from heron.store.tracking import page_reads
+from heron.store.tracking import page_reads, sampling
 
 SEARCH_MAX_RESULTS_DEFAULT = 1000
 SEARCH_LOGGED_MODEL_MAX_RESULTS_DEFAULT = 50
@@ -290,6 +296,27 @@ class TrackingStore(abc.ABC):
     ) -> dict[str, dict[str, MetricRange]]:
         """Min and max of each metric key over each run's whole history."""
         return page_reads.metric_ranges(self, run_ids, keys)
+
+    def get_sampled_histories(
+        self,
+        run_ids: Sequence[str],
+        keys: Sequence[str],
+        buckets: int = 1000,
+        start: int | None = None,
+        end: int | None = None,
+        x: str = "step",
+    ) -> list[SampledSeries]:
+        """Each run's series of each key for a chart, in the order of ``run_ids`` then
+        ``keys`` (pairs without points left out): whole when short, else per bucket of the
+        range ``[start, end]`` of steps (``x="step"``) or timestamps (``x="time"``) its
+        first, last, smallest and largest points (the rule: :mod:`~heron.store.tracking.sampling`).
+
+        Raises:
+            NotFound: a run does not exist.
+            InvalidParameter: ``buckets`` out of 1..10000, ``start`` after ``end`` or an
+                unknown ``x``.
+        """
+        return sampling.sampled_histories(self, run_ids, keys, buckets, start, end, x)
 
     def get_dataset_summaries(
         self, experiment_ids: Sequence[str], max_results: int = 1000

@@ -25,7 +25,13 @@ from heron.entities import (
     ViewType,
 )
 from heron.entities.run_data import ExperimentTag
-from heron.entities.summary import DatasetSummary, ExperimentActivity, MetricRange, RunKeys
+from heron.entities.summary import (
+    DatasetSummary,
+    ExperimentActivity,
+    MetricRange,
+    RunKeys,
+    SampledSeries,
+)
 from heron.store.db import Database, ensure_schema
 from heron.store.tracking import resolve_artifact_root
 from heron.store.tracking.base import SEARCH_MAX_RESULTS_DEFAULT, TrackingStore
@@ -40,6 +46,7 @@ from heron.store.tracking.sql import (
     reads,
     run_models,
     runs,
+    sampling,
     summaries,
     writes,
 )
@@ -273,6 +280,18 @@ class SqlTrackingStore(TrackingStore):
     ) -> list[DatasetSummary]:
         """See :meth:`TrackingStore.get_dataset_summaries` (one query)."""
         return summaries.dataset_summaries(self._db, experiment_ids, max_results)
+
+    def get_sampled_histories(
+        self,
+        run_ids: Sequence[str],
+        keys: Sequence[str],
+        buckets: int = 1000,
+        start: int | None = None,
+        end: int | None = None,
+        x: str = "step",
+    ) -> list[SampledSeries]:
+        """See :meth:`TrackingStore.get_sampled_histories` (bucketed in SQL)."""
+        return sampling.sampled_histories(self._db, run_ids, keys, buckets, start, end, x)
 
     # -- logged models -----------------------------------------------------------------
 
