@@ -64,6 +64,11 @@ class Links:
         """The runs table of several experiments together."""
         return self.path("/compare-experiments", {"experiments": list(experiment_ids), **query})
 
+    def compare_runs(self, run_ids: Iterable[str], **query: QueryValue) -> str:
+        """The compare page of these runs (``diff``, ``transpose``, ``plot``...: see
+        pages/compare.py)."""
+        return self.path("/compare-runs", {"runs": list(run_ids), **query})
+
     def run(self, experiment_id: str, run_id: str, **query: QueryValue) -> str:
         return self.path(f"/experiments/{segment(experiment_id)}/runs/{segment(run_id)}", query)
 
