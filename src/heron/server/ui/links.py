@@ -110,8 +110,14 @@ class Links:
     def models(self, **query: QueryValue) -> str:
         return self.path("/models", query)
 
-    def model(self, name: str) -> str:
-        return self.path(f"/models/{segment(name)}")
+    def model(self, name: str, **query: QueryValue) -> str:
+        return self.path(f"/models/{segment(name)}", query)
+
+    def model_compare(self, name: str, versions: Iterable[str | int] = ()) -> str:
+        """Versions of a registered model side by side."""
+        return self.path(
+            f"/models/{segment(name)}/compare", {"versions": [str(v) for v in versions]}
+        )
 
     def model_version(self, name: str, version: str | int) -> str:
         return self.path(f"/models/{segment(name)}/versions/{segment(version)}")

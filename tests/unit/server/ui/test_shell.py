@@ -127,24 +127,3 @@ def test_artifacts_only_server_has_no_ui(tmp_path: Path) -> None:
     app = make_ui_app(tmp_path, artifacts_only=True)
     with app.http:
         assert app.http.get("/").status_code == 404
-
-
-def test_models_list_and_missing_model(ui: UiApp) -> None:
-    name = '"><img src=x onerror=alert(1)>'  # model names may not hold '/' or ':'
-    ui.client.create_registered_model(name, description=HOSTILE)
-    html = ui.http.get("/models").text
-    assert "&lt;img src=x" in html
-    assert "<img src=x" not in html
-    missing = ui.http.get("/models/nope")
-    assert missing.status_code == 404
-    assert "RESOURCE_DOES_NOT_EXIST" in missing.text
-
-
-def test_model_version_page(ui: UiApp) -> None:
-    ui.client.create_registered_model("m")
-    experiment_id = ui.client.create_experiment("e")
-    run = ui.client.create_run(experiment_id)
-    ui.client.create_model_version("m", f"{run.info.artifact_uri}/model", run.info.run_id)
-    html = ui.http.get("/models/m/versions/1").text
-    assert "m · version 1" in html
-    assert "models:/m/1" in html

@@ -1,0 +1,77 @@
+"""A model version's files as the registry pages show them: its MLmodel (flavors, signature,
+example) read from the version's download URI through the server's artifact repositories.
+
+A version's source is read only if it still passes the rule new sources pass (a registry
+written around the server may hold any path), as the version download route does; prompt
+versions have no files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from heron.entities.registry import ModelVersion, ModelVersionTag
+from heron.exceptions import HeronError
+from heron.models.uris import parse_model_uri
+from heron.server.services import Services
+from heron.server.settings import ServerSettings
+from heron.server.sources import SourceCheck, is_prompt
+from heron.server.ui.downloads import artifact_root
+from heron.server.ui.mlmodel_view import ModelView, is_model_folder, model_view
+from heron.store.artifacts.base import ArtifactRepository
+from heron.tracking.uris import parse_runs_uri
+
+
+@dataclass
+class VersionFiles:
+    """What the version page knows of a version's files: its model view, or why not."""
+
+    model: ModelView | None = None
+    note: str | None = None
+
+
+def version_uri(version: ModelVersion) -> str:
+    """The ``models:/<name>/<version>`` URI a client loads the version with."""
+    return f"models:/{version.name}/{version.version}"
+
+
+def read_version_files(
+    services: Services, settings: ServerSettings, version: ModelVersion
+) -> VersionFiles:
+    """The version's MLmodel as a :class:`ModelView`; a note instead when its files cannot
+    be read (a prompt, a refused source, a missing folder, no MLmodel file)."""
+    tags = [ModelVersionTag(key, value) for key, value in version.tags.items()]
+    if is_prompt(tags):
+        return VersionFiles(note="A prompt version has no model files.")
+    try:
+        SourceCheck(services.tracking, services.registry, settings).check(
+            version.source or "", version.run_id, version.model_id, tags
+        )
+        uri = services.registry.get_model_version_download_uri(version.name, version.version)
+        repository, folder = _located(services, uri)
+        entries = repository.list_artifacts(folder or None)
+    except HeronError as error:
+        return VersionFiles(note=f"The model's files could not be read: {error.message}")
+    if not is_model_folder(entries):
+        return VersionFiles(note="The version's source holds no MLmodel file.")
+    view = model_view(repository, version.run_id or "", folder, entries)
+    view.uri = version_uri(version)
+    return VersionFiles(model=view)
+
+
+def _located(services: Services, uri: str) -> tuple[ArtifactRepository, str]:
+    """The repository and the folder in it that a download URI names: ``runs:/`` through
+    its run, ``models:/<model_id>`` through its logged model, any other URI as a root."""
+    scheme = urlsplit(uri).scheme.lower()
+    if scheme == "runs":
+        run_id, path = parse_runs_uri(uri)
+        run = services.tracking.get_run(run_id)
+        return services.artifact_repository(artifact_root(run.info.artifact_uri)), path
+    if scheme == "models":
+        model_id = parse_model_uri(uri).model_id
+        if model_id is None:
+            raise HeronError(f"'{uri}' names no logged model")
+        model = services.tracking.get_logged_model(model_id)
+        return services.artifact_repository(artifact_root(model.artifact_location)), ""
+    return services.artifact_repository(uri), ""
