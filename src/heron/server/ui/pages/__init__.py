@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from heron.server.ui.pages import artifacts, experiments, models, run, runs, support
+from heron.server.ui.pages import artifacts, compare, experiments, models, run, runs, support
 
-MODULES: tuple[ModuleType, ...] = (support, experiments, runs, run, artifacts, models)
+MODULES: tuple[ModuleType, ...] = (support, experiments, runs, run, artifacts, models, compare)
