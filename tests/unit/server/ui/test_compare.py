@@ -155,11 +155,13 @@ def test_hostile_strings_are_escaped_in_tables_and_json(ui: UiApp) -> None:
     assert "<img src=x" not in html
     assert "&lt;/script&gt;&lt;script&gt;window.__xss=1" in html
     element = DATA.search(html)
-    assert element and "</" not in element.group(1) and "<" not in element.group(1)
+    assert element
+    assert "</" not in element.group(1)
+    assert "<" not in element.group(1)
     data = _page_data(html)
     assert data["runs"][0]["name"] == HOSTILE
-    assert {"id": "param:p: a/b", "kind": "param", "key": "p: a/b", "numeric": False,
-            "values": [HOSTILE]} in data["fields"]  # fmt: skip
+    param = {"id": "param:p: a/b", "kind": "param", "key": "p: a/b"}
+    assert {**param, "numeric": False, "values": [HOSTILE]} in data["fields"]
 
 
 def test_plot_state_comes_from_the_url_with_defaults(ui: UiApp) -> None:
@@ -200,7 +202,8 @@ def test_plot_state_comes_from_the_url_with_defaults(ui: UiApp) -> None:
     assert state["scatter_x"] == "metric:acc"
     assert state["box_x"] == "param:lr"
     fields = {field["id"]: field for field in default["fields"]}
-    assert fields["param:lr"]["numeric"] and fields["param:lr"]["values"] == [0.1, 0.2]
+    assert fields["param:lr"]["numeric"]
+    assert fields["param:lr"]["values"] == [0.1, 0.2]
     assert fields["metric:acc"]["values"] == [0.5, 0.6]
 
 
@@ -230,10 +233,13 @@ def test_contour_grid_in_the_page_and_from_its_route(ui: UiApp) -> None:
     contour = page["contour"]
     assert (contour["x"], contour["y"], contour["z"]) == ("param:depth", "param:lr", "metric:loss")
     grid = contour["grid"]
-    assert len(grid["x"]) == len(grid["y"]) == 30 and len(grid["values"]) == 30
-    assert grid["log_y"] and not grid["log_x"]
+    assert len(grid["x"]) == len(grid["y"]) == 30
+    assert len(grid["values"]) == 30
+    assert grid["log_y"]
+    assert not grid["log_x"]
     assert grid["values"][0][0] == 0.001 * 2  # a run sits at the corner: its value exactly
-    assert swapped.status_code == 200 and swapped.json()["grid"]["log_x"]
+    assert swapped.status_code == 200
+    assert swapped.json()["grid"]["log_x"]
     assert same.json() == {"message": "Choose two different params."}
     assert unknown.status_code == 404
     assert unknown.json() == {
