@@ -69,6 +69,11 @@ class Links:
         pages/compare.py)."""
         return self.path("/compare-runs", {"runs": list(run_ids), **query})
 
+    def charts(self, experiment_id: str, **query: QueryValue) -> str:
+        """The metric charts of some runs of an experiment (``runs``, ``keys``, ``filter``,
+        ``order_by``, ``limit``, ``x``, ``smooth``, ``log``, ``band``: see pages/charts.py)."""
+        return self.path(f"/experiments/{segment(experiment_id)}/charts", query)
+
     def run(self, experiment_id: str, run_id: str, **query: QueryValue) -> str:
         return self.path(f"/experiments/{segment(experiment_id)}/runs/{segment(run_id)}", query)
 

@@ -4,6 +4,24 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from heron.server.ui.pages import artifacts, compare, experiments, models, run, runs, support
+from heron.server.ui.pages import (
+    artifacts,
+    charts,
+    compare,
+    experiments,
+    models,
+    run,
+    runs,
+    support,
+)
 
-MODULES: tuple[ModuleType, ...] = (support, experiments, runs, run, artifacts, models, compare)
+MODULES: tuple[ModuleType, ...] = (
+    support,
+    experiments,
+    runs,
+    run,
+    artifacts,
+    models,
+    compare,
+    charts,
+)

@@ -305,4 +305,7 @@ document.addEventListener("htmx:pushedIntoHistory", () => {
   for (const link of document.querySelectorAll("[data-csv-link]")) {
     link.href = `${location.pathname.replace(/\/$/, "")}/runs.csv${location.search}`;
   }
+  for (const link of document.querySelectorAll("[data-charts-link]")) {
+    link.href = `${location.pathname.replace(/\/$/, "")}/charts${location.search}`;
+  }
 });

@@ -1,0 +1,315 @@
+// Metric charts (uPlot): the experiment chart view and the run page's metric chart.
+//
+//   <script type="application/json" id="chart-config">  {runs: [{id, name, start}], x, smooth, log, band}
+//   <article data-chart-card data-key="loss">          one card, drawn when it scrolls into view
+//
+// Each card asks GET /ajax-api/2.0/heron/metrics/sampled for its key (100 runs a call): a
+// long series comes per bucket as first/last/min/max points, so spikes stay. Dragging over
+// the plot zooms and asks the server again for that range (at full resolution when it is
+// short enough). Every user string reaches the page through textContent; uPlot gets
+// numbers and plain labels. window.__charts[key] keeps what each card received (for tests).
+
+import { apiUrl } from "./heron.js";
+import { runColor } from "./colors.js";
+
+const BUCKETS = 1000;
+const RUNS_PER_CALL = 100;
+const config = JSON.parse(document.getElementById("chart-config")?.textContent || "{}");
+const runs = config.runs || [];
+const runsById = new Map(runs.map((run) => [run.id, run]));
+const xMode = config.x || "step";
+window.__charts = window.__charts || {};
+
+async function fetchSeries(key, range) {
+  const found = [];
+  for (let i = 0; i < runs.length; i += RUNS_PER_CALL) {
+    const params = new URLSearchParams();
+    for (const run of runs.slice(i, i + RUNS_PER_CALL)) params.append("run_ids", run.id);
+    params.append("metric_keys", key);
+    params.set("buckets", String(BUCKETS));
+    params.set("x", xMode === "step" ? "step" : "time");
+    if (range) {
+      params.set("start_step", String(Math.floor(range[0])));
+      params.set("end_step", String(Math.ceil(range[1])));
+    }
+    const response = await fetch(`${apiUrl("heron/metrics/sampled")}?${params}`, {
+      headers: { Accept: "application/json" }, credentials: "same-origin",
+    });
+    const data = await response.json();
+    if (!response.ok) throw new Error(data.message || response.statusText);
+    found.push(...(data.series || []));
+  }
+  return found;
+}
+
+function xValues(series) {
+  if (xMode === "step") return series.steps;
+  if (xMode === "time") return series.timestamps.map((t) => t / 1000);
+  const start = runsById.get(series.run_id)?.start ?? series.timestamps[0] ?? 0;
+  return series.timestamps.map((t) => (t - start) / 1000);
+}
+
+function ema(values, weight) {
+  const out = new Array(values.length);
+  let last = null;
+  for (let i = 0; i < values.length; i += 1) {
+    const v = values[i];
+    if (v === null || !Number.isFinite(v)) { out[i] = null; continue; }
+    last = last === null ? v : last * weight + v * (1 - weight);
+    out[i] = last;
+  }
+  return out;
+}
+
+function positive(values) {
+  return config.log ? values.map((v) => (v !== null && v > 0 ? v : null)) : values;
+}
+
+function fade(color) {
+  return `${color}40`;
+}
+
+/** uPlot's aligned data and series options for the received series. */
+function plotData(received) {
+  const tables = [];
+  const series = [{}];
+  const bands = [];
+  for (const s of received) {
+    const run = runsById.get(s.run_id);
+    const name = run ? run.name : s.run_id;
+    const color = runColor(s.run_id);
+    const xs = xValues(s);
+    const raw = positive(s.values);
+    if (config.smooth > 0) {
+      tables.push([xs, raw]);
+      series.push({ label: `${name} (raw)`, stroke: fade(color), width: 1, spanGaps: true, raw: true });
+      tables.push([xs, positive(ema(s.values, config.smooth))]);
+      series.push({ label: name, stroke: color, width: 1.5, spanGaps: true, runId: s.run_id });
+    } else {
+      tables.push([xs, raw]);
+      series.push({ label: name, stroke: color, width: 1.5, spanGaps: true, runId: s.run_id });
+    }
+    if (config.band && s.sampled && s.lows) {
+      tables.push([xs, positive(s.highs)]);
+      series.push({ label: `${name} (max)`, stroke: "transparent", spanGaps: true, raw: true });
+      tables.push([xs, positive(s.lows)]);
+      series.push({ label: `${name} (min)`, stroke: "transparent", spanGaps: true, raw: true });
+      bands.push({ series: [series.length - 2, series.length - 1], fill: fade(color) });
+    }
+  }
+  return { data: tables.length ? window.uPlot.join(tables) : [[]], series, bands };
+}
+
+function downloadBlob(blob, name) {
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = name;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+}
+
+function csvCell(value) {
+  const text = value === null || value === undefined ? "" : String(value);
+  return /[",\n\r]/.test(text) || /^[=+\-@\t\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function toCsv(key, received) {
+  const lines = ["run_id,run_name,key,step,timestamp,value"];
+  for (const s of received) {
+    const name = runsById.get(s.run_id)?.name ?? s.run_id;
+    for (let i = 0; i < s.steps.length; i += 1) {
+      lines.push([s.run_id, name, key, s.steps[i], s.timestamps[i], s.values[i]].map(csvCell).join(","));
+    }
+  }
+  return new Blob([`${lines.join("\n")}\n`], { type: "text/csv" });
+}
+
+function fileName(key, extension) {
+  return `${key.replace(/[^A-Za-z0-9._-]+/g, "_") || "metric"}.${extension}`;
+}
+
+/** The legend: one row per run (name, value under the cursor), text only. */
+function drawLegend(card, plot, series) {
+  const body = card.querySelector("[data-chart-legend] tbody");
+  if (!body) return () => {};
+  body.replaceChildren();
+  const cells = [];
+  series.forEach((s, index) => {
+    if (index === 0 || s.raw) return;
+    const row = document.createElement("tr");
+    const swatch = document.createElement("td");
+    const mark = document.createElement("span");
+    mark.className = "swatch";
+    mark.style.background = s.stroke;
+    swatch.appendChild(mark);
+    const name = document.createElement("td");
+    name.className = "legend-name";
+    name.textContent = s.label;
+    const value = document.createElement("td");
+    value.className = "num";
+    value.textContent = "";
+    row.append(swatch, name, value);
+    body.appendChild(row);
+    cells.push([index, value]);
+  });
+  return (u) => {
+    const idx = u.cursor.idx;
+    for (const [index, cell] of cells) {
+      const v = idx === null || idx === undefined ? null : u.data[index][idx];
+      cell.textContent = v === null || v === undefined ? "" : String(Number(v.toPrecision(6)));
+    }
+    const x = card.querySelector("[data-chart-x]");
+    if (x) x.textContent = idx === null || idx === undefined ? "" : String(u.data[0][idx]);
+  };
+}
+
+function drawBars(card, key, received) {
+  const plot = card.querySelector("[data-chart-plot]");
+  plot.replaceChildren();
+  const values = received.map((s) => s.values[0]).filter((v) => v !== null);
+  const top = Math.max(...values.map((v) => Math.abs(v)), 1e-300);
+  const list = document.createElement("div");
+  list.className = "bars";
+  for (const s of received) {
+    const row = document.createElement("div");
+    row.className = "bar-row";
+    const label = document.createElement("span");
+    label.className = "bar-label";
+    label.textContent = runsById.get(s.run_id)?.name ?? s.run_id;
+    const track = document.createElement("span");
+    track.className = "bar-track";
+    const bar = document.createElement("span");
+    bar.className = "bar";
+    bar.style.width = `${s.values[0] === null ? 0 : (Math.abs(s.values[0]) / top) * 100}%`;
+    bar.style.background = runColor(s.run_id);
+    track.appendChild(bar);
+    const value = document.createElement("span");
+    value.className = "num";
+    value.textContent = s.values[0] === null ? "NaN" : String(s.values[0]);
+    row.append(label, track, value);
+    list.appendChild(row);
+  }
+  plot.appendChild(list);
+  card.querySelector("[data-chart-legend]")?.replaceChildren();
+}
+
+function record(key, received, kind) {
+  window.__charts[key] = {
+    kind,
+    series: received.length,
+    runs: received.map((s) => ({
+      run_id: s.run_id, steps: s.steps, timestamps: s.timestamps, values: s.values,
+      lows: s.lows || [], highs: s.highs || [], sampled: s.sampled, count: s.count,
+    })),
+  };
+}
+
+async function drawCard(card) {
+  const key = card.dataset.key;
+  const plotBox = card.querySelector("[data-chart-plot]");
+  const status = card.querySelector("[data-chart-status]");
+  let received;
+  try {
+    received = await fetchSeries(key, null);
+  } catch (error) {
+    if (status) status.textContent = `Could not load: ${error.message}`;
+    return;
+  }
+  if (!received.length) {
+    if (status) status.textContent = "No point to draw.";
+    record(key, received, "empty");
+    return;
+  }
+  let current = received;
+  const tools = card.querySelector(".chart-tools");
+  tools?.addEventListener("click", (event) => {
+    const action = event.target.closest("[data-chart-action]")?.dataset.chartAction;
+    if (action === "csv") downloadBlob(toCsv(key, current), fileName(key, "csv"));
+    if (action === "fullscreen") {
+      if (document.fullscreenElement) document.exitFullscreen(); else card.requestFullscreen?.();
+    }
+    if (action === "png") card.querySelector("canvas")?.toBlob((blob) => blob && downloadBlob(blob, fileName(key, "png")));
+    if (action === "reset") zoomTo(null);
+  });
+  if (received.every((s) => s.values.length === 1)) {
+    drawBars(card, key, received);
+    record(key, received, "bars");
+    return;
+  }
+  let plot = null;
+  let zooming = false;
+  const reset = card.querySelector('[data-chart-action="reset"]');
+  const width = () => Math.max(plotBox.clientWidth, 200);
+  const height = () => (document.fullscreenElement === card ? Math.max(window.innerHeight - 160, 200) : 260);
+
+  function render(series) {
+    record(key, series, "lines");
+    const built = plotData(series);
+    let legendUpdate = () => {};
+    const serverZoom = xMode !== "relative";
+    const options = {
+      width: width(),
+      height: height(),
+      legend: { show: false },
+      cursor: { drag: { x: true, y: false, setScale: !serverZoom } },
+      scales: { x: { time: xMode === "time" }, y: { distr: config.log ? 3 : 1 } },
+      series: built.series,
+      bands: built.bands,
+      axes: [
+        { stroke: "currentColor", grid: { stroke: "rgba(128,128,128,0.2)" } },
+        { stroke: "currentColor", grid: { stroke: "rgba(128,128,128,0.2)" }, size: 60 },
+      ],
+      hooks: {
+        setCursor: [(u) => legendUpdate(u)],
+        setSelect: [(u) => {
+          if (!serverZoom || u.select.width < 2) return;
+          const low = u.posToVal(u.select.left, "x");
+          const high = u.posToVal(u.select.left + u.select.width, "x");
+          u.setSelect({ left: 0, width: 0, top: 0, height: 0 }, false);
+          zoomTo(xMode === "time" ? [low * 1000, high * 1000] : [low, high]);
+        }],
+      },
+    };
+    plot?.destroy();
+    plotBox.replaceChildren();
+    plot = new window.uPlot(options, built.data, plotBox);
+    legendUpdate = drawLegend(card, plot, built.series);
+  }
+
+  async function zoomTo(range) {
+    if (zooming) return;
+    zooming = true;
+    try {
+      current = await fetchSeries(key, range);
+      render(current);
+      window.__charts[key].range = range;
+      if (reset) reset.hidden = range === null;
+    } catch (error) {
+      if (status) status.textContent = `Could not load: ${error.message}`;
+    } finally {
+      zooming = false;
+    }
+  }
+
+  render(received);
+  new ResizeObserver(() => plot?.setSize({ width: width(), height: height() })).observe(plotBox);
+  document.addEventListener("fullscreenchange", () => plot?.setSize({ width: width(), height: height() }));
+}
+
+function start() {
+  const cards = [...document.querySelectorAll("[data-chart-card]")];
+  if (!cards.length) return;
+  if (!window.uPlot) { setTimeout(start, 20); return; }
+  const observer = new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (!entry.isIntersecting) continue;
+      observer.unobserve(entry.target);
+      drawCard(entry.target);
+    }
+  }, { rootMargin: "200px" });
+  for (const card of cards) observer.observe(card);
+}
+
+start();
