@@ -118,10 +118,12 @@ class Links:
     def model(self, name: str, **query: QueryValue) -> str:
         return self.path(f"/models/{segment(name)}", query)
 
-    def model_compare(self, name: str, versions: Iterable[str | int] = ()) -> str:
-        """Versions of a registered model side by side."""
+    def model_compare(
+        self, name: str, versions: Iterable[str | int] = (), **query: QueryValue
+    ) -> str:
+        """Versions of a registered model side by side (``diff=1``: differing rows only)."""
         return self.path(
-            f"/models/{segment(name)}/compare", {"versions": [str(v) for v in versions]}
+            f"/models/{segment(name)}/compare", {"versions": [str(v) for v in versions], **query}
         )
 
     def model_version(self, name: str, version: str | int) -> str:

@@ -170,6 +170,10 @@ def test_compare_versions_side_by_side(ui: UiApp, tmp_path: Path) -> None:
     assert "&lt;b&gt;f1&lt;/b&gt;" in html
     assert "<script>window" not in html
     assert 'action="/models/c/compare"' in ui.http.get("/models/c").text
+    assert 'href="/models/c/compare?versions=1&amp;versions=2&amp;diff=1"' in html
+    only = ui.http.get("/models/c/compare?versions=1&versions=2&diff=1").text
+    assert ">alpha</th>" in only
+    assert ">same</th>" not in only
 
 
 def test_register_panels_on_the_model_folder_and_the_logged_model(

@@ -6,7 +6,8 @@
   ``updated``, ``-updated``, ``created``, ``-created``), ``page_token``;
 - ``/models/<name>``: a model with its versions (``page_token`` pages them);
 - ``/models/<name>/versions/<v>``: a version, with its MLmodel's signature;
-- ``/models/<name>/compare?versions=1&versions=2``: versions side by side.
+- ``/models/<name>/compare?versions=1&versions=2``: versions side by side (``diff=1``:
+  only the rows that differ).
 
 Pages only read; every edit they offer posts to the REST API (``static/js/heron.js`` and
 ``static/js/models.js``).
@@ -138,7 +139,12 @@ def routes(ui: UiContext) -> list[BaseRoute]:
         model = services.registry.get_registered_model(name)
         numbers = request.query_params.getlist("versions")
         comparison = compare_versions(services, ui.settings, name, numbers)
-        context = {"section": "models", "model": model, "comparison": comparison}
+        context = {
+            "section": "models",
+            "model": model,
+            "comparison": comparison,
+            "only_differences": request.query_params.get("diff") == "1",
+        }
         return ui.render(request, "models/compare.html", context)
 
     return [
