@@ -52,12 +52,14 @@ def long_run(store: TrackingStore, make_run: Callable[..., str]) -> str:
 
 def test_spike_kept_and_equal_to_generic(store: TrackingStore, long_run: str) -> None:
     (series,) = _same(store, [long_run], ["loss"], buckets=1000)
-    assert series.sampled and series.count == 100_000
+    assert series.sampled
+    assert series.count == 100_000
     assert len(series.values) <= 4000
     assert SPIKE_STEP in series.steps
     assert max(v for v in series.values if not math.isnan(v)) == 1e6
     assert min(v for v in series.values if not math.isnan(v)) == -5.0
-    assert series.steps[0] == 0 and series.steps[-1] == 99_999
+    assert series.steps[0] == 0
+    assert series.steps[-1] == 99_999
     assert list(series.steps) == sorted(series.steps)
     assert len(series.lows) == len(series.highs) == len(series.values)
     assert 1e6 in series.highs
@@ -65,13 +67,18 @@ def test_spike_kept_and_equal_to_generic(store: TrackingStore, long_run: str) ->
 
 def test_zoomed_ranges(store: TrackingStore, long_run: str) -> None:
     (wide,) = _same(store, [long_run], ["loss"], buckets=100, start=50_000, end=60_000)
-    assert wide.sampled and wide.count == 10_001 and SPIKE_STEP in wide.steps
-    assert min(wide.steps) >= 50_000 and max(wide.steps) <= 60_000
+    assert wide.sampled
+    assert wide.count == 10_001
+    assert SPIKE_STEP in wide.steps
+    assert min(wide.steps) >= 50_000
+    assert max(wide.steps) <= 60_000
     (narrow,) = _same(store, [long_run], ["loss"], buckets=1000, start=54_000, end=54_500)
     assert not narrow.sampled
     assert list(narrow.steps) == list(range(54_000, 54_501))
     (timed,) = _same(store, [long_run], ["loss"], buckets=100, x="time", start=10_000, end=40_000)
-    assert timed.sampled and timed.steps[0] == 0 and timed.steps[-1] == 10_000
+    assert timed.sampled
+    assert timed.steps[0] == 0
+    assert timed.steps[-1] == 10_000
     _same(store, [long_run], ["loss"], buckets=50, x="time")
 
 
@@ -85,7 +92,9 @@ def test_short_series_come_whole(store: TrackingStore, make_run: Callable[..., s
     assert list(series[0].values) == [float(i) for i in range(10)]
     assert math.isnan(series[1].values[0])
     sampled = _same(store, [a], ["m"], buckets=2)
-    assert sampled[0].sampled and sampled[0].steps[0] == 0 and sampled[0].steps[-1] == 9
+    assert sampled[0].sampled
+    assert sampled[0].steps[0] == 0
+    assert sampled[0].steps[-1] == 9
 
 
 def test_bad_arguments(store: TrackingStore, run_id: str) -> None:
