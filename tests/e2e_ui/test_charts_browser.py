@@ -1,0 +1,95 @@
+"""The chart view in Chromium: five runs drawn from the sampled route, the points the chart
+received equal the stored history at full zoom, a one-step spike among 100,000 steps stays
+in the received data, and hostile run names in legends run no script."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from e2e_ui.browser import Watched
+from e2e_ui.hostile import PAYLOADS
+from fixtures.server import HeronServer
+from heron.entities import Metric
+from heron.tracking import MlflowClient
+
+pytestmark = pytest.mark.ui
+
+SPIKE = 77_777
+
+
+def _log(client: MlflowClient, run_id: str, points: list[Metric]) -> None:
+    for start in range(0, len(points), 1000):
+        client.log_batch(run_id, metrics=points[start : start + 1000])
+
+
+def test_charts_of_five_hostile_runs(
+    heron_server: HeronServer, watched: Watched, tmp_path: Path
+) -> None:
+    client = MlflowClient(heron_server.url)
+    experiment_id = client.create_experiment(f"charts-{uuid.uuid4().hex}")
+    run_ids = []
+    for index in range(5):
+        run = client.create_run(experiment_id, run_name=PAYLOADS[index % len(PAYLOADS)])
+        points = [Metric("train/loss", 1.0 / (s + 1) + index, 1000 + s, s) for s in range(300)]
+        _log(client, run.info.run_id, points)
+        client.log_metric(run.info.run_id, "score", 0.1 * index)
+        run_ids.append(run.info.run_id)
+    long_points = [
+        Metric("val/long", 1000.0 if s == SPIKE else 1.0 + (s % 3) * 0.01, 5000 + s, s)
+        for s in range(100_000)
+    ]
+    _log(client, run_ids[0], long_points)
+
+    page = watched.page
+    page.goto(f"{heron_server.url}/experiments/{experiment_id}/charts")
+    expect(page.locator("[data-chart-card]")).to_have_count(3)
+    page.wait_for_function("() => window.__charts && window.__charts['train/loss']")
+    received = page.evaluate("() => window.__charts['train/loss']")
+    assert received["kind"] == "lines"
+    assert received["series"] == 5
+    for series in received["runs"]:
+        stored = client.get_metric_history(series["run_id"], "train/loss")
+        assert series["steps"] == [m.step for m in stored]
+        assert series["values"] == [m.value for m in stored]
+    legend = page.locator("[data-chart-card][data-key='train/loss'] .legend-name")
+    expect(legend).to_have_count(5)
+    assert set(legend.all_text_contents()) == {PAYLOADS[i % len(PAYLOADS)] for i in range(5)}
+    expect(page.locator("[data-chart-card][data-key='train/loss'] canvas")).to_have_count(1)
+
+    card = page.locator("[data-chart-card][data-key='val/long']")
+    card.scroll_into_view_if_needed()
+    page.wait_for_function("() => window.__charts && window.__charts['val/long']")
+    long = page.evaluate("() => window.__charts['val/long'].runs[0]")
+    assert long["sampled"]
+    assert long["count"] == 100_000
+    assert len(long["values"]) <= 4000
+    assert SPIKE in long["steps"]
+    assert max(long["values"]) == 1000.0
+
+    score = page.locator("[data-chart-card][data-key='score']")
+    score.scroll_into_view_if_needed()
+    expect(score.locator(".bar-row")).to_have_count(5)
+    watched.assert_clean()
+
+
+def test_runs_table_links_to_charts_with_its_filter(
+    heron_server: HeronServer, watched: Watched
+) -> None:
+    client = MlflowClient(heron_server.url)
+    experiment_id = client.create_experiment(f"charts-link-{uuid.uuid4().hex}")
+    for name in ("keep", "drop"):
+        run = client.create_run(experiment_id, run_name=name)
+        client.log_metric(run.info.run_id, "m", 1.0, step=0)
+        client.log_metric(run.info.run_id, "m", 2.0, step=1)
+    page = watched.page
+    page.goto(
+        f"{heron_server.url}/experiments/{experiment_id}?filter=attributes.run_name+%3D+%27keep%27"
+    )
+    page.get_by_role("link", name="Charts").click()
+    page.wait_for_function("() => window.__charts && window.__charts['m']")
+    assert page.evaluate("() => window.__charts['m'].series") == 1
+    watched.assert_clean()
