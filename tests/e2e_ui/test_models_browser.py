@@ -175,3 +175,29 @@ def test_registry_pages_over_hostile_data_run_no_script(
     page.get_by_role("button", name="Compare selected").click()
     expect(page.locator("#compare thead th")).to_have_count(3)
     watched.assert_clean()
+
+
+def test_register_a_logged_model_from_its_page(
+    heron_server: HeronServer, watched: Watched, tmp_path: Path
+) -> None:
+    from heron.tracking import MlflowClient
+
+    client = MlflowClient(heron_server.url)
+    experiment_id, run_id = _run_with_model(heron_server, tmp_path, "logged")
+    model = client.create_logged_model(experiment_id, source_run_id=run_id, name="clf")
+    client.create_registered_model(f"existing-{tmp_path.name}")
+    page = watched.page
+    page.goto(f"{heron_server.url}/experiments/{experiment_id}/models/{model.model_id}")
+    panel = page.locator("details[data-register-panel]")
+    panel.locator("summary").click()
+    names = panel.locator("datalist[data-model-names] option")
+    expect(names).not_to_have_count(0)  # filled when the panel opens
+    assert f"existing-{tmp_path.name}" in names.evaluate_all("options => options.map(o => o.value)")
+    panel.locator("input[name=name]").fill(f"existing-{tmp_path.name}")
+    panel.get_by_role("button", name="Register").click()
+    expect(page).to_have_url(re.compile(r"/versions/1$"))
+    expect(page.locator("#logged-model")).to_have_text(model.model_id)
+    version = client.get_model_version(f"existing-{tmp_path.name}", "1")
+    assert version.model_id == model.model_id
+    assert version.run_id == run_id
+    watched.assert_clean()
