@@ -46,21 +46,18 @@ def compare_sections(
     """The details, params, metrics and tags tables of ``runs`` (details are never hidden:
     their times differ always)."""
     details = [*DETAILS, "experiment"] if len(experiment_names) > 1 else list(DETAILS)
-    detail_rows = [
-        _row(
-            ATTRIBUTES[name].label,
-            [attribute_text(run, name, experiment_names) for run in runs],
-            str,
-        )
-        for name in details
-    ]
+    detail_rows = []
+    for name in details:
+        texts = [attribute_text(run, name, experiment_names) or None for run in runs]
+        if any(texts):  # no empty Source or Version rows
+            detail_rows.append(_row(ATTRIBUTES[name].label, texts, str))
     params = _data_rows(runs, lambda run: run.data.params, str)
     metrics = _data_rows(runs, lambda run: run.data.metrics, number)
     tags = _data_rows(runs, _visible_tags, str)
     sections = [
         Section("details", "Run details", tuple(detail_rows), len(detail_rows)),
         _section("params", "Parameters", params, differences_only),
-        _section("metrics", "Metrics (latest values)", metrics, differences_only),
+        _section("metrics", "Metrics", metrics, differences_only),
         _section("tags", "Tags", tags, differences_only),
     ]
     return sections

@@ -38,7 +38,7 @@ def _page_data(html: str) -> dict[str, Any]:
 
 def _rows(html: str, section: str) -> list[str]:
     """The row labels of a section's table (runs as columns)."""
-    table = html.split(f'data-section="{section}"', 1)[1].split("</table>", 1)[0]
+    table = html.split(f'data-section="{section}"', 1)[1].split("</tbody>", 1)[0]
     return re.findall(r'<th scope="row" class="key-col">([^<]*)</th>', table)
 
 
