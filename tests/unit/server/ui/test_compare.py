@@ -246,3 +246,16 @@ def test_contour_grid_in_the_page_and_from_its_route(ui: UiApp) -> None:
         "error_code": "RESOURCE_DOES_NOT_EXIST",
         "message": "Run with id=nope not found",
     }
+
+
+def test_the_runs_table_submits_its_selection_with_its_experiments(ui: UiApp) -> None:
+    experiment_id, run_ids = _runs(ui)
+
+    table = ui.http.get(f"/experiments/{experiment_id}").text
+    form = table.split('<form id="compare-runs"', 1)[1].split("</form>", 1)[0]
+    response = ui.http.get("/compare-runs", params={"experiments": experiment_id, "runs": run_ids})
+
+    assert 'action="/compare-runs"' in form
+    assert f'<input type="hidden" name="experiments" value="{experiment_id}">' in form
+    assert f'name="runs" value="{run_ids[0]}" form="compare-runs"' in table
+    assert response.status_code == 200
