@@ -53,6 +53,8 @@ def read_version_files(
         entries = repository.list_artifacts(folder or None)
     except HeronError as error:
         return VersionFiles(note=f"The model's files could not be read: {error.message}")
+    except OSError as error:  # storage unreachable: said on the page, never a failed page
+        return VersionFiles(note=f"The model's files could not be read: {error}")
     if not is_model_folder(entries):
         return VersionFiles(note="The version's source holds no MLmodel file.")
     view = model_view(repository, version.run_id or "", folder, entries)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from fixtures.ui_app import UiApp
 
 HOSTILE = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
@@ -41,6 +43,7 @@ def _register(ui: UiApp, name: str, run_id: str) -> int:
     return int(version.version)
 
 
+@pytest.mark.filterwarnings("ignore:.*transition_model_version_stage:FutureWarning")
 def test_models_list_escapes_and_shows_versions_aliases_tags(ui: UiApp, tmp_path: Path) -> None:
     ui.client.create_registered_model(NAME, tags={"team": HOSTILE}, description=HOSTILE)
     _, run_id = _logged_model_run(ui, tmp_path, {})
