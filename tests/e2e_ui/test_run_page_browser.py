@@ -114,7 +114,9 @@ def test_filters_metric_page_and_logged_model_page(
     page.get_by_label("Filter metrics").fill("")
 
     page.get_by_role("link", name="loss", exact=True).click()
-    expect(page.locator("svg.line-chart polyline")).to_have_count(1)
+    expect(page.locator("[data-chart-card] canvas")).to_have_count(1)  # uPlot (SVG: noscript)
+    page.wait_for_function("() => window.__charts && window.__charts['loss']")
+    assert len(page.evaluate("() => window.__charts['loss'].runs[0].steps")) == 30
     expect(page.locator("#points-table tbody tr")).to_have_count(30)
     page.get_by_label("X axis").select_option("time")
     expect(page).to_have_url(re.compile(r"[?&]x=time"))

@@ -176,8 +176,8 @@ def sample_series(
         return None
     if len(chosen) <= FULL_FACTOR * buckets:
         return whole(run_id, key, chosen)
-    low = start if start is not None else chosen[0][axis]
-    high = end if end is not None else chosen[-1][axis]
+    low = start if start is not None else int(chosen[0][axis])
+    high = end if end is not None else int(chosen[-1][axis])
     return sample_rows(run_id, key, chosen, len(chosen), buckets, x, low, high)
 
 
