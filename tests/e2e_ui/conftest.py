@@ -12,9 +12,14 @@ from e2e_ui.browser import Watched, launch, new_page
 pytestmark = pytest.mark.ui
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
-    """Headless Debian Chromium, shared by the tests of this pytest process."""
+    """Headless Debian Chromium, shared by the tests of one module.
+
+    Not by the whole session: while Playwright's sync API is started, its event loop counts
+    as running in this thread, and any other test of the process calling ``asyncio.run()``
+    would fail. pytest ends a module's fixtures before it runs a test of another module.
+    """
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -117,3 +117,16 @@ def test_hash_links_open_the_page_of_the_same_path(
     page.goto(heron_server.url + "/#//evil.example/x")
     assert page.url.startswith(heron_server.url)
     watched.assert_clean()
+
+
+def test_shared_script_is_loaded_once_per_page(heron_server: HeronServer, watched: Watched) -> None:
+    """Page modules import heron.js at the very URL the page loads it from: one instance,
+    so each form is submitted once."""
+    loaded: list[str] = []
+    watched.page.on("request", lambda request: loaded.append(request.url))
+    for path in ("/experiments/0", "/models"):
+        loaded.clear()
+        watched.page.goto(heron_server.url + path)
+        watched.page.wait_for_load_state("networkidle")
+        assert len([url for url in loaded if url.endswith("/js/heron.js")]) == 1, loaded
+    watched.assert_clean()

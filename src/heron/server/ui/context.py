@@ -11,17 +11,16 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount
-from starlette.staticfiles import StaticFiles
 
 from heron.exceptions import HeronError
 from heron.server.services import Services
 from heron.server.settings import ServerSettings
 from heron.server.ui import formatting
 from heron.server.ui.links import Links
+from heron.server.ui.static_files import STATIC_DIR, FingerprintedFiles, fingerprint
 from heron.version import __version__
 
 HERE = Path(__file__).parent
-STATIC_DIR = HERE / "static"
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -107,8 +106,9 @@ class UiContext:
         return wrapped
 
     def static_routes(self) -> list[BaseRoute]:
-        """The vendored and own JS/CSS files, under ``/static/``."""
-        return [Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static")]
+        """The vendored and own JS/CSS files, under ``/static/<fingerprint>/``."""
+        files = FingerprintedFiles(directory=STATIC_DIR)
+        return [Mount(f"/static/{fingerprint()}", app=files, name="static")]
 
 
 def is_fragment(request: Request) -> bool:

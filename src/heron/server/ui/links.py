@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from urllib.parse import quote, urlencode
 
-from heron.version import __version__
+from heron.server.ui.static_files import fingerprint
 
 QueryValue = str | int | Iterable[str] | None
 
@@ -47,8 +47,8 @@ class Links:
         return url
 
     def static(self, name: str) -> str:
-        """A file under ``static/``, versioned so a new release is fetched anew."""
-        return self.path(f"/static/{name}", {"v": __version__})
+        """A file under ``static/``, at a path that changes with its content."""
+        return self.path(f"/static/{fingerprint()}/{name}")
 
     def home(self) -> str:
         return self.path("/")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from fixtures.ui_app import UiApp, make_ui_app
 from heron.server.ui.context import CONTENT_SECURITY_POLICY
+from heron.server.ui.static_files import fingerprint
 
 HOSTILE = '<script>window.__xss=1</script>"><img src=x onerror=alert(1)>'
 
@@ -107,9 +108,24 @@ def test_static_files_are_served_with_their_licences() -> None:
 
 
 def test_static_file_route(ui: UiApp) -> None:
-    response = ui.http.get("/static/vendor/htmx.min.js")
+    response = ui.http.get(f"/static/{fingerprint()}/vendor/htmx.min.js")
     assert response.status_code == 200
     assert "javascript" in response.headers["content-type"]
+    assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+
+
+def test_static_urls_change_with_the_files(tmp_path: Path) -> None:
+    (tmp_path / "a.js").write_text("one")
+    before = fingerprint(tmp_path)
+    fingerprint.cache_clear()
+    (tmp_path / "a.js").write_text("two")
+    assert fingerprint(tmp_path) != before
+    fingerprint.cache_clear()
+
+
+def test_modules_import_heron_js_at_the_url_the_page_loads(ui: UiApp) -> None:
+    html = ui.http.get("/").text
+    assert f'src="/static/{fingerprint()}/js/heron.js"' in html  # a path, so "./heron.js" matches
 
 
 def test_static_prefix_prefixes_every_link(tmp_path: Path) -> None:
@@ -118,9 +134,9 @@ def test_static_prefix_prefixes_every_link(tmp_path: Path) -> None:
         assert app.http.get("/").status_code == 404
         html = app.http.get("/heron/").text
         assert 'href="/heron/experiments/0"' in html
-        assert 'src="/heron/static/js/boot.js' in html
+        assert f'src="/heron/static/{fingerprint()}/js/boot.js"' in html
         assert '<meta name="heron-prefix" content="/heron">' in html
-        assert app.http.get("/heron/static/css/base.css").status_code == 200
+        assert app.http.get(f"/heron/static/{fingerprint()}/css/base.css").status_code == 200
 
 
 def test_artifacts_only_server_has_no_ui(tmp_path: Path) -> None:

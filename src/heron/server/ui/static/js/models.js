@@ -8,9 +8,7 @@
 //       opens) from the form's source, run_id and model_id, then the version's page
 //
 // Errors are MLflow's messages, shown with textContent in the form's [data-form-error].
-// heron.js under the URL base.html loads it with (its ?v= query): one instance of it, so
-// its document listeners are added once.
-const { callApi, showError } = await import(new URL(`./heron.js${new URL(import.meta.url).search}`, import.meta.url).href);
+import { callApi, showError } from "./heron.js";
 
 const prefix = document.querySelector('meta[name="heron-prefix"]')?.getAttribute("content") ?? "";
 const ALREADY_EXISTS = "RESOURCE_ALREADY_EXISTS";
