@@ -118,7 +118,8 @@ def contour_data(fields: Sequence[PlotField], state: Mapping[str, Any]) -> dict[
         for px, py, pz in zip(x.values, y.values, z.values, strict=True)
         if _is_number(px) and _is_number(py) and _is_number(pz)
     ]
-    grid = contour_grid(*zip(*points, strict=True)) if points else None
+    xs, ys, zs = ([point[axis] for point in points] for axis in range(3))
+    grid = contour_grid(xs, ys, zs)
     if grid is None:
         return {"message": "The runs that have these values do not span two values of each param."}
     return {"grid": grid.as_json(), "x": x.id, "y": y.id, "z": z.id}
