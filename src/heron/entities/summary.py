@@ -59,9 +59,10 @@ class SampledSeries(Entity):
 
     A series with few points in the asked range comes whole (``sampled`` False). A longer
     one is cut into buckets of equal width along the x axis (steps or timestamps) and each
-    bucket keeps its first, last, smallest and largest point, so a spike is never lost;
-    ``lows`` and ``highs`` then give, for each kept point, the smallest and largest value of
-    its bucket (None for a bucket holding only NaN).
+    bucket keeps its first, last, smallest and largest point, so a spike is never lost.
+    The kept points of bucket ``i`` have x in ``[bucket_start + i * bucket_width,
+    bucket_start + (i + 1) * bucket_width)``, so a chart can draw each bucket's min/max band
+    from the points themselves.
 
     Attributes:
         run_id: The run.
@@ -69,10 +70,10 @@ class SampledSeries(Entity):
         steps: The kept points' steps, in x order.
         timestamps: Their times, in milliseconds since the epoch.
         values: Their values (NaN for NaN).
-        lows: Per kept point, its bucket's smallest value (empty when not sampled).
-        highs: Per kept point, its bucket's largest value (empty when not sampled).
         count: The points the run has for the key in the range.
         sampled: Whether the series was cut into buckets.
+        bucket_start: The x the first bucket starts at (None when not sampled).
+        bucket_width: The width of the buckets along x (None when not sampled).
     """
 
     run_id: str
@@ -80,7 +81,7 @@ class SampledSeries(Entity):
     steps: tuple[int, ...] = ()
     timestamps: tuple[int, ...] = ()
     values: tuple[float, ...] = ()
-    lows: tuple[float | None, ...] = ()
-    highs: tuple[float | None, ...] = ()
     count: int = 0
     sampled: bool = False
+    bucket_start: int | None = None
+    bucket_width: int | None = None

@@ -27,10 +27,12 @@ define(
     int64("steps", repeated=True),
     int64("timestamps", repeated=True),
     double("values", repeated=True, doc="null for NaN"),
-    double("lows", repeated=True, doc="per point, its bucket's smallest value (if sampled)"),
-    double("highs", repeated=True, doc="per point, its bucket's largest value (if sampled)"),
     int64("count", doc="points of the series in the range"),
     boolean("sampled", doc="whether the series was cut into buckets"),
+    int64(
+        "bucket_start", doc="if sampled: bucket i holds x in [start + i*width, start + (i+1)*width)"
+    ),
+    int64("bucket_width", doc="if sampled: the width of the buckets along x"),
     doc="One metric of one run as columns of equal length, in x order.",
 )
 
@@ -50,8 +52,8 @@ def _encode_series(series: SampledSeries) -> dict[str, Any]:
         "sampled": series.sampled,
     }
     if series.sampled:
-        out["lows"] = [_number(v) for v in series.lows]
-        out["highs"] = [_number(v) for v in series.highs]
+        out["bucket_start"] = series.bucket_start
+        out["bucket_width"] = series.bucket_width
     return out
 
 
@@ -67,10 +69,10 @@ def _decode_series(fields: dict[str, Any]) -> SampledSeries:
         tuple(get("steps", ())),
         tuple(get("timestamps", ())),
         floats("values"),
-        tuple(get("lows", ())),
-        tuple(get("highs", ())),
         get("count", 0),
         get("sampled", False),
+        get("bucket_start"),
+        get("bucket_width"),
     )
 
 

@@ -78,7 +78,7 @@ def sample_rows(
     superset of each bucket's first, last, smallest and largest rows) over ``[low, high]``."""
     axis = 0 if x == "step" else 1
     width = bucket_width(low, high, buckets)
-    kept: list[tuple[Row, float | None, float | None]] = []
+    kept: list[Row] = []
     index = 0
     while index < len(rows):
         bucket = (rows[index][axis] - low) // width
@@ -90,17 +90,17 @@ def sample_rows(
     return SampledSeries(
         run_id,
         key,
-        tuple(row[0] for row, _, _ in kept),
-        tuple(row[1] for row, _, _ in kept),
-        tuple(row[2] for row, _, _ in kept),
-        tuple(lo for _, lo, _ in kept),
-        tuple(hi for _, _, hi in kept),
+        tuple(row[0] for row in kept),
+        tuple(row[1] for row in kept),
+        tuple(row[2] for row in kept),
         count,
         True,
+        low,
+        width,
     )
 
 
-def _bucket_points(rows: Sequence[Row]) -> list[tuple[Row, float | None, float | None]]:
+def _bucket_points(rows: Sequence[Row]) -> list[Row]:
     chosen = {0, len(rows) - 1}
     lowest: int | None = None
     highest: int | None = None
@@ -112,11 +112,9 @@ def _bucket_points(rows: Sequence[Row]) -> list[tuple[Row, float | None, float |
             lowest = position
         if highest is None or value > rows[highest][2]:
             highest = position
-    low_value = high_value = None
     if lowest is not None and highest is not None:
         chosen.update((lowest, highest))
-        low_value, high_value = rows[lowest][2], rows[highest][2]
-    return [(rows[position], low_value, high_value) for position in sorted(chosen)]
+    return [rows[position] for position in sorted(chosen)]
 
 
 def whole(run_id: str, key: str, rows: Sequence[Row]) -> SampledSeries:

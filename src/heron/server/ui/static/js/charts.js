@@ -65,6 +65,21 @@ function positive(values) {
   return config.log ? values.map((v) => (v !== null && v > 0 ? v : null)) : values;
 }
 
+/** Per point, the smallest and largest value of its bucket (the kept points hold both). */
+function bucketBand(s) {
+  const axis = xMode === "step" ? s.steps : s.timestamps;
+  const bucketOf = axis.map((x) => Math.floor((x - s.bucket_start) / s.bucket_width));
+  const low = new Map();
+  const high = new Map();
+  s.values.forEach((v, i) => {
+    if (v === null) return;
+    const b = bucketOf[i];
+    if (!low.has(b) || v < low.get(b)) low.set(b, v);
+    if (!high.has(b) || v > high.get(b)) high.set(b, v);
+  });
+  return { lows: bucketOf.map((b) => low.get(b) ?? null), highs: bucketOf.map((b) => high.get(b) ?? null) };
+}
+
 function fade(color) {
   return `${color}40`;
 }
@@ -89,10 +104,11 @@ function plotData(received) {
       tables.push([xs, raw]);
       series.push({ label: name, stroke: color, width: 1.5, spanGaps: true, runId: s.run_id });
     }
-    if (config.band && s.sampled && s.lows) {
-      tables.push([xs, positive(s.highs)]);
+    if (config.band && s.sampled && s.bucket_width) {
+      const band = bucketBand(s);
+      tables.push([xs, positive(band.highs)]);
       series.push({ label: `${name} (max)`, stroke: "transparent", spanGaps: true, raw: true });
-      tables.push([xs, positive(s.lows)]);
+      tables.push([xs, positive(band.lows)]);
       series.push({ label: `${name} (min)`, stroke: "transparent", spanGaps: true, raw: true });
       bands.push({ series: [series.length - 2, series.length - 1], fill: fade(color) });
     }
@@ -201,7 +217,7 @@ function record(key, received, kind) {
     series: received.length,
     runs: received.map((s) => ({
       run_id: s.run_id, steps: s.steps, timestamps: s.timestamps, values: s.values,
-      lows: s.lows || [], highs: s.highs || [], sampled: s.sampled, count: s.count,
+      sampled: s.sampled, count: s.count, bucket_start: s.bucket_start, bucket_width: s.bucket_width,
     })),
   };
 }
