@@ -8,7 +8,7 @@ from heron.server.handlers.registry import Request, Result, handles
 from heron.server.services import Services
 
 
-@handles("GetSampledHistories", quick_read=True)
+@handles("GetSampledHistories")  # long series take a while: on the threads
 def get_sampled_histories(request: Request, services: Services) -> Result:
     """Each named run's series of each key, whole when short, else sampled per bucket."""
     run_ids = list(dict.fromkeys(request["run_ids"]))
