@@ -90,7 +90,10 @@ def test_compare_two_runs_chosen_in_the_runs_table(
         2
     )  # lr, optimizer
     page.get_by_role("link", name="Runs as rows").click()
-    expect(page.locator('table[data-section="params"] tbody tr')).to_have_count(2)
+    expect(page.locator("table.compare-table.transposed tbody tr")).to_have_count(2)
+    expect(
+        page.locator('table.transposed thead th[scope=col][data-section="params"]')
+    ).to_have_text(["lr", "optimizer"])
     watched.assert_clean()
 
 

@@ -81,23 +81,41 @@ def test_differences_only_hides_equal_rows(ui: UiApp) -> None:
 def test_transpose_puts_runs_in_rows(ui: UiApp) -> None:
     _, run_ids = _runs(ui)
 
-    html = ui.http.get("/compare-runs", params={"runs": run_ids, "transpose": "1"}).text
+    html = ui.http.get(
+        "/compare-runs", params={"runs": run_ids, "transpose": "1", "diff": "1"}
+    ).text
 
-    table = html.split('data-section="params"', 1)[1].split("</table>", 1)[0]
-    assert 'class="data compare-table transposed"' in html
-    assert re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', table) == ["Run", "batch", "lr"]
-    assert table.count("<tr>") == 3  # the header and a row per run
+    table = html.split('class="data compare-table transposed"', 1)[1].split("</table>", 1)[0]
+    head, body = table.split("<tbody>", 1)
+    groups = re.findall(r'scope="colgroup" colspan="(\d+)"[^>]*data-section="(\w+)"', head)
+    assert groups == [("5", "details"), ("1", "params"), ("1", "metrics")]
+    assert re.findall(r'data-section="params"[^>]*>([^<]*)</th>', head) == ["lr"]
+    assert body.count("<tr>") == 2  # a row per run
+    assert '<td class="first">0.1</td>' in body
+    assert "Tags: Every run has the same tags." in html
     assert 'aria-current="true">Runs as rows' in html
 
 
-def test_many_runs_are_rows_by_default(ui: UiApp) -> None:
-    _, run_ids = _runs(ui, count=50)
+def test_many_runs_are_rows_by_default_the_first_screen_in_the_page(ui: UiApp) -> None:
+    _, run_ids = _runs(ui, count=52)
 
     html = ui.http.get("/compare-runs", params={"runs": run_ids}).text
+    rest = ui.http.get("/compare-runs", params={"runs": run_ids, "part": "rows"}).text
     wide = ui.http.get("/compare-runs", params={"runs": run_ids, "transpose": "0"}).text
 
     assert "compare-table transposed" in html
+    body = html.split('class="data compare-table transposed"', 1)[1]
+    body = body.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert body.count("<tr>") == 50
+    assert "Loading 2 more runs" in body
+    assert 'hx-get="/compare-runs?runs=' in body
+    assert "part=rows" in body
+    assert rest.count("<tr>") == 2
+    assert "run 50" in rest
+    assert "run 51" in rest
+    assert "<html" not in rest
     assert "compare-table transposed" not in wide
+    assert "more runs" not in wide
 
 
 def test_mlflow_json_list_form(ui: UiApp) -> None:

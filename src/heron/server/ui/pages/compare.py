@@ -3,7 +3,10 @@ details, params, latest metrics and tags side by side, and plots of them (parall
 coordinates, scatter, box, contour) drawn by ``static/js/compare.js`` with ECharts.
 
 The URL holds every choice (see :mod:`heron.server.ui.compare_query`). The runs are read
-with one search (per 500 ids), whatever their experiments. ``/compare-runs/contour.json``
+with one search (per 500 ids), whatever their experiments. With the runs as rows, the page
+holds the first :data:`FIRST_ROWS`; ``part=rows`` answers the others' rows, which HTMX
+fetches once the page is shown (the browser parses a 200-run table in one go otherwise,
+and the plot waits for it). ``/compare-runs/contour.json``
 answers the contour plot's grid for other choices of params and metric (same parameters
 as the page), with MLflow's error body on a bad request.
 """
@@ -33,6 +36,8 @@ from heron.server.ui.compare_table import compare_sections
 from heron.server.ui.context import UiContext
 from heron.server.ui.links import Links
 
+FIRST_ROWS = 50
+"""Runs as rows: the rows in the page; the others come in a fragment once it is shown."""
 PLOT_TITLES = {
     "parallel": "Parallel coordinates",
     "scatter": "Scatter",
@@ -53,6 +58,11 @@ def routes(ui: UiContext) -> list[BaseRoute]:
         runs = read_runs(store, view.run_ids, view.experiment_ids)
         experiments = read_experiments(store, runs)
         names = {experiment_id: e.name for experiment_id, e in experiments.items()}
+        sections = compare_sections(runs, names, view.differences_only)
+        if request.query_params.get("part") == "rows":  # after the first screen of rows
+            shown = [section for section in sections if section.rows]
+            context = {"runs": runs, "shown": shown, "start": FIRST_ROWS, "stop": len(runs)}
+            return ui.render(request, "compare/_run_rows.html", context)
         fields = plot_fields(runs)
         state = plot_state(view, fields)
         data = {
@@ -72,7 +82,8 @@ def routes(ui: UiContext) -> list[BaseRoute]:
             "view": view,
             "runs": runs,
             "experiments": list(experiments.values()),
-            "sections": compare_sections(runs, names, view.differences_only),
+            "sections": sections,
+            "first_rows": FIRST_ROWS,
             "transposed": view.transposed(len(runs)),
             "choices": choice_lists(fields),
             "state": state,

@@ -8,25 +8,24 @@
 
 import { runColor } from "./colors.js";
 
-const data = JSON.parse(document.getElementById("compare-data").textContent);
-const state = data.state;
-const runs = data.runs;
-const fields = new Map(data.fields.map((field) => [field.id, field]));
-const element = document.querySelector("[data-plot]");
-const message = document.querySelector("[data-plot-message]");
+// Both scripts load async: the plot is drawn while the tables below it are still arriving.
+let data;
+let state;
+let runs;
+let fields;
+let element;
+let message;
+const keyCounts = new Map();
 const CHOICES = ["parallel_color", "scatter_x", "scatter_y", "box_x", "box_y", "contour_x", "contour_y", "contour_z"];
 const STATE_KEYS = ["plot", "parallel_axes", ...CHOICES];
 const RUN_COLOURS = "run";
 const SCALE = ["#440154", "#46327e", "#365c8d", "#277f8e", "#1fa187", "#4ac16d", "#a0da39", "#fde725"];
 let chart = null;
 let brushed = new Map();  // parallel axis id -> intervals
-let contour = data.contour;
+let contour = null;
 let contourRequest = 0;
 
 // -- text ---------------------------------------------------------------------------------
-
-const keyCounts = new Map();
-for (const field of data.fields) keyCounts.set(field.key, (keyCounts.get(field.key) || 0) + 1);
 
 /** A field's name as shown: its key, with its kind when a param and a metric share it. */
 function label(field) {
@@ -381,7 +380,7 @@ const BUILDERS = { parallel: parallelOption, scatter: scatterOption, box: boxOpt
 // -- drawing --------------------------------------------------------------------------------
 
 function draw() {
-  if (!window.echarts) return;
+  if (!window.echarts || !state) return;
   if (!chart) {
     chart = window.echarts.init(element, null, { renderer: "canvas" });
     chart.on("axisareaselected", (event) => {
@@ -547,11 +546,51 @@ document.addEventListener("change", (event) => {
   }
 });
 
-for (const chip of document.querySelectorAll("[data-run-color]")) chip.style.background = runColor(chip.dataset.runColor);
+function colourChips() {
+  for (const chip of document.querySelectorAll("[data-run-color]:not([data-coloured])")) {
+    chip.style.background = runColor(chip.dataset.runColor);
+    chip.dataset.coloured = "";
+  }
+}
 
-// Redraw in the other theme's colours.
-new MutationObserver(draw).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
-window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", draw);
+/** Resolves once the parser is past the plots' JSON (the tables' toolbar follows it). */
+function dataParsed() {
+  const present = () => document.getElementById("compare-tables");
+  if (present() || document.readyState !== "loading") return Promise.resolve();
+  return new Promise((resolve) => {
+    const watcher = new MutationObserver(() => {
+      if (present()) { watcher.disconnect(); resolve(); }
+    });
+    watcher.observe(document.documentElement, { childList: true, subtree: true });
+  });
+}
 
-renderChips();
-if (state.plot === "contour" && !contour) loadContour(); else draw();
+function echartsLoaded() {
+  if (window.echarts) return Promise.resolve();
+  const script = document.querySelector("script[data-echarts]");
+  return new Promise((resolve) => script.addEventListener("load", resolve, { once: true }));
+}
+
+async function start() {
+  await dataParsed();
+  data = JSON.parse(document.getElementById("compare-data").textContent);
+  state = data.state;
+  runs = data.runs;
+  fields = new Map(data.fields.map((field) => [field.id, field]));
+  contour = data.contour;
+  for (const field of data.fields) keyCounts.set(field.key, (keyCounts.get(field.key) || 0) + 1);
+  element = document.querySelector("[data-plot]");
+  message = document.querySelector("[data-plot-message]");
+  colourChips();
+  renderChips();
+  await echartsLoaded();
+  if (state.plot === "contour" && !contour) loadContour(); else draw();
+  // Redraw in the other theme's colours.
+  new MutationObserver(draw).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+  window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", draw);
+}
+
+document.addEventListener("htmx:afterSettle", colourChips);  // the rows after the first screen
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", colourChips);
+else colourChips();
+start();
