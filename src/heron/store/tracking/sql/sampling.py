@@ -1,12 +1,12 @@
 """Metric series sampled for charts in SQL (the rule: :mod:`heron.store.tracking.sampling`).
 
-Per run, one query counts each key's points in the range and finds its first and last x.
-A short series is then read whole; a long one by one query that buckets the x column with
-integer arithmetic, groups by bucket for its first and last x and its extreme values, and
-returns only the rows matching one of them (a few per bucket), which Python reduces to the
-same points as the generic read. Both scans are range scans of the metrics primary key
-(run, key, step, ...), so a million-point series costs two passes inside the database and
-a few thousand rows out of it.
+For each run and key: the series' first and last x in the range (for steps, two seeks in
+the metrics primary key), then its first ``2 * buckets + 1`` rows: a short series is done.
+A long one takes one more query that buckets the x column with integer arithmetic, groups by
+bucket for its first and last x, extreme values and count, and returns only the rows matching
+one of them in their bucket (a few per bucket), which Python reduces to the same points as
+the generic read. Both scans are range scans of the primary key (run, key, step, ...), so a
+million-point series costs two passes inside the database and a few thousand rows out of it.
 """
 
 from __future__ import annotations
@@ -55,41 +55,41 @@ def sampled_histories(
     def work(cursor: Cursor) -> list[SampledSeries]:
         result: list[SampledSeries] = []
         for run_id in dict.fromkeys(run_ids):
-            stats = _stats(cursor, run_id, keys, axis, where, bounds)
+            found = False
             for key in keys:
-                if key not in stats:
+                ends = _ends(cursor, run_id, key, axis, where, bounds)
+                if ends is None:
                     continue
-                count, first, last = stats[key]
-                low = start if start is not None else first
-                high = end if end is not None else last
-                if count <= sampling.FULL_FACTOR * buckets:
-                    rows = _whole(cursor, run_id, key, x, where, bounds)
+                found = True
+                low = start if start is not None else ends[0]
+                high = end if end is not None else ends[1]
+                limit = sampling.FULL_FACTOR * buckets
+                rows = _first_rows(cursor, run_id, key, x, where, bounds, limit + 1)
+                if len(rows) <= limit:
                     result.append(sampling.whole(run_id, key, rows))
-                else:
-                    rows = _candidates(cursor, run_id, key, x, where, bounds, low, high, buckets)
-                    series = sampling.sample_rows(run_id, key, rows, count, buckets, x, low, high)
-                    result.append(series)
+                    continue
+                rows, count = _candidates(cursor, run_id, key, x, where, bounds, low, high, buckets)
+                result.append(sampling.sample_rows(run_id, key, rows, count, buckets, x, low, high))
+            if not found:
+                _check_run(cursor, run_id)
         return result
 
     return db.read(work)
 
 
-def _stats(
-    cursor: Cursor, run_id: str, keys: list[str], axis: str, where: str, bounds: list[int]
-) -> dict[str, tuple[int, int, int]]:
-    if not keys:
-        _check_run(cursor, run_id)
-        return {}
-    marks = ", ".join("?" * len(keys))
-    cursor.execute(
-        f"SELECT key, COUNT(*), MIN({axis}), MAX({axis}) FROM metrics "
-        f"WHERE run_uuid = ? AND key IN ({marks}){where} GROUP BY key",
-        [run_id, *keys, *bounds],
-    )
-    stats = {key: (int(n), int(lo), int(hi)) for key, n, lo, hi in cursor.fetchall()}
-    if not stats:
-        _check_run(cursor, run_id)
-    return stats
+def _ends(
+    cursor: Cursor, run_id: str, key: str, axis: str, where: str, bounds: list[int]
+) -> tuple[int, int] | None:
+    """The first and last x of the series in the range (for steps: two index seeks, each
+    query holding a single MIN or MAX so that the database reads it off the key)."""
+    series = f"FROM metrics WHERE run_uuid = ? AND key = ?{where}"
+    params = [run_id, key, *bounds]
+    cursor.execute(f"SELECT MIN({axis}) {series}", params)
+    first = cursor.fetchone()[0]
+    if first is None:
+        return None
+    cursor.execute(f"SELECT MAX({axis}) {series}", params)
+    return int(first), int(cursor.fetchone()[0])
 
 
 def _check_run(cursor: Cursor, run_id: str) -> None:
@@ -105,13 +105,13 @@ def _rows(fetched: list[tuple[Any, ...]]) -> list[sampling.Row]:
     ]
 
 
-def _whole(
-    cursor: Cursor, run_id: str, key: str, x: str, where: str, bounds: list[int]
+def _first_rows(
+    cursor: Cursor, run_id: str, key: str, x: str, where: str, bounds: list[int], limit: int
 ) -> list[sampling.Row]:
     cursor.execute(
         f"SELECT step, timestamp, {_VALUE} FROM metrics WHERE run_uuid = ? AND key = ?{where} "
-        f"ORDER BY {_ORDER[x]}",
-        [run_id, key, *bounds],
+        f"ORDER BY {_ORDER[x]} LIMIT ?",
+        [run_id, key, *bounds, limit],
     )
     return _rows(cursor.fetchall())
 
@@ -126,18 +126,23 @@ def _candidates(
     low: int,
     high: int,
     buckets: int,
-) -> list[sampling.Row]:
-    """Every row at the first or last x of its bucket or holding its extreme value."""
+) -> tuple[list[sampling.Row], int]:
+    """Every row at the first or last x of its bucket or holding its extreme value, and
+    the number of rows in the range."""
     axis = _AXIS[x]
     width = sampling.bucket_width(low, high, buckets)
     bucket = f"({axis} - CAST(? AS BIGINT)) / CAST(? AS BIGINT)"
     series = f"FROM metrics WHERE run_uuid = ? AND key = ?{where}"
+    # The series is scanned first (CROSS JOIN keeps that order in SQLite), each row finding
+    # its bucket's aggregates through one lookup.
     query = (
         f"WITH g AS (SELECT {bucket} AS b, MIN({axis}) AS f, MAX({axis}) AS l, "
-        f"MIN({_VALUE}) AS lo, MAX({_VALUE}) AS hi {series} GROUP BY b) "
-        f"SELECT step, timestamp, {_VALUE} {series} AND ({axis} IN (SELECT f FROM g) "
-        f"OR {axis} IN (SELECT l FROM g) OR (NOT is_nan AND (value IN (SELECT lo FROM g) "
-        f"OR value IN (SELECT hi FROM g)))) ORDER BY {_ORDER[x]}"
+        f"MIN({_VALUE}) AS lo, MAX({_VALUE}) AS hi, COUNT(*) AS n {series} GROUP BY b) "
+        f"SELECT step, timestamp, {_VALUE}, (SELECT SUM(n) FROM g) FROM metrics CROSS JOIN g "
+        f"WHERE run_uuid = ? AND key = ?{where} AND g.b = {bucket} "
+        f"AND ({axis} = g.f OR {axis} = g.l OR (NOT is_nan AND (value = g.lo OR value = g.hi))) "
+        f"ORDER BY {_ORDER[x]}"
     )
-    cursor.execute(query, [low, width, run_id, key, *bounds, run_id, key, *bounds])
-    return _rows(cursor.fetchall())
+    cursor.execute(query, [low, width, run_id, key, *bounds, run_id, key, *bounds, low, width])
+    fetched = cursor.fetchall()
+    return _rows([row[:3] for row in fetched]), int(fetched[0][3])
