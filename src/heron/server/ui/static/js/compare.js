@@ -108,8 +108,10 @@ function categories(field) {
   return values.sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
 }
 
-/** Whether a numeric field reads better on a log scale: positive, spanning 100x or more. */
+/** Whether a param reads better on a log scale (learning rates...): positive values
+ * spanning 100x or more, as the server's contour grid decides too. */
 function logScale(field) {
+  if (field.kind !== "param") return false;
   const numbers = field.values.filter((v) => typeof v === "number");
   if (!numbers.length || Math.min(...numbers) <= 0) return false;
   return Math.max(...numbers) / Math.min(...numbers) >= 100;
@@ -176,6 +178,8 @@ function parallelOption(c) {
       }),
     }],
   };
+  const incomplete = runs.filter((run, index) => axes.some((field) => field.values[index] === null)).length;
+  if (incomplete) option.note = `${incomplete} of ${runs.length} runs lack a value on some axis: their lines stop there.`;
   option.tooltip.trigger = "item";
   option.tooltip.formatter = (params) => {
     const index = params.data.runIndex;
@@ -227,6 +231,7 @@ function scatterOption(c) {
     yAxis: axisFor(y, c, { nameLocation: "end", nameGap: 14 }),
     series: [{ type: "scatter", symbolSize: 11, data: points, emphasis: { scale: 1.6 } }],
   };
+  if (points.length < runs.length) option.note = `${runs.length - points.length} of ${runs.length} runs lack one of the values.`;
   option.tooltip.trigger = "item";
   option.tooltip.formatter = (params) => {
     const index = params.data.runIndex;
@@ -273,6 +278,7 @@ function boxOption(c) {
       { type: "scatter", name: "runs", data: points, symbolSize: 8 },
     ],
   };
+  if (points.length < runs.length) option.note = `${runs.length - points.length} of ${runs.length} runs lack this metric.`;
   option.tooltip.trigger = "item";
   option.tooltip.formatter = (params) => {
     if (params.seriesType === "boxplot") {
@@ -393,6 +399,10 @@ function draw() {
   message.hidden = !option.problem;
   message.textContent = option.problem || "";
   element.hidden = Boolean(option.problem);
+  const note = document.querySelector("[data-plot-note]");
+  note.textContent = option.note || "";
+  note.hidden = !option.note;
+  delete option.note;
   if (option.problem) { chart.clear(); return; }
   chart.setOption(option, { notMerge: true });
   chart.resize();
