@@ -1,387 +1,21 @@
 // The compare page's plots (ECharts): parallel coordinates, scatter, box plot and contour,
-// drawn from the JSON the server put in #compare-data. Every choice is written back to the
-// URL (history.replaceState), so a view can be shared.
-//
-// Names and values come from users: ECharts gets them as plain text (axis names, category
-// labels: drawn on the canvas), and every tooltip is a DOM element built with textContent,
-// never an HTML string.
+// drawn from the JSON the server put in #compare-data (options: compare_plots.js). Every
+// choice is written back to the URL (history.replaceState), so a view can be shared.
+// Both scripts load async: the plot is drawn while the tables below it are still arriving.
 
 import { runColor } from "./colors.js";
+import {
+  BUILDERS, categories, colours, contour, fields, label, load, runs, setContour, state,
+} from "./compare_plots.js";
 
-// Both scripts load async: the plot is drawn while the tables below it are still arriving.
-let data;
-let state;
-let runs;
-let fields;
 let element;
 let message;
-const keyCounts = new Map();
 const CHOICES = ["parallel_color", "scatter_x", "scatter_y", "box_x", "box_y", "contour_x", "contour_y", "contour_z"];
 const STATE_KEYS = ["plot", "parallel_axes", ...CHOICES];
-const RUN_COLOURS = "run";
-const SCALE = ["#440154", "#46327e", "#365c8d", "#277f8e", "#1fa187", "#4ac16d", "#a0da39", "#fde725"];
 let chart = null;
 let brushed = new Map();  // parallel axis id -> intervals
-let contour = null;
 let contourRequest = 0;
-
-// -- text ---------------------------------------------------------------------------------
-
-/** A field's name as shown: its key, with its kind when a param and a metric share it. */
-function label(field) {
-  return keyCounts.get(field.key) > 1 ? `${field.key} (${field.kind})` : field.key;
-}
-
-/** A value as text: numbers to 6 significant digits, none as a dash. */
-function fmt(value) {
-  if (value === null || value === undefined) return "–";
-  if (typeof value !== "number") return String(value);
-  return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
-}
-
-/** A number as an axis label: 3 significant digits. */
-function short(value) {
-  return String(Number(value.toPrecision(3)));
-}
-
-/** A tooltip: a title line and "name: value" lines, as DOM built from text. */
-function tip(title, lines, color) {
-  const box = document.createElement("div");
-  box.className = "plot-tip";
-  const head = document.createElement("div");
-  head.className = "plot-tip-title";
-  if (color) {
-    const chip = document.createElement("span");
-    chip.className = "run-chip";
-    chip.style.background = color;
-    head.append(chip);
-  }
-  head.append(document.createTextNode(title));
-  box.append(head);
-  for (const [name, value] of lines) {
-    const line = document.createElement("div");
-    const key = document.createElement("span");
-    key.className = "plot-tip-key";
-    key.textContent = `${name}: `;
-    line.append(key, document.createTextNode(value));
-    box.append(line);
-  }
-  return box;
-}
-
-// -- theme ----------------------------------------------------------------------------------
-
-function colours() {
-  const style = getComputedStyle(document.documentElement);
-  const read = (name) => style.getPropertyValue(name).trim();
-  return { fg: read("--fg"), soft: read("--fg-soft"), border: read("--border"), bg: read("--bg") };
-}
-
-function axisStyle(c) {
-  return {
-    nameTextStyle: { color: c.fg, width: 140, overflow: "truncate" },
-    axisLine: { lineStyle: { color: c.soft } },
-    axisTick: { lineStyle: { color: c.soft } },
-    axisLabel: { color: c.soft, width: 90, overflow: "truncate" },
-    splitLine: { lineStyle: { color: c.border, opacity: 0.6 } },
-  };
-}
-
-function base(c) {
-  return {
-    animation: false,
-    textStyle: { color: c.fg },
-    tooltip: {
-      confine: true,
-      backgroundColor: c.bg,
-      borderColor: c.border,
-      textStyle: { color: c.fg },
-    },
-  };
-}
-
-// -- values -----------------------------------------------------------------------------------
-
-/** Sorted distinct values of a non-numeric field (numbers in text sort as numbers). */
-function categories(field) {
-  const values = [...new Set(field.values.filter((v) => v !== null).map(String))];
-  return values.sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
-}
-
-/** Whether a param reads better on a log scale (learning rates...): positive values
- * spanning 100x or more, as the server's contour grid decides too. */
-function logScale(field) {
-  if (field.kind !== "param") return false;
-  const numbers = field.values.filter((v) => typeof v === "number");
-  if (!numbers.length || Math.min(...numbers) <= 0) return false;
-  return Math.max(...numbers) / Math.min(...numbers) >= 100;
-}
-
-function axisFor(field, c, extra = {}) {
-  const style = axisStyle(c);
-  if (field.numeric) {
-    const type = logScale(field) ? "log" : "value";
-    return { type, scale: true, name: label(field), ...style, ...extra };
-  }
-  return { type: "category", data: categories(field), name: label(field), ...style, ...extra };
-}
-
-function extent(values) {
-  const numbers = values.filter((v) => typeof v === "number");
-  if (!numbers.length) return null;
-  let low = Math.min(...numbers);
-  let high = Math.max(...numbers);
-  if (low === high) { low -= 1; high += 1; }
-  return [low, high];
-}
-
-/** Quantile of sorted numbers, interpolated linearly. */
-function quantile(sorted, q) {
-  const position = (sorted.length - 1) * q;
-  const below = Math.floor(position);
-  const above = Math.ceil(position);
-  return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
-}
-
-// -- the four plots -------------------------------------------------------------------------
-
-function parallelOption(c) {
-  const axes = state.parallel_axes.map((id) => fields.get(id)).filter(Boolean);
-  if (axes.length < 2) return { problem: "Choose two axes or more." };
-  const colour = state.parallel_color === RUN_COLOURS ? null : fields.get(state.parallel_color);
-  const colourDim = colour ? axes.indexOf(colour) : -1;
-  const dim = colour && colourDim < 0 ? axes.length : colourDim;
-  const option = {
-    ...base(c),
-    parallel: { left: 70, right: colour ? 190 : 70, top: 70, bottom: 40, parallelAxisDefault: { realtime: true } },
-    parallelAxis: axes.map((field, index) => ({
-      ...axisFor(field, c),
-      id: `axis-${index}`,
-      dim: index,
-      nameLocation: "end",
-      nameGap: 18,
-      nameRotate: axes.length > 8 ? 20 : 0,
-    })),
-    series: [{
-      type: "parallel",
-      smooth: false,
-      inactiveOpacity: 0.06,
-      activeOpacity: 1,
-      lineStyle: { width: 1.6, opacity: 0.75 },
-      emphasis: { lineStyle: { width: 3, opacity: 1 } },
-      data: runs.map((run, index) => {
-        const value = axes.map((field) => field.values[index]);
-        if (colour && colourDim < 0) value.push(colour.values[index]);
-        const item = { value, name: run.name, runIndex: index };
-        if (!colour) item.lineStyle = { color: runColor(run.id) };
-        return item;
-      }),
-    }],
-  };
-  const incomplete = runs.filter((run, index) => axes.some((field) => field.values[index] === null)).length;
-  if (incomplete) option.note = `${incomplete} of ${runs.length} runs lack a value on some axis: their lines stop there.`;
-  option.tooltip.trigger = "item";
-  option.tooltip.formatter = (params) => {
-    const index = params.data.runIndex;
-    const lines = axes.map((field) => [label(field), fmt(field.values[index])]);
-    return tip(runs[index].name, lines, runColor(runs[index].id));
-  };
-  const range = colour && extent(colour.values);
-  if (range) {
-    option.visualMap = {
-      type: "continuous",
-      seriesIndex: 0,
-      dimension: dim,
-      min: range[0],
-      max: range[1],
-      calculable: true,
-      precision: 4,
-      right: 24,
-      top: "middle",
-      itemHeight: 220,
-      text: [label(colour), ""],
-      textStyle: { color: c.fg, width: 120, overflow: "truncate" },
-      inRange: { color: SCALE },
-    };
-  }
-  return option;
-}
-
-function scatterOption(c) {
-  const x = fields.get(state.scatter_x);
-  const y = fields.get(state.scatter_y);
-  if (!x || !y) return { problem: "Choose a field for each axis." };
-  const points = [];
-  runs.forEach((run, index) => {
-    const px = x.values[index];
-    const py = y.values[index];
-    if (px === null || py === null) return;
-    points.push({
-      value: [x.numeric ? px : String(px), y.numeric ? py : String(py)],
-      name: run.name,
-      runIndex: index,
-      itemStyle: { color: runColor(run.id) },
-    });
-  });
-  if (!points.length) return { problem: "No run has both values." };
-  const option = {
-    ...base(c),
-    grid: { left: 80, right: 40, top: 40, bottom: 60, containLabel: false },
-    xAxis: axisFor(x, c, { nameLocation: "middle", nameGap: 32 }),
-    yAxis: axisFor(y, c, { nameLocation: "end", nameGap: 14 }),
-    series: [{ type: "scatter", symbolSize: 11, data: points, emphasis: { scale: 1.6 } }],
-  };
-  if (points.length < runs.length) option.note = `${runs.length - points.length} of ${runs.length} runs lack one of the values.`;
-  option.tooltip.trigger = "item";
-  option.tooltip.formatter = (params) => {
-    const index = params.data.runIndex;
-    const lines = [[label(x), fmt(x.values[index])], [label(y), fmt(y.values[index])]];
-    return tip(runs[index].name, lines, runColor(runs[index].id));
-  };
-  return option;
-}
-
-function boxOption(c) {
-  const by = fields.get(state.box_x);
-  const metric = fields.get(state.box_y);
-  if (!by || !metric) return { problem: "A box plot needs a metric and a param." };
-  const groups = new Map();
-  runs.forEach((run, index) => {
-    const value = metric.values[index];
-    if (value === null) return;
-    const key = by.values[index] === null ? "–" : fmt(by.values[index]);
-    if (!groups.has(key)) groups.set(key, []);
-    groups.get(key).push(index);
-  });
-  if (!groups.size) return { problem: "No run has this metric." };
-  const names = [...groups.keys()].sort((a, b) => {
-    const [na, nb] = [Number(a), Number(b)];
-    return by.numeric && !Number.isNaN(na) && !Number.isNaN(nb) ? na - nb : a.localeCompare(b, undefined, { numeric: true });
-  });
-  const stats = names.map((name) => {
-    const values = groups.get(name).map((index) => metric.values[index]).sort((a, b) => a - b);
-    return [values[0], quantile(values, 0.25), quantile(values, 0.5), quantile(values, 0.75), values[values.length - 1]];
-  });
-  const points = [];
-  names.forEach((name) => {
-    for (const index of groups.get(name)) {
-      points.push({ value: [name, metric.values[index]], runIndex: index, itemStyle: { color: runColor(runs[index].id) } });
-    }
-  });
-  const option = {
-    ...base(c),
-    grid: { left: 80, right: 40, top: 40, bottom: 60 },
-    xAxis: { ...axisFor({ ...by, numeric: false, values: names }, c), data: names, nameLocation: "middle", nameGap: 32 },
-    yAxis: axisFor(metric, c, { nameLocation: "end", nameGap: 14 }),
-    series: [
-      { type: "boxplot", name: "box", data: stats, itemStyle: { color: "transparent", borderColor: c.soft } },
-      { type: "scatter", name: "runs", data: points, symbolSize: 8 },
-    ],
-  };
-  if (points.length < runs.length) option.note = `${runs.length - points.length} of ${runs.length} runs lack this metric.`;
-  option.tooltip.trigger = "item";
-  option.tooltip.formatter = (params) => {
-    if (params.seriesType === "boxplot") {
-      const [low, q1, median, q3, high] = stats[params.dataIndex];
-      const count = groups.get(names[params.dataIndex]).length;
-      return tip(`${label(by)} = ${names[params.dataIndex]}`, [
-        ["runs", String(count)], ["max", fmt(high)], ["Q3", fmt(q3)], ["median", fmt(median)],
-        ["Q1", fmt(q1)], ["min", fmt(low)],
-      ]);
-    }
-    const index = params.data.runIndex;
-    return tip(runs[index].name, [[label(by), fmt(by.values[index])], [label(metric), fmt(metric.values[index])]], runColor(runs[index].id));
-  };
-  return option;
-}
-
-function padded(centres, log) {
-  const first = centres[0];
-  const last = centres[centres.length - 1];
-  if (log) {
-    const step = (Math.log10(last) - Math.log10(first)) / (centres.length - 1);
-    return [10 ** (Math.log10(first) - step / 2), 10 ** (Math.log10(last) + step / 2)];
-  }
-  const step = (last - first) / (centres.length - 1);
-  return [first - step / 2, last + step / 2];
-}
-
-function contourOption(c) {
-  if (!contour) return { problem: "Loading…" };
-  if (!contour.grid) return { problem: contour.message || "No contour for these choices." };
-  const grid = contour.grid;
-  const [x, y, z] = [fields.get(contour.x), fields.get(contour.y), fields.get(contour.z)];
-  if (!x || !y || !z) return { problem: "No contour for these choices." };
-  const cells = [];
-  let low = Infinity;
-  let high = -Infinity;
-  grid.values.forEach((row, j) => row.forEach((value, i) => {
-    cells.push([i, j, value]);
-    low = Math.min(low, value);
-    high = Math.max(high, value);
-  }));
-  if (low === high) high = low + 1;
-  const points = [];
-  runs.forEach((run, index) => {
-    const [px, py, pz] = [x.values[index], y.values[index], z.values[index]];
-    if (typeof px !== "number" || typeof py !== "number" || typeof pz !== "number") return;
-    points.push({ value: [px, py], runIndex: index });
-  });
-  const style = axisStyle(c);
-  const hidden = { show: false, splitLine: { show: false } };
-  const every = Math.ceil(grid.x.length / 6);
-  const sparse = { axisTick: { interval: every - 1 } };
-  sparse.axisLabel = { ...style.axisLabel, interval: every - 1 };
-  const [xMin, xMax] = padded(grid.x, grid.log_x);
-  const [yMin, yMax] = padded(grid.y, grid.log_y);
-  const option = {
-    ...base(c),
-    grid: { left: 80, right: 170, top: 40, bottom: 60 },
-    xAxis: [
-      { type: "category", data: grid.x.map(short), name: label(x), nameLocation: "middle", nameGap: 32, ...style, ...sparse, splitLine: { show: false } },
-      { type: grid.log_x ? "log" : "value", min: xMin, max: xMax, ...hidden },
-    ],
-    yAxis: [
-      { type: "category", data: grid.y.map(short), name: label(y), nameLocation: "end", nameGap: 14, ...style, ...sparse, splitLine: { show: false } },
-      { type: grid.log_y ? "log" : "value", min: yMin, max: yMax, ...hidden },
-    ],
-    visualMap: {
-      type: "piecewise",
-      seriesIndex: 0,
-      dimension: 2,
-      min: low,
-      max: high,
-      splitNumber: 8,
-      showLabel: true,
-      formatter: (low, high) => `${short(low)} – ${short(high)}`,
-      right: 10,
-      top: "middle",
-      text: [label(z), ""],
-      textStyle: { color: c.fg },
-      inRange: { color: SCALE },
-    },
-    series: [
-      { type: "heatmap", data: cells, progressive: 0 },
-      {
-        type: "scatter", xAxisIndex: 1, yAxisIndex: 1, data: points, symbolSize: 9,
-        itemStyle: { color: "#ffffff", borderColor: "#111111", borderWidth: 1.5 },
-      },
-    ],
-  };
-  option.tooltip.trigger = "item";
-  option.tooltip.formatter = (params) => {
-    if (params.seriesType === "heatmap") {
-      const [i, j, value] = params.data;
-      return tip(`${label(z)} ≈ ${fmt(value)}`, [[label(x), fmt(grid.x[i])], [label(y), fmt(grid.y[j])]]);
-    }
-    const index = params.data.runIndex;
-    const lines = [x, y, z].map((field) => [label(field), fmt(field.values[index])]);
-    return tip(runs[index].name, lines, runColor(runs[index].id));
-  };
-  return option;
-}
-
-const BUILDERS = { parallel: parallelOption, scatter: scatterOption, box: boxOption, contour: contourOption };
+let contourUrl = "";
 
 // -- drawing --------------------------------------------------------------------------------
 
@@ -457,18 +91,18 @@ async function loadContour() {
   const request = ++contourRequest;
   const params = new URLSearchParams(location.search);
   for (const key of ["contour_x", "contour_y", "contour_z"]) params.set(key, state[key] || "");
-  contour = null;
+  setContour(null);
   draw();
   let answer;
   try {
-    const response = await fetch(`${data.contour_url}?${params}`, { headers: { Accept: "application/json" } });
+    const response = await fetch(`${contourUrl}?${params}`, { headers: { Accept: "application/json" } });
     answer = await response.json();
     if (!response.ok) answer = { message: answer.message || response.statusText };
   } catch (error) {
     answer = { message: `The contour could not be loaded: ${error.message}` };
   }
   if (request !== contourRequest) return;
-  contour = answer;
+  setContour(answer);
   if (state.plot === "contour") draw();
 }
 
@@ -583,12 +217,9 @@ function echartsLoaded() {
 
 async function start() {
   await dataParsed();
-  data = JSON.parse(document.getElementById("compare-data").textContent);
-  state = data.state;
-  runs = data.runs;
-  fields = new Map(data.fields.map((field) => [field.id, field]));
-  contour = data.contour;
-  for (const field of data.fields) keyCounts.set(field.key, (keyCounts.get(field.key) || 0) + 1);
+  const data = JSON.parse(document.getElementById("compare-data").textContent);
+  load(data);
+  contourUrl = data.contour_url;
   element = document.querySelector("[data-plot]");
   message = document.querySelector("[data-plot-message]");
   colourChips();
