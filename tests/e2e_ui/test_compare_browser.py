@@ -222,3 +222,26 @@ def test_hostile_names_stay_text_in_tables_plots_and_tooltips(
     assert tip.inner_text() in (PAYLOADS[3], PAYLOADS[0])
     assert option  # the box plot was drawn
     watched.assert_clean()
+
+
+def test_many_runs_come_as_rows_the_later_ones_after_the_first_screen(
+    heron_server: HeronServer, watched: Watched
+) -> None:
+    client = MlflowClient(heron_server.url)
+    experiment_id = client.create_experiment(f"compare-many-{uuid.uuid4().hex[:8]}")
+    run_ids = []
+    for number in range(55):
+        run_id = client.create_run(experiment_id, run_name=f"run {number}").info.run_id
+        client.log_param(run_id, "n", str(number))
+        client.log_metric(run_id, "m", number / 10)
+        run_ids.append(run_id)
+    page = watched.page
+    page.goto(f"{heron_server.url}/compare-runs?" + "&".join(f"runs={i}" for i in run_ids))
+
+    rows = page.locator("table.compare-table.transposed tbody tr:not(.more-rows)")
+    expect(rows).to_have_count(55)
+    expect(rows.last).to_contain_text("run 54")
+    colour = rows.last.locator(".run-chip").evaluate("chip => chip.style.background")
+    assert colour  # coloured like the others
+    assert len(_option(page)["series"][0]["data"]) == 55
+    watched.assert_clean()
