@@ -26,6 +26,8 @@ def _pages(base: str, data: object) -> list[str]:
         f"{base}/experiments/{e}?filter={quote(PAYLOADS[0])}",
         f"{base}/experiments/{e}?columns=params.param%200%3A%20a%2Fb&columns=tags.tag%201",
         f"{base}/compare-experiments?experiments={e}&experiments=0",
+        *(f"{base}/compare-runs?runs={r}&runs={c}&plot={plot}" for plot in ("parallel", "box")),
+        f"{base}/compare-runs?runs={r}&runs={c}&transpose=1&diff=1&plot=scatter",
         run,
         f"{base}/experiments/{e}/runs/{c}",
         f"{run}/metrics?key=metric%2F1",
