@@ -19,7 +19,6 @@ from heron.entities import Run
 from heron.exceptions import NotFound
 from heron.search import string_literal
 from heron.server.ui.context import UiContext
-from heron.server.ui.formatting import hidden_tag, tag_items
 from heron.server.ui.run_overview import (
     FILES_SHOWN,
     PARENT_TAG,
@@ -64,7 +63,6 @@ def routes(ui: UiContext) -> list[BaseRoute]:
             }
             return ui.render(request, "run/_metric_rows.html", context)
         overview = read_overview(services, experiment, run)
-        tags = tag_items(run.data.tags)
         context = {
             "section": "experiments",
             "tab": "overview",
@@ -76,8 +74,6 @@ def routes(ui: UiContext) -> list[BaseRoute]:
             "metrics_filter": metrics_filter,
             "metric_rows": overview.metrics,
             "children_filter": f"tags.{PARENT_TAG} = {string_literal(run.info.run_id)}",
-            "user_tags": [tag.key for tag in tags if not hidden_tag(tag)],
-            "system_tags": [tag.key for tag in tags if hidden_tag(tag)],
         }
         return ui.render(request, "run/page.html", context)
 
