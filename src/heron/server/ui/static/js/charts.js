@@ -207,7 +207,7 @@ function drawBars(card, key, received) {
     track.appendChild(bar);
     const value = document.createElement("span");
     value.className = "num";
-    value.textContent = s.values[0] === null ? "NaN" : String(s.values[0]);
+    value.textContent = s.values[0] === null ? "NaN" : String(Number(s.values[0].toPrecision(6)));
     row.append(label, track, value);
     list.appendChild(row);
   }
