@@ -174,7 +174,7 @@ def _ask(seeded: Seeded, case: Case) -> dict[str, Any]:
         response = http.request(method, path, content=body, headers=request_headers)
     text = response.text
     for key, value in seeded.ids.items():  # whole ids only: "1" is inside run ids
-        text = re.sub(rf"(?<![0-9a-z-]){re.escape(value)}(?![0-9a-z])", f"{{{key}}}", text)
+        text = re.sub(rf"(?<![0-9A-Za-z-]){re.escape(value)}(?![0-9A-Za-z])", f"{{{key}}}", text)
     answer: dict[str, Any] = {"status": response.status_code}
     kind = response.headers.get("content-type", "")
     if response.status_code in (403, 405):
