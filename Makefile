@@ -31,6 +31,9 @@ bench: install
 	$(BIN)/python benchmarks/registry.py --server
 	$(BIN)/python benchmarks/transfer.py --server-workers 2
 	$(BIN)/python benchmarks/ui.py
+	$(BIN)/python benchmarks/charts.py
+	$(BIN)/python benchmarks/charts_view.py
+	$(BIN)/python benchmarks/compare.py
 
 serve: install
 	$(BIN)/heron server
