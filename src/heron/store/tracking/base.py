@@ -17,6 +17,10 @@ Semantics every implementation keeps (the contract suite in ``tests/contract`` c
 - ``import_run`` writes a whole run (it is how runs are copied between stores); stores that
   can do it in one transaction do, so that a failed import leaves no run behind.
 
+The web UI's summaries (run counts, keys, metric ranges, sampled series...) come from
+:class:`~heron.store.tracking.page_contract.PageReads`, a base of the contract with generic
+versions that backends override with one query each.
+
 Logged models (MLflow 3.x) are optional: their methods are concrete and raise
 :class:`heron.exceptions.NotImplementedFeature` unless a backend overrides them.
 ``get_logged_model`` hides soft-deleted models unless asked; ``search_logged_models`` never
@@ -51,17 +55,10 @@ from heron.entities import (
     ViewType,
 )
 from heron.entities.run_data import ExperimentTag
-from heron.entities.summary import (
-    DatasetSummary,
-    ExperimentActivity,
-    MetricRange,
-    RunKeys,
-    SampledSeries,
-)
 from heron.exceptions import NotImplementedFeature
 from heron.store.batching import split_batch
 from heron.store.clock import now_millis
-from heron.store.tracking import page_reads, sampling
+from heron.store.tracking.page_contract import PageReads
 
 SEARCH_MAX_RESULTS_DEFAULT = 1000
 SEARCH_LOGGED_MODEL_MAX_RESULTS_DEFAULT = 50
@@ -69,7 +66,7 @@ DEFAULT_EXPERIMENT_ID = "0"
 DEFAULT_EXPERIMENT_NAME = "Default"
 
 
-class TrackingStore(abc.ABC):
+class TrackingStore(PageReads, abc.ABC):
     """Experiments, runs and everything logged to runs."""
 
     local_reads: bool = False
@@ -267,63 +264,6 @@ class TrackingStore(abc.ABC):
             by_key = {key: list(self.get_metric_history(run_id, key)) for key in keys}
             histories.append(RunHistory.from_points(run_id, by_key))
         return histories
-
-    # -- summaries for the web UI (see page_reads for the generic versions) -------------
-
-    def get_experiment_activity(
-        self, experiment_ids: Sequence[str]
-    ) -> dict[str, ExperimentActivity]:
-        """Run count and last activity of each experiment, keyed by id."""
-        return page_reads.experiment_activity(self, experiment_ids)
-
-    def count_runs(
-        self,
-        experiment_ids: Sequence[str],
-        filter_string: str | None = None,
-        run_view_type: int = ViewType.ACTIVE_ONLY,
-    ) -> int:
-        """How many runs :meth:`search_runs` would return over all its pages."""
-        return page_reads.count_runs(self, experiment_ids, filter_string, run_view_type)
-
-    def get_run_keys(
-        self, experiment_ids: Sequence[str], run_view_type: int = ViewType.ACTIVE_ONLY
-    ) -> RunKeys:
-        """Every metric, param and tag key the runs of these experiments use."""
-        return page_reads.run_keys(self, experiment_ids, run_view_type)
-
-    def get_metric_ranges(
-        self, run_ids: Sequence[str], keys: Sequence[str]
-    ) -> dict[str, dict[str, MetricRange]]:
-        """Min and max of each metric key over each run's whole history."""
-        return page_reads.metric_ranges(self, run_ids, keys)
-
-    def get_sampled_histories(
-        self,
-        run_ids: Sequence[str],
-        keys: Sequence[str],
-        buckets: int = 1000,
-        start: int | None = None,
-        end: int | None = None,
-        x: str = "step",
-    ) -> list[SampledSeries]:
-        """Each run's series of each key for a chart, in the order of ``run_ids`` then
-        ``keys`` (pairs without points left out): whole when short, else per bucket of the
-        range ``[start, end]`` of steps (``x="step"``) or timestamps (``x="time"``) its
-        first, last, smallest and largest points (the rule: :mod:`~heron.store.tracking.sampling`).
-
-        Raises:
-            NotFound: a run does not exist.
-            InvalidParameter: ``buckets`` out of 1..10000, ``start`` after ``end`` or an
-                unknown ``x``.
-        """
-        return sampling.sampled_histories(self, run_ids, keys, buckets, start, end, x)
-
-    def get_dataset_summaries(
-        self, experiment_ids: Sequence[str], max_results: int = 1000
-    ) -> list[DatasetSummary]:
-        """Each distinct dataset (name, digest, context) the runs of these experiments used,
-        deleted runs included; at most ``max_results``."""
-        return page_reads.dataset_summaries(self, experiment_ids, max_results)
 
     # -- logged models (MLflow 3.x) ----------------------------------------------------
 
