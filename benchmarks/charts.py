@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import sys
@@ -33,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx
-from ui_servers import heron_command
+from ui_servers import cache_dir, heron_command
 
 from compat.processes import start_server
 from heron.entities import MetricSeries, RunContent
@@ -137,8 +136,7 @@ def main() -> None:
     parser.add_argument(
         "--cache-dir",
         type=Path,
-        default=Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-        / "heron-bench-charts",
+        default=cache_dir("heron-bench-charts"),
     )
     parser.add_argument("--json", type=Path, help="write the figures there too")
     args = parser.parse_args()

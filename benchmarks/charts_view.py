@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -31,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import httpx
 import ui_browser
 from ui_data import Shape, bench_run
-from ui_servers import heron_command, mlflow_python
+from ui_servers import cache_dir, heron_command, mlflow_python
 
 from compat.processes import ServerProcess, clean_env, mlflow_server_command, start_server
 from heron.entities import MetricSeries, RunContent
@@ -149,8 +148,7 @@ def main() -> None:
     parser.add_argument(
         "--cache-dir",
         type=Path,
-        default=Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-        / "heron-bench-charts",
+        default=cache_dir("heron-bench-charts"),
     )
     parser.add_argument("--json", type=Path, help="write the figures there too")
     args = parser.parse_args()

@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import signal
 import statistics
 import subprocess
@@ -62,7 +61,7 @@ import ui_browser
 import ui_data
 import ui_report
 from artifacts_proxy import RssSampler, tree_rss_mb
-from ui_servers import mlflow_python, serve
+from ui_servers import cache_dir, mlflow_python, serve
 
 from compat.processes import ServerProcess, clean_env
 
@@ -255,9 +254,7 @@ def main() -> None:
     parser.add_argument(
         "--cache-dir",
         type=Path,
-        default=Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-        / "heron-bench"
-        / "ui",
+        default=cache_dir("heron-bench", "ui"),
     )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()

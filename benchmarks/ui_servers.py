@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +24,12 @@ from compat.processes import (
 )
 
 MLFLOW_PACKAGES = ("mlflow==3.17.2", "scikit-learn")  # what the shared peers.sh installs
+
+
+def cache_dir(*parts: str) -> Path:
+    """Where a benchmark keeps its loaded stores between runs: ``$XDG_CACHE_HOME`` (or
+    ``~/.cache``) joined with ``parts``."""
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")).joinpath(*parts)
 
 
 def heron_command() -> list[str]:
