@@ -14,7 +14,19 @@ from typing import TYPE_CHECKING, Any
 from heron.version import __version__
 
 if TYPE_CHECKING:
-    from heron import artifacts, entities, exceptions, models, pyfunc, sklearn, tracking, types
+    from heron import (
+        artifacts,
+        autologging,
+        data,
+        entities,
+        exceptions,
+        models,
+        pyfunc,
+        sklearn,
+        tracking,
+        types,
+    )
+    from heron.autologging import autolog
     from heron.exceptions import MlflowException
     from heron.tracking.async_logging import flush_async_logging
     from heron.tracking.client import MlflowClient
@@ -41,6 +53,7 @@ if TYPE_CHECKING:
         log_figure,
         log_image,
         log_input,
+        log_inputs,
         log_metric,
         log_metrics,
         log_param,
@@ -88,6 +101,7 @@ _FLUENT = (
     "log_figure",
     "log_image",
     "log_input",
+    "log_inputs",
     "log_metric",
     "log_metrics",
     "log_param",
@@ -126,6 +140,9 @@ _LAZY: dict[str, str] = {
     "sklearn": "heron.sklearn",
     "artifacts": "heron.artifacts",
     "types": "heron.types",
+    "autolog": "heron.autologging",
+    "autologging": "heron.autologging",
+    "data": "heron.data",
 }
 
 __all__ = [
@@ -135,7 +152,10 @@ __all__ = [
     "__version__",
     "active_run",
     "artifacts",
+    "autolog",
+    "autologging",
     "create_experiment",
+    "data",
     "delete_experiment",
     "delete_run",
     "delete_tag",
@@ -158,6 +178,7 @@ __all__ = [
     "log_figure",
     "log_image",
     "log_input",
+    "log_inputs",
     "log_metric",
     "log_metrics",
     "log_param",

@@ -32,6 +32,7 @@ from heron.tracking.fluent_experiments import (
 from heron.tracking.fluent_logging import (
     delete_tag,
     log_input,
+    log_inputs,
     log_metric,
     log_metrics,
     log_param,
@@ -82,6 +83,7 @@ __all__ = [
     "log_figure",
     "log_image",
     "log_input",
+    "log_inputs",
     "log_metric",
     "log_metrics",
     "log_param",

@@ -6,10 +6,18 @@ Functions with a ``run_id`` argument log to that run instead.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from heron.entities import Dataset, DatasetInput, InputTag, Metric, Param, RunTag
+from heron.entities import (
+    Dataset,
+    DatasetInput,
+    InputTag,
+    LoggedModelInput,
+    Metric,
+    Param,
+    RunTag,
+)
 from heron.entities.dataset import DATASET_CONTEXT_TAG
 from heron.exceptions import InvalidParameter
 from heron.store.clock import now_millis
@@ -208,8 +216,43 @@ def log_input(
         context: How it was used, e.g. ``training`` (input tag ``mlflow.data.context``).
         tags: More input tags.
     """
+    session.client().log_inputs(active_run_id(), [_input_entry(dataset, context, tags)])
+
+
+def _input_entry(dataset: Any, context: str | None, tags: Mapping[str, str] | None) -> DatasetInput:
     input_tags = [InputTag(key, str(value)) for key, value in (tags or {}).items()]
     if context:
         input_tags.append(InputTag(DATASET_CONTEXT_TAG, context))
-    entry = DatasetInput(to_dataset_entity(dataset), tuple(input_tags))
-    session.client().log_inputs(active_run_id(), [entry])
+    return DatasetInput(to_dataset_entity(dataset), tuple(input_tags))
+
+
+def log_inputs(
+    datasets: Sequence[Any] | None = None,
+    contexts: Sequence[str | None] | None = None,
+    tags_list: Sequence[Mapping[str, str] | None] | None = None,
+    models: Sequence[LoggedModelInput] | None = None,
+) -> None:
+    """Record several datasets (and logged models) the active run used, in one call.
+
+    Args:
+        datasets: Datasets, as for :func:`log_input`.
+        contexts: One context per dataset (or None), e.g. ``training``.
+        tags_list: One mapping of input tags per dataset (or None).
+        models: Logged models the run used.
+
+    Raises:
+        InvalidParameter: ``contexts`` or ``tags_list`` is not as long as ``datasets``.
+    """
+    datasets = list(datasets or [])
+    for label, values in (("contexts", contexts), ("tags_list", tags_list)):
+        if values is not None and len(values) != len(datasets):
+            raise InvalidParameter(f"{label} must have the same length as datasets")
+    entries = [
+        _input_entry(
+            dataset,
+            contexts[index] if contexts is not None else None,
+            tags_list[index] if tags_list is not None else None,
+        )
+        for index, dataset in enumerate(datasets)
+    ]
+    session.client().log_inputs(active_run_id(), entries, models=list(models) if models else None)
