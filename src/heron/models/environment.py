@@ -45,9 +45,12 @@ def _packages_distributions() -> Mapping[str, list[str]]:
 
 
 def pinned_requirement(distribution: str) -> str:
-    """``name==version`` of an installed distribution, else the bare name."""
+    """``name==version`` of an installed distribution, else the bare name.
+
+    A local version label (``2.13.0+cpu``) is dropped, as MLflow does, so PyPI can install it.
+    """
     try:
-        return f"{distribution}=={metadata.version(distribution)}"
+        return f"{distribution}=={metadata.version(distribution).split('+', 1)[0]}"
     except metadata.PackageNotFoundError:
         return distribution
 

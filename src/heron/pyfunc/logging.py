@@ -15,7 +15,8 @@ import json
 import os
 import tempfile
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from heron.entities import LoggedModelOutput, LoggedModelStatus
@@ -28,6 +29,18 @@ if TYPE_CHECKING:
     from heron.tracking.client import MlflowClient
 
 LOG_MODEL_HISTORY_TAG = "mlflow.log-model.history"
+
+
+@dataclass(frozen=True)
+class LoggedModelDetails:
+    """MLflow 3.x's ``log_model`` extras for the LoggedModel: its params, tags and type, and
+    the step of the run it is linked to as an output."""
+
+    params: Mapping[str, Any] | None = None
+    tags: Mapping[str, Any] | None = None
+    model_type: str | None = None
+    step: int = 0
+
 
 SaveFunction = Callable[[str, Model], None]
 """Writes a flavor's model into a (not yet existing) directory, filling in the given Model."""
@@ -50,11 +63,23 @@ def model_name(artifact_path: str | None, name: str | None) -> str:
 
 
 def _create_logged_model(
-    client: MlflowClient, experiment_id: str, name: str, run_id: str, flavor: str | None
+    client: MlflowClient,
+    experiment_id: str,
+    name: str,
+    run_id: str,
+    flavor: str | None,
+    details: LoggedModelDetails | None = None,
 ) -> LoggedModel | None:
+    details = details or LoggedModelDetails()
     try:
         return client.create_logged_model(
-            experiment_id, name=name, source_run_id=run_id, flavor=flavor
+            experiment_id,
+            name=name,
+            source_run_id=run_id,
+            flavor=flavor,
+            tags=details.tags,
+            params=details.params,
+            model_type=details.model_type,
         )
     except NotImplementedFeature:
         return None
@@ -75,7 +100,9 @@ def _append_history(client: MlflowClient, run_id: str, entry: dict[str, Any]) ->
     client.set_tag(run_id, LOG_MODEL_HISTORY_TAG, json.dumps(history))
 
 
-def _upload(client: MlflowClient, local: str, run_id: str, name: str, model_id: str | None) -> None:
+def _upload(
+    client: MlflowClient, local: str, run_id: str, name: str, model_id: str | None, step: int = 0
+) -> None:
     client.log_artifacts(run_id, local, name)
     if model_id is None:
         return
@@ -85,7 +112,7 @@ def _upload(client: MlflowClient, local: str, run_id: str, name: str, model_id: 
         client.finalize_logged_model(model_id, LoggedModelStatus.FAILED)
         raise
     client.finalize_logged_model(model_id, LoggedModelStatus.READY)
-    client.log_outputs(run_id, [LoggedModelOutput(model_id=model_id, step=0)])
+    client.log_outputs(run_id, [LoggedModelOutput(model_id=model_id, step=step)])
 
 
 def log_model_dir(
@@ -97,6 +124,7 @@ def log_model_dir(
     client: MlflowClient | None = None,
     registered_model_name: str | None = None,
     await_registration_for: float | None = DEFAULT_AWAIT_MAX_SLEEP_SECONDS,
+    details: LoggedModelDetails | None = None,
 ) -> ModelInfo:
     """Save a model with ``save`` and log it to a run; what ``log_model`` returns.
 
@@ -112,6 +140,7 @@ def log_model_dir(
         registered_model_name: Register the model as a new version of this registered
             model (created if missing); the version is in ``registered_model_version``.
         await_registration_for: Seconds to wait for that version to become READY.
+        details: The LoggedModel's params, tags, model type and output step.
     """
     from heron.tracking import fluent_runs, session
 
@@ -119,7 +148,9 @@ def log_model_dir(
     client = client or session.client()
     run_id = run_id or fluent_runs.active_run_id()
     run = client.get_run(run_id)
-    logged = _create_logged_model(client, run.info.experiment_id, path_name, run_id, flavor)
+    logged = _create_logged_model(
+        client, run.info.experiment_id, path_name, run_id, flavor, details
+    )
     model_id = logged.model_id if logged is not None else None
     mlflow_model = Model(
         artifact_path=logged.artifact_location if logged is not None else path_name,
@@ -135,7 +166,7 @@ def log_model_dir(
             if model_id is not None:
                 client.finalize_logged_model(model_id, LoggedModelStatus.FAILED)
             raise
-        _upload(client, local, run_id, path_name, model_id)
+        _upload(client, local, run_id, path_name, model_id, details.step if details else 0)
     _append_history(client, run_id, _history_entry(mlflow_model, path_name))
     info = ModelInfo.from_model(mlflow_model, path_name, f"runs:/{run_id}/{path_name}")
     if registered_model_name is not None:
