@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from heron.autologging.config import set_autologging_config
 from heron.autologging.patching import revert_patches
 from heron.autologging.versions import installed_version, is_supported_version
+from heron.exceptions import HeronError
 
 _logger = logging.getLogger(__name__)
 
@@ -74,6 +75,9 @@ def autologging_integration(name: str) -> Callable[[F], F]:
                 return None
             try:
                 return autolog(*bound.args, **bound.kwargs)
+            except HeronError:
+                revert_patches(name)
+                raise  # the user's options are wrong: say so, as MLflow does
             except Exception as error:
                 revert_patches(name)
                 message = f"Exception raised while enabling autologging for {name}: {error}"

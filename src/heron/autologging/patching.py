@@ -55,6 +55,10 @@ class _OriginalCall:
 
     def __init__(self, function: Callable[..., Any]):
         self.function = function
+        # Look like the function to inspect.signature and to code reading __name__.
+        self.__wrapped__ = function
+        self.__name__ = getattr(function, "__name__", "original")
+        self.__qualname__ = getattr(function, "__qualname__", self.__name__)
         self.called = False
         self.result: Any = None
         self.error: BaseException | None = None

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from heron.exceptions import InvalidParameter, NotFound
+from heron.sklearn.autolog_patches import autolog
 from heron.sklearn.serialization import (
     SERIALIZATION_FORMAT_CLOUDPICKLE,
     SERIALIZATION_FORMAT_PICKLE,
@@ -39,6 +40,7 @@ __all__ = [
     "SERIALIZATION_FORMAT_PICKLE",
     "SERIALIZATION_FORMAT_SKOPS",
     "SUPPORTED_SERIALIZATION_FORMATS",
+    "autolog",
     "load_model",
     "log_model",
     "save_model",
