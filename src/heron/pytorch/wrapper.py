@@ -47,7 +47,10 @@ class PyTorchWrapper:
             )
         with torch.no_grad():
             if isinstance(data, pd.DataFrame):
-                output = self._forward(torch.from_numpy(data.to_numpy(dtype=np.float32)), params)
+                values = data.to_numpy(dtype=np.float32)
+                if not values.flags.writeable:  # pandas' copy-on-write views are read-only
+                    values = values.copy()
+                output = self._forward(torch.from_numpy(values), params)
                 frame = pd.DataFrame(_to_numpy(output))
                 frame.index = data.index
                 return frame
