@@ -144,6 +144,14 @@ CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX = _s(
     "A server refuses model version sources this regular expression does not match.",
 )
 
+AUTH_CONFIG_PATH = _s(
+    "AUTH_CONFIG_PATH", None, str, "The basic-auth app's configuration file (basic_auth.ini)."
+)
+AUTH_ADMIN_USERNAME = _s("AUTH_ADMIN_USERNAME", None, str, "The basic-auth app's admin user.")
+AUTH_ADMIN_PASSWORD = _s(
+    "AUTH_ADMIN_PASSWORD", None, str, "Password the basic-auth app's admin user is created with."
+)
+
 
 def tracking_uri(argument: str | None = None) -> str:
     """The effective tracking URI: argument, then environment, then ``sqlite:///heron.db``."""
