@@ -176,6 +176,10 @@ class NotImplementedFeature(HeronError):
     error_code = "NOT_IMPLEMENTED"
 
 
+class ExecutionException(HeronError):
+    """A project or environment step failed (MLflow's ``ExecutionException``)."""
+
+
 class RestException(HeronError):
     """An error answered by a tracking server, kept as MLflow's client names it."""
 
@@ -210,6 +214,7 @@ __all__ = [
     "AlreadyExists",
     "BadRequest",
     "EndpointNotFound",
+    "ExecutionException",
     "HeronError",
     "InvalidParameter",
     "InvalidState",
