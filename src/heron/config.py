@@ -143,6 +143,13 @@ CREATE_MODEL_VERSION_SOURCE_VALIDATION_REGEX = _s(
     str,
     "A server refuses model version sources this regular expression does not match.",
 )
+ALLOWED_HOST_ADDRESSED_ARTIFACT_SCHEMES = _s(
+    "ALLOWED_HOST_ADDRESSED_ARTIFACT_SCHEMES",
+    "",
+    str,
+    "Comma-separated host-addressed schemes (http, https, ftp, ...) a server connects to on "
+    "any host; by default only the hosts of its own artifact root and destination.",
+)
 
 AUTH_CONFIG_PATH = _s(
     "AUTH_CONFIG_PATH", None, str, "The basic-auth app's configuration file (basic_auth.ini)."
@@ -151,6 +158,8 @@ AUTH_ADMIN_USERNAME = _s("AUTH_ADMIN_USERNAME", None, str, "The basic-auth app's
 AUTH_ADMIN_PASSWORD = _s(
     "AUTH_ADMIN_PASSWORD", None, str, "Password the basic-auth app's admin user is created with."
 )
+
+ENV_ROOT = _s("ENV_ROOT", None, str, "Where built environments are cached (default ~/.heron/envs).")
 
 
 def tracking_uri(argument: str | None = None) -> str:
@@ -163,3 +172,14 @@ def registry_uri(argument: str | None = None, tracking: str | None = None) -> st
     """The effective registry URI, which defaults to the tracking URI."""
     value = REGISTRY_URI.get(argument)
     return value if value else tracking_uri(tracking)
+
+
+SCORING_SERVER_REQUEST_TIMEOUT = _s(
+    "SCORING_SERVER_REQUEST_TIMEOUT", 60.0, float, "Seconds a scoring request may take (504)."
+)
+SCORING_SERVER_MAX_BODY_SIZE = _s(
+    "SCORING_SERVER_MAX_BODY_SIZE",
+    64 * 1024 * 1024,
+    int,
+    "Largest /invocations request body in bytes (larger ones get 400).",
+)

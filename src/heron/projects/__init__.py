@@ -1,0 +1,1 @@
+"""MLflow Projects: the MLproject format, sources, entry points and run submission."""
