@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         autologging,
         data,
         entities,
+        evaluation,
         exceptions,
         models,
         pyfunc,
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
         types,
     )
     from heron.autologging import autolog
+    from heron.evaluation import evaluate, validate_evaluation_results
     from heron.exceptions import MlflowException
     from heron.tracking.async_logging import flush_async_logging
     from heron.tracking.client import MlflowClient
@@ -143,6 +145,9 @@ _LAZY: dict[str, str] = {
     "autolog": "heron.autologging",
     "autologging": "heron.autologging",
     "data": "heron.data",
+    "evaluation": "heron.evaluation",
+    "evaluate": "heron.evaluation",
+    "validate_evaluation_results": "heron.evaluation",
 }
 
 __all__ = [
@@ -161,6 +166,8 @@ __all__ = [
     "delete_tag",
     "end_run",
     "entities",
+    "evaluate",
+    "evaluation",
     "exceptions",
     "flush_async_logging",
     "get_artifact_uri",
@@ -204,6 +211,7 @@ __all__ = [
     "start_run",
     "tracking",
     "types",
+    "validate_evaluation_results",
 ]
 
 
