@@ -9,6 +9,7 @@ import click
 from heron.cli.artifacts import artifacts
 from heron.cli.db import db
 from heron.cli.experiments import experiments
+from heron.cli.models import add_models_commands
 from heron.cli.registry import registered_models
 from heron.cli.runs import runs
 from heron.cli.server import server
@@ -49,3 +50,4 @@ for _group in (experiments, runs, artifacts, db, registered_models):
 cli.add_command(server)
 cli.add_command(server, name="ui")
 add_transfer_commands(cli)
+add_models_commands(cli)
