@@ -105,6 +105,14 @@ def _env(name: str) -> list[str]:
     help="Comma-separated origins whose pages may call the API (besides localhost ones).",
 )
 @click.option(
+    "--app-name",
+    type=click.Choice(["basic-auth"]),
+    default=None,
+    envvar=_env("APP_NAME"),
+    help="basic-auth: users, permissions and tokens, configured by HERON_AUTH_CONFIG_PATH "
+    "(MLflow's basic_auth.ini); see the README's Authentication section.",
+)
+@click.option(
     "--uvicorn-opts",
     metavar="OPTIONS",
     envvar=_env("UVICORN_OPTS"),
@@ -123,6 +131,7 @@ def server(
     static_prefix: str,
     allowed_hosts: str | None,
     cors_allowed_origins: str | None,
+    app_name: str | None,
     uvicorn_opts: str | None,
 ) -> None:
     """Run the tracking server until interrupted."""
@@ -142,7 +151,15 @@ def server(
         host=host,
         allowed_hosts=split_list(allowed_hosts),
         cors_allowed_origins=split_list(cors_allowed_origins),
+        app_name=app_name or "",
     )
+    if not app_name and host not in ("127.0.0.1", "localhost", "::1", "[::1]"):
+        click.echo(
+            f"WARNING: Heron is listening on {host} without authentication: anyone who can "
+            "reach this address can read, change and delete every experiment and model. "
+            "Start it with --app-name basic-auth, or bind 127.0.0.1.",
+            err=True,
+        )
     if not artifacts_only:
         shown = "127.0.0.1" if host in WILDCARD_BINDS else host
         shown = f"[{shown}]" if ":" in shown and not shown.startswith("[") else shown

@@ -130,7 +130,12 @@ def create_app(settings: ServerSettings | None = None, services: Services | None
     """
     settings = settings or ServerSettings.from_env()
     prefix = settings.static_prefix
-    heron = HeronApp(settings, services)
+    served = HeronApp(settings, services)
+    heron: ASGIApp = served
+    if settings.app_name:
+        from heron.auth.app import protect
+
+        heron = protect(served)
     browsers: ASGIApp = CrossOriginCheck(
         SecurityHeaders(heron),
         (f"{prefix}/api/", f"{prefix}/ajax-api/"),

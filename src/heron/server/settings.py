@@ -46,6 +46,8 @@ class ServerSettings:
             private addresses and ``host``. ``*`` accepts any.
         cors_allowed_origins: Origins allowed to make state-changing cross-origin
             requests, besides localhost ones; ``*`` allows any.
+        app_name: ``basic-auth`` turns on authentication and permissions
+            (:mod:`heron.auth`); empty serves everyone.
     """
 
     backend_store_uri: str = config.DEFAULT_TRACKING_URI
@@ -58,6 +60,7 @@ class ServerSettings:
     host: str = "127.0.0.1"
     allowed_hosts: tuple[str, ...] = ()
     cors_allowed_origins: tuple[str, ...] = ()
+    app_name: str = ""
 
     def __post_init__(self) -> None:
         prefix = self.static_prefix.strip()

@@ -1,0 +1,51 @@
+"""Building the basic-auth app around a server: configuration, store, admin, gate."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from heron.auth.api import AuthApi
+from heron.auth.config import AuthConfig, check_admin_password, read_auth_config
+from heron.auth.gate import AuthGate
+from heron.auth.identity import Authenticator
+from heron.auth.policy import Policy
+from heron.auth.resolve import Resolver
+from heron.auth.store import AuthStore
+from heron.exceptions import AlreadyExists
+
+if TYPE_CHECKING:
+    from heron.auth.served import ServedApp
+
+_log = logging.getLogger(__name__)
+
+
+def bootstrap_admin(store: AuthStore, auth: AuthConfig) -> None:
+    """Create the configured admin user unless it exists (first start)."""
+    if store.has_user(auth.admin_username):
+        return
+    try:
+        store.create_user(auth.admin_username, check_admin_password(auth), is_admin=True)
+        _log.info("Created the admin user '%s'", auth.admin_username)
+    except AlreadyExists:  # another worker created it meanwhile
+        pass
+
+
+def protect(app: ServedApp, auth: AuthConfig | None = None) -> AuthGate:
+    """``app`` behind authentication and the permission rules.
+
+    Args:
+        app: The server application.
+        auth: The configuration; by default read from HERON_AUTH_CONFIG_PATH.
+
+    Raises:
+        InvalidParameter: a bad configuration, or no admin password for a new database.
+    """
+    auth = auth or read_auth_config()
+    store = AuthStore(auth.database_uri)
+    bootstrap_admin(store, auth)
+    authenticator = Authenticator(store)
+    policy = Policy(store, Resolver(lambda: app.services.tracking), auth.default_permission)
+    gate = AuthGate(app, authenticator, policy, AuthApi(store, authenticator, policy))
+    gate.session_hours = auth.session_hours
+    return gate

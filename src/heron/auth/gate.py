@@ -1,0 +1,295 @@
+"""The ASGI layer that authenticates every request and applies :mod:`heron.auth.rules`.
+
+Order of a request: the auth app's own routes (users, permissions, tokens, login pages);
+else the route's rule (none: 403, deny by default); ``public`` passes; otherwise the caller
+is authenticated (401 with MLflow's ``WWW-Authenticate: Basic`` challenge, or a redirect to
+the login page for a browser asking for a page); a session-authenticated state-changing
+request must carry the session's CSRF token; admins pass; other users need the rule's
+permissions (403). Hooks then grant creators MANAGE and filter search results.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, quote
+
+import orjson
+from starlette.concurrency import run_in_threadpool
+from starlette.routing import Match, Mount
+
+from heron.auth.identity import CSRF_HEADER, SESSION_COOKIE, Authenticator, Caller
+from heron.auth.policy import Policy, audit
+from heron.auth.resolve import Unresolvable
+from heron.auth.rules import API_RULES, AUTHENTICATED, ROUTE_RULES, Rule, route_key
+from heron.auth.wire import ClientDisconnected, Receive, Scope, Send, header, read_body, send_bytes
+from heron.exceptions import HeronError
+from heron.protocol import error_body
+
+if TYPE_CHECKING:
+    from heron.auth.api import AuthApi
+    from heron.auth.served import ServedApp
+
+_log = logging.getLogger(__name__)
+_MAX_BODY = 16 * 1024 * 1024
+_UNAUTHENTICATED = (
+    b"You are not authenticated. Please see "
+    b"https://www.mlflow.org/docs/latest/auth/index.html#authenticating-to-mlflow "
+    b"on how to authenticate."
+)
+_CHALLENGE = [(b"www-authenticate", b'Basic realm="mlflow"')]
+_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _client(scope: Scope) -> str:
+    client = scope.get("client")
+    return str(client[0]) if client else "-"
+
+
+def _cookie(scope: Scope, name: str) -> str | None:
+    raw = header(scope, b"cookie")
+    if not raw:
+        return None
+    for part in raw.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name:
+            return value
+    return None
+
+
+class AuthGate:
+    """Wraps the server app with authentication and permission checks.
+
+    Args:
+        app: The server application (its router and dispatcher tell the routes).
+        authenticator: Turns credentials into callers.
+        policy: Permission decisions.
+        api: The auth app's own routes.
+    """
+
+    def __init__(self, app: ServedApp, authenticator: Authenticator, policy: Policy, api: AuthApi):
+        self.app = app
+        self.authenticator = authenticator
+        self.policy = policy
+        self.api = api
+        self.prefix = app.settings.static_prefix
+        self.session_hours = 12.0
+
+    def normalise(self, path: str) -> str | None:
+        """The path as routes see it (no static prefix, ``/ajax-api`` as ``/api``)."""
+        return self.app._normalise(path)
+
+    def find_rule(self, method: str, path: str) -> tuple[Rule | None, dict[str, Any]]:
+        """The rule of the route serving ``method path`` and its path parameters.
+
+        A path no route serves (or a method a route does not serve) needs an
+        authenticated caller: the app then answers 404/405 to them alone.
+        """
+        found = self.app.dispatcher.lookup(path)
+        if found is not None:
+            endpoints, path_params = found
+            endpoint = endpoints.get(method) or (endpoints.get("GET") if method == "HEAD" else None)
+            if endpoint is None:
+                return AUTHENTICATED, {}
+            return API_RULES.get(endpoint.route.name), dict(path_params)
+        probe = {"type": "http", "path": path, "method": method, "root_path": ""}
+        partial = False
+        for route in self.app.router.routes:
+            if isinstance(route, Mount):
+                if path.startswith(route.path + "/"):
+                    return ROUTE_RULES.get(route_key(method, "/static")), {}
+                continue
+            match, child = route.matches(probe)
+            if match == Match.FULL:
+                template = getattr(route, "path", "")
+                return ROUTE_RULES.get(route_key(method, template)), dict(
+                    child.get("path_params", {})
+                )
+            partial = partial or match == Match.PARTIAL
+        return AUTHENTICATED, {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = self.normalise(scope["path"])
+        if path is None:
+            await self.app(scope, receive, send)
+            return
+        method = scope["method"]
+        own = self.api.lookup(method, path)
+        if own is not None:
+            await own(self, scope, receive, send)
+            return
+        rule, path_params = self.find_rule(method, path)
+        if rule is None:
+            _log.error("No permission rule for %s %s: refused", method, path)
+            await self._deny(send, "No permission rule covers this route.")
+            return
+        if rule.kind == "public":
+            await self.app(scope, receive, send)
+            return
+        caller = await self.caller(scope)
+        if caller is None:
+            await self.unauthenticated(scope, send, method, path)
+            return
+        if (
+            caller.via == "session"
+            and method in _WRITES
+            and header(scope, CSRF_HEADER.encode()) != caller.csrf
+        ):
+            await self._deny(send, "Missing or invalid CSRF token.")
+            return
+        scope["heron.auth.user"] = caller.user
+        await self.authorize(scope, receive, send, caller, rule, path_params)
+
+    async def caller(self, scope: Scope) -> Caller | None:
+        """The authenticated caller of a request, or None."""
+        authorization = header(scope, b"authorization")
+        if authorization:
+            return await run_in_threadpool(
+                self.authenticator.authorization, authorization, _client(scope)
+            )
+        cookie = _cookie(scope, SESSION_COOKIE)
+        if cookie:
+            return await run_in_threadpool(self.authenticator.session, cookie)
+        return None
+
+    async def authorize(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        caller: Caller,
+        rule: Rule,
+        path_params: dict[str, Any],
+    ) -> None:
+        """Check the rule's permissions, then serve (with the rule's response hook)."""
+        user = caller.user
+        kind = rule.kind
+        if kind == "admin" and not user.is_admin:
+            await self._deny(send)
+            return
+        if kind == "listing" and not (user.is_admin or self.policy.default.can_read):
+            await self._deny(send)
+            return
+        if rule.after is None and (kind == "authenticated" or user.is_admin):
+            await self.app(scope, receive, send)
+            return
+        params: dict[str, Any] = {}
+        for key, values in parse_qs(scope.get("query_string", b"").decode("latin-1")).items():
+            params[key] = values if len(values) > 1 or key.endswith("s") else values[0]
+        body = b""
+        if (
+            scope["method"] in ("POST", "PATCH", "DELETE")
+            and b"json" in (header(scope, b"content-type") or "").encode()
+        ):
+            try:
+                body = await read_body(receive, _MAX_BODY)
+            except ClientDisconnected:
+                return
+            except HeronError as error:
+                await self._error(send, error)
+                return
+            try:
+                decoded = orjson.loads(body) if body.strip() else {}
+            except orjson.JSONDecodeError:
+                decoded = {}
+            if isinstance(decoded, dict):
+                params.update(decoded)
+            receive = _replay(body, receive)
+        params.update(path_params)
+        if kind == "resources" and not user.is_admin:
+            try:
+                ok = await run_in_threadpool(self.policy.allowed, user, rule, params)
+            except Unresolvable:
+                ok = False
+            except HeronError as error:
+                await self._error(send, error)
+                return
+            if not ok:
+                await self._deny(send)
+                return
+        if rule.after is None:
+            await self.app(scope, receive, send)
+            if any(n.action == "delete" for n in rule.needs):
+                audit.info("user=%s %s %s", user.username, scope["method"], scope["path"])
+            return
+        await self._with_hook(scope, receive, send, user, rule.after, params)
+
+    async def _with_hook(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        user: Any,
+        hook: str,
+        params: dict[str, Any],
+    ) -> None:
+        start: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        async def capture(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            body = b"".join(chunks)
+            if start.get("status") == 200:
+                try:
+                    decoded = orjson.loads(body) if body else {}
+                    result = await run_in_threadpool(self.policy.after, hook, user, params, decoded)
+                    if result is not decoded:
+                        body = orjson.dumps(result)
+                except orjson.JSONDecodeError:
+                    pass
+            headers = [
+                (k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"
+            ]
+            headers.append((b"content-length", str(len(body)).encode()))
+            await send({**start, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+
+        await self.app(scope, receive, capture)
+        if hook == "forget_model":
+            audit.info(
+                "user=%s %s %s name=%s",
+                user.username,
+                scope["method"],
+                scope["path"],
+                params.get("name"),
+            )
+
+    async def unauthenticated(self, scope: Scope, send: Send, method: str, path: str) -> None:
+        """401 with MLflow's challenge; a browser asking for a page goes to the login page."""
+        accept = header(scope, b"accept") or ""
+        if method == "GET" and not path.startswith("/api/") and "text/html" in accept:
+            target = scope["path"] + (
+                "?" + scope["query_string"].decode("latin-1") if scope.get("query_string") else ""
+            )
+            location = f"{self.prefix}/login?next={quote(target, safe='')}"
+            await send_bytes(send, 303, b"", b"text/plain", [(b"location", location.encode())])
+            return
+        await send_bytes(send, 401, _UNAUTHENTICATED, b"text/plain", _CHALLENGE)
+
+    async def _deny(self, send: Send, message: str = "Permission denied") -> None:
+        await send_bytes(send, 403, message.encode(), b"text/plain")
+
+    async def _error(self, send: Send, error: HeronError) -> None:
+        await send_bytes(send, error.http_status, orjson.dumps(error_body(error)))
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A receive that yields ``body`` once, then defers to the real one."""
+    sent = False
+
+    async def replay() -> Any:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay

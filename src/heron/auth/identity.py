@@ -1,0 +1,160 @@
+"""Who is calling: HTTP Basic, a bearer token, or the web UI's session cookie.
+
+Verifying a scrypt hash costs tens of milliseconds, so a verified (user, password) pair is
+remembered for a short while under an HMAC of both with a per-process key (never the
+password itself); changing or deleting a user forgets it. Failed logins are rate limited
+per client address and per username.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from heron.auth.entities import User
+from heron.auth.store import AuthStore
+
+SESSION_COOKIE = "heron_session"
+CSRF_HEADER = "x-heron-csrf"
+_CACHE_SECONDS = 60.0
+_CACHE_SIZE = 10_000
+
+
+@dataclass(frozen=True)
+class Caller:
+    """An authenticated caller.
+
+    Attributes:
+        user: Who.
+        via: ``basic``, ``token`` or ``session``.
+        csrf: The session's CSRF token (sessions only).
+    """
+
+    user: User
+    via: str
+    csrf: str | None = None
+
+
+class FailedLogins:
+    """A sliding window of failed logins: at most ``limit`` per key in ``window`` seconds.
+
+    Args:
+        limit: Failures allowed in the window before further attempts are refused.
+        window: Seconds the window spans.
+    """
+
+    def __init__(self, limit: int = 10, window: float = 60.0):
+        self.limit, self.window = limit, window
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def blocked(self, *keys: str) -> bool:
+        """Whether any of ``keys`` is over the limit now."""
+        now = time.monotonic()
+        with self._lock:
+            for key in keys:
+                recent = [t for t in self._failures.get(key, ()) if now - t < self.window]
+                if recent:
+                    self._failures[key] = recent
+                else:
+                    self._failures.pop(key, None)
+                if len(recent) >= self.limit:
+                    return True
+        return False
+
+    def record(self, *keys: str) -> None:
+        """Count one failure against each key."""
+        now = time.monotonic()
+        with self._lock:
+            if len(self._failures) > 100_000:  # bound memory under a spray of keys
+                self._failures.clear()
+            for key in keys:
+                self._failures.setdefault(key, []).append(now)
+
+
+class Authenticator:
+    """Turns a request's credentials into a :class:`Caller`.
+
+    Args:
+        store: The auth store.
+        failures: The failed-login limiter.
+    """
+
+    def __init__(self, store: AuthStore, failures: FailedLogins | None = None):
+        self.store = store
+        self.failures = failures or FailedLogins()
+        self._key = secrets.token_bytes(32)
+        self._verified: OrderedDict[bytes, tuple[float, User]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def forget(self, username: str | None = None) -> None:
+        """Drop remembered logins (of one user, or all)."""
+        with self._lock:
+            if username is None:
+                self._verified.clear()
+                return
+            for key in [k for k, (_, u) in self._verified.items() if u.username == username]:
+                del self._verified[key]
+
+    def password(self, username: str, password: str, client: str) -> User | None:
+        """The user if the password is right; None if wrong or rate limited."""
+        digest = hmac.new(
+            self._key, f"{username}\0{password}".encode("utf-8", "surrogatepass"), hashlib.sha256
+        ).digest()
+        now = time.monotonic()
+        with self._lock:
+            hit = self._verified.get(digest)
+            if hit is not None and now - hit[0] < _CACHE_SECONDS:
+                return hit[1]
+        keys = (f"ip:{client}", f"user:{username}")
+        if self.failures.blocked(*keys):
+            return None
+        user = self.store.authenticate_user(username, password)
+        if user is None:
+            self.failures.record(*keys)
+            return None
+        with self._lock:
+            self._verified[digest] = (now, user)
+            while len(self._verified) > _CACHE_SIZE:
+                self._verified.popitem(last=False)
+        return user
+
+    def authorization(self, header: str | None, client: str) -> Caller | None:
+        """The caller an ``Authorization`` header proves, or None."""
+        if not header:
+            return None
+        scheme, _, value = header.strip().partition(" ")
+        scheme = scheme.lower()
+        if scheme == "basic":
+            try:
+                text = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+            except (binascii.Error, UnicodeDecodeError):
+                return None
+            username, colon, password = text.partition(":")
+            if not colon:
+                return None
+            user = self.password(username, password, client)
+            return None if user is None else Caller(user, "basic")
+        if scheme == "bearer" and value.strip():
+            if self.failures.blocked(f"ip:{client}"):
+                return None
+            user = self.store.tokens.user_for_token(value.strip())
+            if user is None:
+                self.failures.record(f"ip:{client}")
+                return None
+            return Caller(user, "token")
+        return None
+
+    def session(self, cookie_value: str | None) -> Caller | None:
+        """The caller a session cookie proves, or None."""
+        if not cookie_value or len(cookie_value) > 200:
+            return None
+        found = self.store.tokens.session(cookie_value)
+        return None if found is None else Caller(found[0], "session", found[1])

@@ -1,0 +1,132 @@
+"""The auth app's web pages: login and logout (a session cookie and its CSRF token).
+
+The session cookie is HttpOnly, SameSite=Lax, and Secure when the request came over TLS.
+The UI's scripts send the CSRF token (from the ``heron-csrf`` meta tag of every page) in
+the ``X-Heron-CSRF`` header of each state-changing request; forms here carry it as a field.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
+
+from starlette.concurrency import run_in_threadpool
+
+from heron.auth.identity import SESSION_COOKIE
+from heron.auth.wire import ClientDisconnected, Receive, Scope, Send, header, read_body, send_bytes
+
+if TYPE_CHECKING:
+    from heron.auth.api import OwnRoute
+    from heron.auth.gate import AuthGate
+
+_HTML = b"text/html; charset=utf-8"
+
+
+def _page(title: str, body: str) -> bytes:
+    return (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(title)} · Heron</title>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        "</head><body style='font-family:system-ui,sans-serif;max-width:26rem;margin:4rem auto'>"
+        f"<h1>Heron</h1>{body}</body></html>"
+    ).encode()
+
+
+def _safe_next(target: str | None, prefix: str) -> str:
+    """Where to go after login: a local path only (no open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return prefix + "/"
+    return target
+
+
+def _login_form(prefix: str, target: str, message: str = "") -> bytes:
+    error = f"<p role='alert'>{html.escape(message)}</p>" if message else ""
+    return _page(
+        "Sign in",
+        f"<h2>Sign in</h2>{error}<form method='post' action='{html.escape(prefix)}/login'>"
+        f"<input type='hidden' name='next' value='{html.escape(target)}'>"
+        "<p><label>Username<br><input name='username' autocomplete='username' "
+        "required autofocus></label></p>"
+        "<p><label>Password<br><input name='password' type='password' "
+        "autocomplete='current-password' required></label></p>"
+        "<p><button type='submit'>Sign in</button></p></form>",
+    )
+
+
+async def _form(receive: Receive) -> dict[str, str]:
+    body = await read_body(receive, 64 * 1024)
+    return {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
+
+
+async def login_page(gate: AuthGate, scope: Scope, receive: Receive, send: Send) -> None:
+    """GET /login: the sign-in form."""
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    target = _safe_next(query.get("next", [""])[0], gate.prefix)
+    await send_bytes(send, 200, _login_form(gate.prefix, target), _HTML)
+
+
+async def login(gate: AuthGate, scope: Scope, receive: Receive, send: Send) -> None:
+    """POST /login: check the password (rate limited), open a session, go on."""
+    try:
+        form = await _form(receive)
+    except (ClientDisconnected, Exception):
+        await send_bytes(send, 400, b"Bad request", b"text/plain")
+        return
+    target = _safe_next(form.get("next"), gate.prefix)
+    client = scope.get("client")
+    address = str(client[0]) if client else "-"
+    username, password = form.get("username", ""), form.get("password", "")
+    user = await run_in_threadpool(gate.authenticator.password, username, password, address)
+    if user is None:
+        page = _login_form(gate.prefix, target, "Wrong username or password, or too many attempts.")
+        await send_bytes(send, 401, page, _HTML)
+        return
+    hours = gate.session_hours
+    secret, _csrf = await run_in_threadpool(
+        gate.authenticator.store.tokens.open_session, user.id, hours
+    )
+    secure = (
+        "; Secure"
+        if scope.get("scheme") == "https" or header(scope, b"x-forwarded-proto") == "https"
+        else ""
+    )
+    cookie = (
+        f"{SESSION_COOKIE}={secret}; Path={gate.prefix or '/'}; HttpOnly; SameSite=Lax; "
+        f"Max-Age={int(hours * 3600)}{secure}"
+    )
+    await send_bytes(
+        send,
+        303,
+        b"",
+        b"text/plain",
+        [(b"location", target.encode()), (b"set-cookie", cookie.encode())],
+    )
+
+
+async def logout(gate: AuthGate, scope: Scope, receive: Receive, send: Send) -> None:
+    """POST /logout: end the session and clear its cookie."""
+    from heron.auth.gate import _cookie
+
+    secret = _cookie(scope, SESSION_COOKIE)
+    if secret:
+        await run_in_threadpool(gate.authenticator.store.tokens.close_session, secret)
+    cookie = f"{SESSION_COOKIE}=; Path={gate.prefix or '/'}; HttpOnly; SameSite=Lax; Max-Age=0"
+    location = f"{gate.prefix}/login"
+    await send_bytes(
+        send,
+        303,
+        b"",
+        b"text/plain",
+        [(b"location", location.encode()), (b"set-cookie", cookie.encode())],
+    )
+
+
+def page_routes() -> dict[tuple[str, str], Any]:
+    """The pages' routes, by (method, path)."""
+    routes: dict[tuple[str, str], OwnRoute] = {
+        ("GET", "/login"): login_page,
+        ("POST", "/login"): login,
+        ("POST", "/logout"): logout,
+    }
+    return routes

@@ -1,0 +1,140 @@
+"""From a request to the resources it touches: its parameters, then experiment ids.
+
+Runs and logged models never move between experiments, so their experiment ids are
+remembered (a bounded map) and a permission check after the first costs no store read.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from heron.exceptions import HeronError, InvalidParameter, NotFound
+
+if TYPE_CHECKING:
+    from heron.store.tracking.base import TrackingStore
+
+Params = Mapping[str, Any]
+_CACHE_SIZE = 100_000
+_ALIASES = {"run_id": ("run_id", "run_uuid"), "run_ids": ("run_ids", "run_id")}
+
+
+class Unresolvable(Exception):
+    """The request names a resource that does not exist or cannot be checked: deny."""
+
+
+def first(params: Params, name: str) -> str | None:
+    """A single-valued parameter as a string (the first of several), or None."""
+    value = params.get(name)
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise InvalidParameter(f"Invalid value for parameter '{name}'")
+    return str(value)
+
+
+def many(params: Params, name: str) -> list[str]:
+    """A multi-valued parameter as strings."""
+    value = params.get(name)
+    if value is None:
+        return []
+    values = value if isinstance(value, list) else [value]
+    if not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in values):
+        raise InvalidParameter(f"Invalid value for parameter '{name}'")
+    return [str(v) for v in values if str(v)]
+
+
+class Resolver:
+    """Finds the experiment of runs, logged models, names and artifact paths.
+
+    Args:
+        tracking: Gives the tracking store (opened on first use).
+    """
+
+    def __init__(self, tracking: Callable[[], TrackingStore]):
+        self.tracking = tracking
+        self._experiment_of: OrderedDict[str, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _remember(self, key: str, experiment_id: str) -> str:
+        with self._lock:
+            self._experiment_of[key] = experiment_id
+            while len(self._experiment_of) > _CACHE_SIZE:
+                self._experiment_of.popitem(last=False)
+        return experiment_id
+
+    def _known(self, key: str) -> str | None:
+        with self._lock:
+            return self._experiment_of.get(key)
+
+    def run_experiment(self, run_id: str) -> str:
+        """The experiment of a run (Unresolvable when there is no such run)."""
+        known = self._known("r:" + run_id)
+        if known is not None:
+            return known
+        try:
+            run = self.tracking().get_run(run_id)
+        except HeronError:
+            raise Unresolvable(run_id) from None
+        return self._remember("r:" + run_id, run.info.experiment_id)
+
+    def model_experiment(self, model_id: str) -> str:
+        """The experiment of a logged model (Unresolvable when there is none)."""
+        known = self._known("m:" + model_id)
+        if known is not None:
+            return known
+        try:
+            model = self.tracking().get_logged_model(model_id, allow_deleted=True)
+        except HeronError:
+            raise Unresolvable(model_id) from None
+        return self._remember("m:" + model_id, model.experiment_id)
+
+    def experiments(self, source: str, params: Params) -> list[str] | None:
+        """The experiment ids ``source`` names in ``params``; None when it is absent.
+
+        Raises:
+            Unresolvable: a named run or model does not exist, or an artifact path names
+                no experiment.
+            NotFound: an experiment name that does not exist (as MLflow answers).
+        """
+        if source == "experiment_id":
+            found = first(params, "experiment_id")
+            return None if found is None else [found]
+        if source == "experiment_ids":
+            return many(params, "experiment_ids")
+        if source == "experiment_name":
+            name = first(params, "experiment_name")
+            if name is None:
+                return None
+            experiment = self.tracking().get_experiment_by_name(name)
+            if experiment is None:
+                raise NotFound(f"Could not find experiment with name {name}")
+            return [experiment.experiment_id]
+        if source == "run_id":
+            run_id = next((first(params, a) for a in _ALIASES["run_id"] if params.get(a)), None)
+            return None if run_id is None else [self.run_experiment(run_id)]
+        if source == "run_ids":
+            ids = next((many(params, a) for a in _ALIASES["run_ids"] if params.get(a)), [])
+            return [self.run_experiment(r) for r in ids] if ids else None
+        if source == "model_id":
+            model_id = first(params, "model_id")
+            return None if model_id is None else [self.model_experiment(model_id)]
+        if source == "artifact_path":
+            return [artifact_experiment(first(params, "path") or "")]
+        raise ValueError(f"unknown source {source}")
+
+
+def artifact_experiment(path: str) -> str:
+    """The experiment a proxied artifact path belongs to: its first segment, which must be
+    an experiment id (``<experiment_id>/<run_id>/artifacts/...``)."""
+    parts = path.strip("/").split("/")
+    if "\\" in path or any(part in ("", ".", "..") for part in parts):
+        raise Unresolvable(path)
+    segment = parts[0]
+    if not segment.isdigit() or not segment.isascii():
+        raise Unresolvable(path)
+    return segment
