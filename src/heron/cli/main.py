@@ -11,6 +11,7 @@ from heron.cli.db import db
 from heron.cli.experiments import experiments
 from heron.cli.models import add_models_commands
 from heron.cli.registry import registered_models
+from heron.cli.run import run
 from heron.cli.runs import runs
 from heron.cli.server import server
 from heron.cli.state import CliState
@@ -49,5 +50,6 @@ for _group in (experiments, runs, artifacts, db, registered_models):
     cli.add_command(_group)
 cli.add_command(server)
 cli.add_command(server, name="ui")
+cli.add_command(run)
 add_transfer_commands(cli)
 add_models_commands(cli)
