@@ -20,6 +20,10 @@ def _sqlite_store(request: pytest.FixtureRequest, tmp_path: Path) -> TrackingSto
     return get_tracking_store(f"sqlite:///{tmp_path / 'heron.db'}", str(tmp_path / "artifacts"))
 
 
+def _file_store(request: pytest.FixtureRequest, tmp_path: Path) -> TrackingStore:
+    return get_tracking_store(str(tmp_path / "mlruns"), str(tmp_path / "artifacts"))
+
+
 def _postgres_store(request: pytest.FixtureRequest, tmp_path: Path) -> TrackingStore:
     uri = request.getfixturevalue("fresh_postgres_uri")
     return get_tracking_store(uri, str(tmp_path / "artifacts"))
@@ -34,11 +38,13 @@ def _rest_store(request: pytest.FixtureRequest, tmp_path: Path) -> TrackingStore
 
 BACKENDS: dict[str, Callable[[pytest.FixtureRequest, Path], TrackingStore]] = {
     "sqlite": _sqlite_store,
+    "file": _file_store,
     "postgresql": _postgres_store,
     "rest": _rest_store,
 }
 PARAMS = [
     "sqlite",
+    "file",
     pytest.param("postgresql", marks=pytest.mark.postgres),
     pytest.param("rest", marks=pytest.mark.integration),
 ]

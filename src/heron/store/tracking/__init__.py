@@ -39,8 +39,9 @@ def get_tracking_store(uri: str, default_artifact_root: str | None = None) -> Tr
 
     Args:
         uri: ``sqlite:///relative.db``, ``sqlite:////absolute.db``,
-            ``postgresql[+driver]://user:password@host:port/database``, or a scheme added
-            with :func:`register_tracking_store`.
+            ``postgresql[+driver]://user:password@host:port/database``, a folder in
+            MLflow's ``mlruns`` layout (``./mlruns``, ``file:///abs/mlruns``), or a scheme
+            added with :func:`register_tracking_store`.
         default_artifact_root: Where new experiments keep artifacts; default
             ``HERON_DEFAULT_ARTIFACT_ROOT`` (``./heron-artifacts``), made absolute.
 
@@ -49,6 +50,8 @@ def get_tracking_store(uri: str, default_artifact_root: str | None = None) -> Tr
     """
     scheme = urlsplit(uri).scheme.lower()
     base = scheme.split("+", 1)[0]
+    if _is_folder(uri):  # an mlruns folder: artifacts default to the folder, as in MLflow
+        return _folder_store(uri, default_artifact_root)
     root = resolve_artifact_root(default_artifact_root)
     if base in SQL_SCHEMES:
         from heron.store.db.uris import parse_database_uri
@@ -67,6 +70,26 @@ def get_tracking_store(uri: str, default_artifact_root: str | None = None) -> Tr
         store = _STORES.get((key_uri, root))
         if store is None:
             store = _STORES[(key_uri, root)] = factory(uri, root)
+    return store
+
+
+def _is_folder(uri: str) -> bool:
+    from heron.store.tracking.file.uris import is_folder_uri
+
+    return is_folder_uri(uri)
+
+
+def _folder_store(uri: str, default_artifact_root: str | None) -> TrackingStore:
+    from heron.store.tracking.file.store import FileTrackingStore
+    from heron.store.tracking.file.uris import mlruns_path
+
+    folder = mlruns_path(uri)
+    explicit = default_artifact_root or config.DEFAULT_ARTIFACT_ROOT_SETTING.raw()
+    root = resolve_artifact_root(explicit) if explicit else Path(folder).as_uri()
+    with _LOCK:
+        store = _STORES.get((folder, root))
+        if store is None:
+            store = _STORES[(folder, root)] = FileTrackingStore(folder, root)
     return store
 
 

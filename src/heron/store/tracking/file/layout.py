@@ -128,6 +128,19 @@ def read_text(path: str) -> str:
         return handle.read()
 
 
+def read_tail_lines(path: str, size: int = 65536) -> list[str]:
+    """The whole lines (newline included) in the last ``size`` bytes of a file."""
+    try:
+        with open(path, "rb") as handle:
+            end = handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, end - size))
+            data = handle.read()
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    lines = data.decode("utf-8", errors="replace").splitlines(keepends=True)
+    return lines[1:] if end > size else lines
+
+
 def read_key_files(directory: str) -> dict[str, str]:
     """``{key: contents}`` of every file under ``directory`` (keys may contain ``/``)."""
     found: dict[str, str] = {}

@@ -60,6 +60,28 @@ def check_mlruns_folder(root: str) -> None:
         )
 
 
+ModelPoints = dict[str, dict[tuple[object, ...], str]]
+"""Logged-model ids of metric points: by run id, then point (see ``_point_id``)."""
+
+
+def _point_id(metric: Metric) -> tuple[object, ...]:
+    return (
+        metric.key,
+        metric.timestamp,
+        metric.step,
+        metric.value,
+        metric.dataset_name,
+        metric.dataset_digest,
+    )
+
+
+def _logged_order(entry: os.DirEntry[str]) -> tuple[int, str]:
+    try:
+        return os.stat(os.path.join(entry.path, layout.META)).st_mtime_ns, entry.name
+    except OSError:
+        return 0, entry.name
+
+
 class MlrunsReader:
     """Reads MLflow's ``mlruns`` layout under ``root`` (a local directory).
 
@@ -214,10 +236,35 @@ class MlrunsReader:
             info = dataclasses.replace(info, lifecycle_stage=LifecycleStage.DELETED)
         return info
 
-    def read_run(self, run_dir: str) -> Run:
-        """A whole run: info, latest metrics, params, tags, inputs and outputs."""
+    def model_points(self, experiment_dir: str) -> ModelPoints:
+        """Which logged model each run's metric point was logged for, from the models'
+        metric files (a run's own metric files do not say): by run id, then
+        ``(key, timestamp, step, value, dataset_name, dataset_digest)``."""
+        index: ModelPoints = {}
+        models = os.path.join(experiment_dir, layout.MODELS)
+        if not os.path.isdir(models):
+            return index
+        for entry in os.scandir(models):
+            for key, path in layout.key_files(os.path.join(entry.path, layout.METRICS)):
+                with contextlib.suppress(OSError, MalformedFolder):
+                    for line in layout.read_text(path).splitlines():
+                        if line.strip():
+                            m = records.model_metric_from_line(key, line, entry.name, path)
+                            index.setdefault(m.run_id or "", {})[_point_id(m)] = entry.name
+        return index
+
+    def read_run(self, run_dir: str, models: ModelPoints | None = None) -> Run:
+        """A whole run: info, latest metrics, params, tags, inputs and outputs.
+
+        Args:
+            run_dir: The run's folder.
+            models: :meth:`model_points` of its experiment, when already read.
+        """
         info = self.read_run_info(run_dir)
-        metrics = [records.latest(points) for points in self.metric_points(run_dir).values()]
+        if models is None:
+            models = self.model_points(os.path.dirname(run_dir))
+        points = self.metric_points(run_dir, models)
+        metrics = [records.latest(series) for series in points.values()]
         params = layout.read_key_files(os.path.join(run_dir, layout.PARAMS))
         tags = layout.read_key_files(os.path.join(run_dir, layout.TAGS))
         if not info.run_name and tags.get("mlflow.runName"):
@@ -232,47 +279,67 @@ class MlrunsReader:
     def runs(self, experiment_id: str, view_type: int = ViewType.ALL) -> Iterator[Run]:
         """The readable runs of an experiment in ``view_type`` (others logged, skipped)."""
         stages = LifecycleStage.matching_view_type(view_type)
+        experiment_dir = self.experiment_dir(experiment_id)
+        if experiment_dir is None:
+            return
+        models = self.model_points(experiment_dir)
         for run_dir in self.run_dirs(experiment_id):
             try:
                 info = self.read_run_info(run_dir)
                 if info.lifecycle_stage in stages:
-                    yield self.read_run(run_dir)
+                    yield self.read_run(run_dir, models)
             except (MalformedFolder, OSError, ValueError) as error:
                 _log.warning("Skipping run folder %s: %s", run_dir, error)
 
     # -- metrics -----------------------------------------------------------------------
 
-    def metric_history(self, run_dir: str, key: str) -> list[Metric]:
-        """Every point of one metric, in file order (empty if never logged)."""
+    def metric_history(
+        self, run_dir: str, key: str, models: ModelPoints | None = None
+    ) -> list[Metric]:
+        """Every point of one metric, in file order (empty if never logged); points
+        logged for a logged model carry its id."""
         path = layout.confined(os.path.join(run_dir, layout.METRICS), key)
-        run_id = os.path.basename(run_dir)
         try:
             text = layout.read_text(path)
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             return []
-        return [
-            records.metric_from_line(key, line, run_id, path)
-            for line in text.splitlines()
-            if line.strip()
-        ]
+        if models is None:
+            models = self.model_points(os.path.dirname(run_dir))
+        return self._parse(run_dir, key, path, text, models)
 
-    def metric_points(self, run_dir: str) -> dict[str, list[Metric]]:
+    def metric_points(
+        self, run_dir: str, models: ModelPoints | None = None
+    ) -> dict[str, list[Metric]]:
         """Every point of every metric of a run, by key (keys without points left out)."""
-        run_id = os.path.basename(run_dir)
+        if models is None:
+            models = self.model_points(os.path.dirname(run_dir))
         found: dict[str, list[Metric]] = {}
         for key, path in layout.key_files(os.path.join(run_dir, layout.METRICS)):
             try:
                 text = layout.read_text(path)
             except FileNotFoundError:
                 continue
-            points = [
-                records.metric_from_line(key, line, run_id, path)
-                for line in text.splitlines()
-                if line.strip()
-            ]
+            points = self._parse(run_dir, key, path, text, models)
             if points:
                 found[key] = points
         return found
+
+    @staticmethod
+    def _parse(run_dir: str, key: str, path: str, text: str, models: ModelPoints) -> list[Metric]:
+        points = [
+            records.metric_from_line(key, line, None, path)
+            for line in text.splitlines()
+            if line.strip()
+        ]
+        of_run = models.get(os.path.basename(run_dir))
+        if of_run:
+            points = [
+                dataclasses.replace(p, model_id=of_run[_point_id(p)])
+                if _point_id(p) in of_run
+                else p
+                for p in points
+            ]
+        return points
 
     # -- inputs and outputs ------------------------------------------------------------
 
@@ -284,7 +351,7 @@ class MlrunsReader:
         datasets_dir = os.path.join(os.path.dirname(run_dir), layout.DATASETS)
         dataset_inputs: list[DatasetInput] = []
         model_inputs: list[LoggedModelInput] = []
-        for entry in sorted(os.scandir(inputs_dir), key=lambda e: e.name):
+        for entry in sorted(os.scandir(inputs_dir), key=_logged_order):
             meta_path = os.path.join(entry.path, layout.META)
             if not os.path.isfile(meta_path):
                 continue
@@ -324,6 +391,7 @@ class MlrunsReader:
                         step=int(meta.get("step") or 0),
                     )
                 )
+        outputs.sort(key=lambda o: (o.step, o.model_id))
         return RunOutputs(model_outputs=tuple(outputs))
 
     # -- logged models -----------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import sys
 from typing import Any
 
 from heron.entities import (
@@ -132,7 +133,7 @@ def metric_line(metric: Metric, run_id: str | None = None) -> str:
     return " ".join(parts) + "\n"
 
 
-def metric_from_line(key: str, line: str, run_id: str, where: str) -> Metric:
+def metric_from_line(key: str, line: str, run_id: str | None, where: str) -> Metric:
     """A run's metric point from a line of 2, 3 or 5 fields.
 
     Raises:
@@ -295,7 +296,10 @@ def _number(value: float) -> str:
         return str(int(value))
     if isinstance(value, int):
         return str(value)
-    return repr(float(value))
+    number = float(value)
+    if math.isinf(number):  # clamped, as every Heron store (and MLflow's SQL store) does
+        number = math.copysign(sys.float_info.max, number)
+    return repr(number)
 
 
 def _sortable(value: float) -> float:
