@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from heron.autologging import autologging_integration, safe_patch
+from heron.autologging import autologging_integration, get_autologging_config, safe_patch
 from heron.exceptions import InvalidParameter
 from heron.sklearn.autolog_post import (
     FLAVOR_NAME,
@@ -82,7 +82,23 @@ def _patched_predict(original: Any, self: Any, *args: Any, **kwargs: Any) -> Any
     name = STATE.dataset_name(run_id, args[0])
     result = original(self, *args, **kwargs)
     STATE.register_prediction(result, name, run_id, self)
+    if get_autologging_config(FLAVOR_NAME, "log_datasets", True):
+        _log_eval_dataset(run_id, args[0])
     return result
+
+
+def _log_eval_dataset(run_id: str, features: Any) -> None:
+    """Record the data a post-training prediction used as an ``eval`` input, once per run."""
+    from heron.entities import DatasetInput, InputTag
+    from heron.entities.dataset import DATASET_CONTEXT_TAG
+    from heron.sklearn.autolog_training import make_dataset
+    from heron.tracking import session
+
+    dataset = make_dataset(features, None)
+    if dataset is None or not STATE.first_eval_input(run_id, dataset.digest):
+        return
+    entry = DatasetInput(dataset._to_mlflow_entity(), (InputTag(DATASET_CONTEXT_TAG, "eval"),))
+    session.client().log_inputs(run_id, [entry])
 
 
 def _patched_score(original: Any, self: Any, *args: Any, **kwargs: Any) -> Any:
@@ -144,8 +160,8 @@ def autolog(
         log_model_signatures: Log the signature inferred from the training data.
         log_models: Log the fitted estimator as the run's ``model`` (``best_estimator`` too
             for a parameter search).
-        log_datasets: Log the training data as a ``train`` dataset input (evaluation data
-            of post-training metrics is not logged as an input by Heron).
+        log_datasets: Log the training data as a ``train`` dataset input, and the data of
+            post-training predictions as ``eval`` inputs.
         disable: Remove every patch.
         exclusive: Do not log to runs the user started.
         disable_for_unsupported_versions: Skip scikit-learn versions outside MLflow's range.

@@ -83,6 +83,15 @@ class PostTrainingMetrics:
             lambda: defaultdict(list)
         )
         self.model_ids: dict[int, str] = {}
+        self._eval_inputs: set[tuple[str, str]] = set()
+
+    def first_eval_input(self, run_id: str, digest: str) -> bool:
+        """True the first time a dataset digest is seen as an ``eval`` input of a run."""
+        with self._lock:
+            if (run_id, digest) in self._eval_inputs:
+                return False
+            self._eval_inputs.add((run_id, digest))
+            return True
 
     @staticmethod
     def _indexed(name: str, index: int) -> str:

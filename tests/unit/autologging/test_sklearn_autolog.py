@@ -78,7 +78,10 @@ def test_post_training_metrics_are_named_after_the_dataset(
     first = sklearn.metrics.r2_score(y_test, predictions)
     sklearn.metrics.r2_score(y_test, predictions)
     score = model.score(X_test, y_test)
-    metrics = _run(autolog).data.metrics
+    run = _run(autolog)
+    metrics = run.data.metrics
+    contexts = sorted(i.context for i in run.inputs.dataset_inputs)
+    assert contexts == ["eval", "train"]
     assert metrics["r2_score_X_test"] == pytest.approx(first)
     assert "r2_score-2_X_test" in metrics
     assert metrics["LinearRegression_score_X_test"] == pytest.approx(score)
