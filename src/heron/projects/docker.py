@@ -62,13 +62,15 @@ def build_command(context: Path, tag: str) -> list[str]:
 
 def _local_store(tracking_uri: str) -> tuple[str, str] | None:
     """``(host path to mount, URI inside the container)`` for a local store, else None."""
-    parsed = urlparse(tracking_uri)
-    if parsed.netloc or parsed.scheme not in ("", "file", "sqlite"):
+    if not tracking_uri:
         return None
-    path = Path(url2pathname(parsed.path))
-    if parsed.scheme == "sqlite":
+    if tracking_uri.startswith("sqlite:///"):
+        path = Path(tracking_uri[len("sqlite:///") :])
         return str(path.parent), f"sqlite:///{TRACKING_DIR}/{path.name}"
-    return str(path), f"file://{TRACKING_DIR}"
+    parsed = urlparse(tracking_uri)
+    if parsed.netloc or parsed.scheme not in ("", "file"):
+        return None
+    return url2pathname(parsed.path), f"file://{TRACKING_DIR}"
 
 
 def docker_args_list(docker_args: Mapping[str, str | bool]) -> list[str]:
