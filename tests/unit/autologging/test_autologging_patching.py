@@ -195,3 +195,15 @@ def test_metrics_batcher_logs_steps(fluent: ModuleType) -> None:
     batcher.flush()
     history = fluent.MlflowClient().get_metric_history(run.info.run_id, "loss")
     assert [point.step for point in history] == [0, 1, 2, 3, 4]
+
+
+def test_metrics_batcher_through_the_async_logger(fluent: ModuleType) -> None:
+    run = fluent.start_run()
+    batcher = MetricsBatcher(run.info.run_id, NAME, synchronous=False)
+    batcher.record_metrics({"acc": 0.5}, step=1)
+    batcher.record_params({"lr": 0.1})
+    batcher.flush()
+    fluent.flush_async_logging()
+    logged = fluent.get_run(run.info.run_id)
+    assert logged.data.metrics == {"acc": 0.5}
+    assert logged.data.params == {"lr": "0.1"}

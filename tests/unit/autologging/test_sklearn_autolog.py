@@ -188,3 +188,28 @@ def test_universal_autolog_before_import(tmp_path: Path) -> None:
     team, metrics = json.loads(out.stdout.strip().splitlines()[-1])
     assert team == "a"
     assert "training_r2_score" in metrics
+
+
+def test_concurrent_fits_get_their_own_runs(autolog: ModuleType, regression: Any) -> None:
+    import threading
+
+    x_train, y_train, _, _ = regression
+    errors: list[BaseException] = []
+
+    def fit(alpha: float) -> None:
+        from sklearn.linear_model import Ridge
+
+        try:
+            Ridge(alpha=alpha).fit(x_train, y_train)
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=fit, args=(float(i + 1),)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    runs = autolog.search_runs(output_format="list", search_all_experiments=True)
+    assert sorted(r.data.params["alpha"] for r in runs) == ["1.0", "2.0", "3.0", "4.0"]
+    assert {r.info.status for r in runs} == {"FINISHED"}
