@@ -208,6 +208,11 @@ ROUTE_RULES: dict[str, Rule] = {
 }
 """Rules of the other routes, by ``"<METHOD> <path template>"``."""
 
+# The router also declares the artifact proxy under /ajax-api (requests reach it as /api).
+ROUTE_RULES.update(
+    {k.replace(" /api/", " /ajax-api/", 1): v for k, v in ROUTE_RULES.items() if _ART in k}
+)
+
 
 def route_key(method: str, template: str) -> str:
     """The :data:`ROUTE_RULES` key of a route (``HEAD`` is ``GET``)."""
