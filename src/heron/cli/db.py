@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from heron.cli.import_mlflow import import_mlflow
+
 
 @click.group("db")
 def db() -> None:
@@ -18,3 +20,6 @@ def upgrade(url: str) -> None:
 
     upgrade_database(url)
     click.echo("Database schema is up to date.")
+
+
+db.add_command(import_mlflow)

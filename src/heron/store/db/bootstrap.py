@@ -12,6 +12,7 @@ from __future__ import annotations
 from heron.exceptions import InvalidState
 from heron.store.db.database import Database
 from heron.store.db.drivers import Cursor
+from heron.store.db.mlflow_revisions import is_mlflow_revision
 
 #: Every schema revision Heron has shipped, oldest first (the alembic chain).
 REVISIONS: tuple[str, ...] = ("r0001_tracking_core", "r0002_logged_models", "r0003_registry")
@@ -66,6 +67,13 @@ def check_revision(revision: str, uri: str) -> None:
             f"Detected out-of-date database schema (found version {revision}, but expected "
             f"{HEAD_REVISION}). Take a backup of your database, then run "
             f"'heron db upgrade {uri}' to migrate your database to the latest schema."
+        )
+    if is_mlflow_revision(revision):
+        raise InvalidState(
+            f"The database {uri} is an MLflow database (schema revision {revision}); Heron "
+            f"does not serve MLflow's schema. Copy it into a Heron database with "
+            f"'heron db import-mlflow {uri} sqlite:///heron.db' (or another Heron database "
+            f"URI), then point Heron at that database."
         )
     raise InvalidState(
         f"Detected a database schema Heron does not know (found version {revision}, but "

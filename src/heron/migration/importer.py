@@ -1,0 +1,179 @@
+"""``heron db import-mlflow``: an MLflow database copied into a Heron database, no server.
+
+Order: experiments (tags, datasets), logged models, runs a chunk per transaction, the
+registry, then a verification of every run. While it works the Heron database carries a
+resume marker (table ``heron_mlflow_import``) naming the source; the marker goes once the
+verification passes. Every write skips rows already there, so running the same import
+again finishes an interrupted one and changes nothing after a complete one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from heron.exceptions import InvalidState
+from heron.migration.artifacts import copy_run_artifacts, run_artifact_dir
+from heron.migration.experiments import ExperimentMap, copy_experiments
+from heron.migration.models import copy_logged_models
+from heron.migration.registry import copy_registry
+from heron.migration.runs import copy_runs, run_rows
+from heron.migration.source import SourceDatabase
+from heron.migration.verify import Verification, verify_runs
+from heron.store.db import Database, ensure_schema
+from heron.store.db.drivers import Cursor
+
+MARKER_TABLE = "heron_mlflow_import"
+_POINTS_PER_TRANSACTION = 200_000
+_MAX_RUNS_PER_TRANSACTION = 500
+
+
+@dataclass
+class ImportReport:
+    """What an import did.
+
+    Attributes:
+        source_revision: The MLflow schema revision of the source.
+        experiments: Experiments in the source.
+        runs: Runs in the source.
+        runs_copied: Runs this invocation copied (the others were there already).
+        points_copied: Metric points this invocation copied.
+        logged_models: Logged models in the source.
+        registered_models: Registered models in the source.
+        seconds: Wall time of the copy (without the verification).
+        verification: The final comparison.
+    """
+
+    source_revision: str
+    experiments: int = 0
+    runs: int = 0
+    runs_copied: int = 0
+    points_copied: int = 0
+    logged_models: int = 0
+    registered_models: int = 0
+    seconds: float = 0.0
+    verification: Verification = field(default_factory=Verification)
+
+
+class MlflowImport:
+    """One import of an MLflow database into a Heron database.
+
+    Args:
+        source_uri: The MLflow database (``sqlite:///``, ``postgresql://``, ``mysql://``).
+        dest_uri: The Heron database (created when it does not exist).
+        copy_artifacts: A directory to copy each run's artifacts into (their URIs then
+            point there); None leaves artifacts and their URIs as they are.
+
+    Raises:
+        InvalidParameter, InvalidState: the source is not a readable MLflow database, the
+            destination is not a Heron database, or it holds another source's unfinished
+            import.
+    """
+
+    def __init__(self, source_uri: str, dest_uri: str, copy_artifacts: str | None = None):
+        self.source = SourceDatabase(source_uri)
+        try:
+            self.db = Database(dest_uri)
+            ensure_schema(self.db)
+        except BaseException:
+            self.source.close()
+            raise
+        self.copy_artifacts = copy_artifacts
+        self.runs = run_rows(self.source)
+        self.report = ImportReport(source_revision=self.source.revision, runs=len(self.runs))
+        self.mapping = ExperimentMap()
+        self.artifact_uris: dict[str, str] = {}
+
+    def close(self) -> None:
+        """Close both databases."""
+        self.source.close()
+        self.db.close()
+
+    def pending_runs(self) -> list[tuple[Any, ...]]:
+        """The source's runs the Heron database does not have yet."""
+
+        def work(cursor: Cursor) -> set[str]:
+            cursor.execute("SELECT run_uuid FROM runs")
+            return {str(row[0]) for row in cursor.fetchall()}
+
+        present = self.db.read(work)
+        return [row for row in self.runs if str(row[0]) not in present]
+
+    def copy(self, on_runs: Callable[[int], None] = lambda count: None) -> ImportReport:
+        """Copy everything; ``on_runs(n)`` is called after each chunk of ``n`` runs."""
+        started = time.monotonic()
+        self._mark_started()
+        self.mapping = copy_experiments(self.source, self.db)
+        self.report.experiments = len(self.mapping.ids)
+        self.report.logged_models = copy_logged_models(self.source, self.db, self.mapping)
+        if self.copy_artifacts is not None:
+            self.artifact_uris = {
+                str(row[0]): run_artifact_dir(
+                    self.copy_artifacts, self.mapping.ids[int(row[1])], str(row[0])
+                ).as_uri()
+                for row in self.runs
+            }
+        pending = self.pending_runs()
+        on_runs(len(self.runs) - len(pending))
+        for chunk in self._chunks(pending):
+            self._copy_artifacts(chunk)
+            self.report.points_copied += copy_runs(
+                self.source, self.db, chunk, self.mapping, self.artifact_uris
+            )
+            self.report.runs_copied += len(chunk)
+            on_runs(len(chunk))
+        self.report.registered_models = copy_registry(self.source, self.db)
+        self.report.seconds = time.monotonic() - started
+        return self.report
+
+    def verify(self, on_runs: Callable[[int], None] = lambda count: None) -> Verification:
+        """Compare every run on both sides; the resume marker goes when nothing differs."""
+        result = Verification()
+        for start in range(0, len(self.runs), 500):
+            chunk = self.runs[start : start + 500]
+            verify_runs(self.source, self.db, chunk, self.mapping, self.artifact_uris, result)
+            on_runs(len(chunk))
+        self.report.verification = result
+        if result.ok:
+            self.db.write(lambda cursor: cursor.execute(f"DROP TABLE IF EXISTS {MARKER_TABLE}"))
+        return result
+
+    def _chunks(self, runs: Sequence[tuple[Any, ...]]) -> list[Sequence[tuple[Any, ...]]]:
+        total = self.source.all("SELECT count(*) FROM metrics")[0][0] or 0
+        per_run = max(int(total) / max(len(self.runs), 1), 1.0)
+        size = int(min(max(_POINTS_PER_TRANSACTION // per_run, 1), _MAX_RUNS_PER_TRANSACTION))
+        return [runs[start : start + size] for start in range(0, len(runs), size)]
+
+    def _copy_artifacts(self, chunk: Sequence[tuple[Any, ...]]) -> None:
+        if self.copy_artifacts is None:
+            return
+        for row in chunk:
+            run_id = str(row[0])
+            target = run_artifact_dir(self.copy_artifacts, self.mapping.ids[int(row[1])], run_id)
+            copy_run_artifacts(row[-1], target)
+
+    def _mark_started(self) -> None:
+        source = self.source.redacted
+
+        def work(cursor: Cursor) -> None:
+            cursor.execute(
+                f"CREATE TABLE IF NOT EXISTS {MARKER_TABLE} (source VARCHAR(2048) NOT NULL, "
+                "started BIGINT NOT NULL)"
+            )
+            cursor.execute(f"SELECT source FROM {MARKER_TABLE}")
+            found = [str(row[0]) for row in cursor.fetchall()]
+            if any(other != source for other in found):
+                raise InvalidState(
+                    f"{self.db.uri.redacted} holds an unfinished import of {found[0]}: run "
+                    f"'heron db import-mlflow {found[0]} {self.db.uri.redacted}' to finish it "
+                    f"first"
+                )
+            if not found:
+                cursor.execute(
+                    f"INSERT INTO {MARKER_TABLE} (source, started) VALUES (?, ?)",
+                    (source, int(time.time() * 1000)),
+                )
+
+        self.db.write(work)

@@ -1,0 +1,72 @@
+"""Logged models (MLflow 3.x) with their tags and params.
+
+Their metric points belong to runs and move with them (:mod:`heron.migration.runs`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from heron.entities import LoggedModelStatus
+from heron.exceptions import InvalidParameter
+from heron.migration.experiments import ExperimentMap
+from heron.migration.source import SourceDatabase
+from heron.store.db import Database
+from heron.store.db.drivers import Cursor
+
+
+def copy_logged_models(source: SourceDatabase, db: Database, mapping: ExperimentMap) -> int:
+    """Copy every logged model; returns how many the source has."""
+    if not source.has_table("logged_models"):
+        return 0
+    models = source.all(
+        "SELECT model_id, experiment_id, name, artifact_location, creation_timestamp_ms, "
+        "last_updated_timestamp_ms, status, status_message, lifecycle_stage, model_type, "
+        "source_run_id FROM logged_models"
+    )
+    tags = source.all("SELECT model_id, tag_key, tag_value FROM logged_model_tags")
+    params = source.all("SELECT model_id, param_key, param_value FROM logged_model_params")
+    rows = [_model_row(row, mapping) for row in models]
+
+    def work(cursor: Cursor) -> None:
+        cursor.executemany(
+            "INSERT INTO logged_models (model_id, experiment_id, name, artifact_location, "
+            "creation_timestamp, last_updated_timestamp, status, status_message, "
+            "lifecycle_stage, model_type, source_run_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            rows,
+        )
+        cursor.executemany(
+            "INSERT INTO logged_model_tags (model_id, key, value) VALUES (?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
+            [(m, k, v if v is not None else "") for m, k, v in tags],
+        )
+        cursor.executemany(
+            "INSERT INTO logged_model_params (model_id, key, value) VALUES (?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
+            [(m, k, v if v is not None else "") for m, k, v in params],
+        )
+
+    db.write(work)
+    return len(models)
+
+
+def _model_row(row: tuple[Any, ...], mapping: ExperimentMap) -> tuple[Any, ...]:
+    (model_id, eid, name, location, created, updated, status, message, stage, kind, run) = row
+    try:
+        coerced = LoggedModelStatus.coerce(int(status) if status is not None else 0).value
+    except (InvalidParameter, ValueError, TypeError):  # a number MLflow never used
+        coerced = LoggedModelStatus.UNSPECIFIED.value
+    return (
+        model_id,
+        mapping.ids[int(eid)],
+        name,
+        location,
+        created,
+        updated,
+        coerced,
+        message,
+        stage or "active",
+        kind,
+        run,
+    )

@@ -1,0 +1,205 @@
+"""Runs, a chunk at a time: each chunk of runs, with every row that hangs off them, is one
+Heron transaction, so an interrupted import leaves whole runs behind and a rerun skips them.
+
+Rows per run: the run, params, tags, every metric point (with the logged model and dataset
+it was computed for, from MLflow's ``logged_model_metrics``), the latest value per key
+(recomputed by Heron's rule: greatest step, then timestamp, then value), dataset inputs,
+model inputs and model outputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from heron.migration.experiments import ExperimentMap
+from heron.migration.source import SourceDatabase
+from heron.store.db import Database
+from heron.store.db.drivers import Cursor
+from heron.store.tracking.sql.values import encode_metric_value
+
+_POINT_COLUMNS = "run_uuid, key, step, timestamp, value, is_nan"
+_INSERT_POINT = f"INSERT INTO metrics ({_POINT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?) "
+_LATEST = (
+    "INSERT INTO latest_metrics (run_uuid, key, step, timestamp, value, is_nan, model_id, "
+    "dataset_name, dataset_digest) SELECT run_uuid, key, step, timestamp, value, is_nan, "
+    "model_id, dataset_name, dataset_digest FROM (SELECT m.*, row_number() OVER (PARTITION BY "
+    "run_uuid, key ORDER BY step DESC, timestamp DESC, value DESC) AS position FROM metrics m "
+    "WHERE run_uuid IN ({marks})) AS ranked WHERE position = 1"
+)
+
+
+def run_rows(source: SourceDatabase) -> list[tuple[Any, ...]]:
+    """Every MLflow run as ``(run_uuid, experiment_id, name, user_id, status, start_time,
+    end_time, lifecycle_stage, deleted_time, artifact_uri)``, oldest first."""
+    return source.all(
+        f"SELECT run_uuid, experiment_id, {source.column_or_null('runs', 'name')}, user_id, "
+        f"status, start_time, end_time, lifecycle_stage, "
+        f"{source.column_or_null('runs', 'deleted_time')}, artifact_uri FROM runs "
+        f"ORDER BY start_time, run_uuid"
+    )
+
+
+def copy_runs(
+    source: SourceDatabase,
+    db: Database,
+    runs: Sequence[tuple[Any, ...]],
+    mapping: ExperimentMap,
+    artifact_uris: dict[str, str] | None = None,
+) -> int:
+    """Copy ``runs`` (rows of :func:`run_rows`) in one transaction; returns the points copied.
+
+    Args:
+        artifact_uris: New artifact URIs by run id (``--copy-artifacts``); others keep theirs.
+    """
+    ids = [str(row[0]) for row in runs]
+    where = _in("run_uuid", ids)
+    q = source.q
+    params = source.all(f"SELECT run_uuid, {q('key')}, value FROM params WHERE {where}", ids)
+    tags = source.all(f"SELECT run_uuid, {q('key')}, value FROM tags WHERE {where}", ids)
+    points = [
+        (run, key, int(step or 0), int(timestamp), *encode_metric_value(value))
+        if not nan
+        else (run, key, int(step or 0), int(timestamp), 0.0, True)
+        for run, key, step, timestamp, value, nan in source.rows(
+            f"SELECT run_uuid, {q('key')}, {source.column_or_null('metrics', 'step')}, "
+            f"{q('timestamp')}, value, {source.column_or_null('metrics', 'is_nan')} "
+            f"FROM metrics WHERE {where}",
+            ids,
+        )
+    ]
+    model_points = _model_points(source, ids)
+    inputs, input_tags, model_inputs, outputs = _inputs(source, ids, mapping)
+    rows = [_run_row(row, mapping, artifact_uris) for row in runs]
+
+    def work(cursor: Cursor) -> None:
+        cursor.executemany(
+            "INSERT INTO runs (run_uuid, experiment_id, name, user_id, status, start_time, "
+            "end_time, lifecycle_stage, deleted_time, artifact_uri) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        cursor.executemany("INSERT INTO params (run_uuid, key, value) VALUES (?, ?, ?)", params)
+        cursor.executemany(
+            "INSERT INTO tags (run_uuid, key, value) VALUES (?, ?, ?)",
+            [(run, key, "" if value is None else value) for run, key, value in tags],
+        )
+        cursor.executemany(_INSERT_POINT + "ON CONFLICT DO NOTHING", points)
+        _write_model_points(cursor, model_points)
+        cursor.execute(_LATEST.format(marks=", ".join("?" * len(ids))), ids)
+        cursor.executemany(
+            "INSERT INTO inputs (destination_type, destination_id, source_type, source_id, "
+            "input_uuid) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            inputs + model_inputs,
+        )
+        cursor.executemany(
+            "INSERT INTO input_tags (input_uuid, name, value) VALUES (?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
+            input_tags,
+        )
+        cursor.executemany(
+            "INSERT INTO run_outputs (run_uuid, model_id, step) VALUES (?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
+            outputs,
+        )
+
+    db.write(work)
+    return len(points)
+
+
+def _in(column: str, values: Sequence[object]) -> str:
+    return f"{column} IN ({', '.join('?' * len(values))})"
+
+
+def _run_row(
+    row: tuple[Any, ...], mapping: ExperimentMap, artifact_uris: dict[str, str] | None
+) -> tuple[Any, ...]:
+    run_uuid, eid, name, user, status, start, end, stage, deleted, artifact_uri = row
+    if artifact_uris and run_uuid in artifact_uris:
+        artifact_uri = artifact_uris[run_uuid]
+    return (
+        run_uuid,
+        mapping.ids[int(eid)],
+        name,
+        user,
+        status or "FINISHED",
+        start,
+        end,
+        stage or "active",
+        deleted,
+        artifact_uri,
+    )
+
+
+def _model_points(source: SourceDatabase, ids: Sequence[str]) -> list[tuple[Any, ...]]:
+    """``(model_id, key, step, timestamp, value, is_nan, run_uuid, dataset_name, digest)``."""
+    if not source.has_table("logged_model_metrics"):
+        return []
+    where = _in("run_id", ids)
+    found = source.all(
+        "SELECT model_id, metric_name, metric_step, metric_timestamp_ms, metric_value, run_id, "
+        f"dataset_name, dataset_digest FROM logged_model_metrics WHERE {where}",
+        ids,
+    )
+    return [
+        (model, key, int(step), int(ts), *encode_metric_value(float("nan") if v is None else v),
+         run, dataset, digest)
+        for model, key, step, ts, v, run, dataset, digest in found
+    ]  # fmt: skip
+
+
+def _write_model_points(cursor: Cursor, points: list[tuple[Any, ...]]) -> None:
+    cursor.executemany(
+        "INSERT INTO logged_model_metrics (model_id, key, step, timestamp, value, is_nan, "
+        "run_uuid, dataset_name, dataset_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT DO NOTHING",
+        points,
+    )
+    # The run's copy of the point says which model and dataset it was computed for.
+    cursor.executemany(
+        "UPDATE metrics SET model_id = ?, dataset_name = ?, dataset_digest = ? "
+        "WHERE run_uuid = ? AND key = ? AND step = ? AND timestamp = ? AND value = ? "
+        "AND is_nan = ?",
+        [
+            (model, dataset, digest, run, key, step, ts, value, nan)
+            for model, key, step, ts, value, nan, run, dataset, digest in points
+        ],
+    )
+
+
+def _inputs(
+    source: SourceDatabase, ids: Sequence[str], mapping: ExperimentMap
+) -> tuple[list[tuple[Any, ...]], ...]:
+    if not source.has_table("inputs"):
+        return [], [], [], []
+    where = _in("destination_id", ids)
+    datasets = source.all(
+        "SELECT input_uuid, source_id, destination_id FROM inputs "
+        f"WHERE destination_type = 'RUN' AND source_type = 'DATASET' AND {where}",
+        ids,
+    )
+    inputs = [
+        ("RUN", run, "DATASET", mapping.datasets.get(str(dataset), dataset), uuid)
+        for uuid, dataset, run in datasets
+    ]
+    input_tags: list[tuple[Any, ...]] = []
+    if datasets and source.has_table("input_tags"):
+        uuids = [row[0] for row in datasets]
+        tag_where = _in("input_uuid", uuids)
+        input_tags = source.all(
+            f"SELECT input_uuid, name, value FROM input_tags WHERE {tag_where}", uuids
+        )
+    where = _in("source_id", ids)
+    step = source.column_or_null("inputs", "step")
+    edges = source.all(
+        f"SELECT input_uuid, source_type, source_id, destination_id, {step} FROM inputs "
+        f"WHERE source_type IN ('RUN_INPUT', 'RUN_OUTPUT') AND {where}",
+        ids,
+    )
+    model_inputs = [
+        ("RUN", run, "MODEL", model, uuid)
+        for uuid, kind, run, model, _ in edges
+        if kind == "RUN_INPUT"
+    ]
+    outputs = [(r, m, int(at or 0)) for _, kind, r, m, at in edges if kind == "RUN_OUTPUT"]
+    return inputs, input_tags, model_inputs, outputs
