@@ -134,4 +134,4 @@ def test_mlflow_reads_what_heron_wrote(mlflow_venv: Path, tmp_path: Path) -> Non
     assert run["params"] == {"lr": "0.1", "path/like": "x y"}
     assert run["tags"]["note"] == "multi\nline"
     assert seen_by_mlflow["experiments"][ids["gone"]]["stage"] == "deleted"
-    assert list(seen_by_mlflow["models"].values())[0]["status"] == "READY"
+    assert next(iter(seen_by_mlflow["models"].values()))["status"] == "READY"

@@ -57,7 +57,7 @@ def read(client: MlflowClient) -> dict[str, object]:
                 "end": r.info.end_time,
                 "artifact_uri": r.info.artifact_uri,
                 "params": r.data.params,
-                "tags": {k: v for k, v in r.data.tags.items()},
+                "tags": dict(r.data.tags.items()),
                 "metrics": r.data.metrics,
                 "history": {
                     k: [

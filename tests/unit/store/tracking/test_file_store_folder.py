@@ -47,7 +47,7 @@ def test_a_new_folder_gets_the_default_experiment_and_trash(tmp_path: Path) -> N
 
 def test_a_folder_that_is_not_mlruns_is_refused(tmp_path: Path) -> None:
     (tmp_path / "photos" / "2024").mkdir(parents=True)
-    with pytest.raises(InvalidParameter, match="not an mlruns folder.*2024"):
+    with pytest.raises(InvalidParameter, match=r"not an mlruns folder.*2024"):
         FileTrackingStore(str(tmp_path / "photos"))
 
 
