@@ -128,9 +128,10 @@ def fetch_project(uri: str, version: str | None = None) -> FetchedProject:
         raise ExecutionException("Setting a version is only supported for Git project URIs")
     temporary = Path(tempfile.mkdtemp(prefix="heron-project-"))
     clone = temporary / "repo"
+    remote = local is None or base.startswith("file://")
     try:
-        _clone(str(local.resolve()) if local is not None else base, version, clone)
-        source = str(local.resolve()) if local is not None else base
+        _clone(base if remote or local is None else str(local.resolve()), version, clone)
+        source = uri.strip().strip("'\"") if remote else str(local.resolve())  # type: ignore[union-attr]
         fetched = FetchedProject(clone, source, read_git_info(clone), temporary)
         return _with_subdirectory(fetched, subdirectory)
     except BaseException:
