@@ -207,3 +207,24 @@ def test_metrics_batcher_through_the_async_logger(fluent: ModuleType) -> None:
     logged = fluent.get_run(run.info.run_id)
     assert logged.data.metrics == {"acc": 0.5}
     assert logged.data.params == {"lr": "0.1"}
+
+
+def test_universal_autolog_respects_explicit_flavor_config(fluent: ModuleType) -> None:
+    from heron.autologging import config, universal
+
+    with config._lock:  # forget earlier tests' explicit calls: they would win
+        config._configs.pop(NAME, None)
+    universal.register_integration(NAME, __name__, "json")  # json is always imported
+    try:
+        fluent.autolog(log_models=False, silent=True)
+        assert get_autologging_config(NAME, "log_models") is False
+        assert get_autologging_config(NAME, "silent") is True
+        autolog(log_models=True)  # the flavor's own call wins from now on
+        fluent.autolog(log_models=False)
+        assert get_autologging_config(NAME, "log_models") is True
+        fluent.autolog(disable=True)
+        assert not autologging_is_disabled(NAME)  # still the explicit configuration
+    finally:
+        with universal._lock:
+            universal._integrations.pop(NAME, None)
+            universal._hooked.discard(NAME)
