@@ -37,7 +37,11 @@ def get_registry_store(uri: str) -> RegistryStore:
     if store is not None:
         return store
     base = urlsplit(uri).scheme.lower().split("+", 1)[0]
-    if base in SQL_SCHEMES:
+    from heron.store.tracking.file.uris import is_folder_uri, mlruns_path
+
+    if is_folder_uri(uri):  # an mlruns folder: its models/ tree
+        key, base = mlruns_path(uri), "file"
+    elif base in SQL_SCHEMES:
         from heron.store.db.uris import parse_database_uri
 
         key = parse_database_uri(uri).uri
@@ -46,12 +50,12 @@ def get_registry_store(uri: str) -> RegistryStore:
     else:
         raise InvalidParameter(
             f"Unsupported registry URI '{uri}'. Supported schemes: "
-            "sqlite://, postgresql://, http://, https://"
+            "sqlite://, postgresql://, http://, https://, file: (or a folder path)"
         )
     with _LOCK:
         store = _STORES.get(key)
         if store is None:
-            store = _STORES[key] = _open(base, uri)
+            store = _STORES[key] = _open(base, uri, key)
         _SEEN[seen] = store
     return store
 
@@ -63,7 +67,11 @@ def _working_directory() -> str:
         return ""
 
 
-def _open(base: str, uri: str) -> RegistryStore:
+def _open(base: str, uri: str, key_or_uri: str) -> RegistryStore:
+    if base == "file":
+        from heron.store.registry.file import FileRegistryStore
+
+        return FileRegistryStore(key_or_uri)
     if base in ("http", "https"):
         from heron.store.registry.rest import RestRegistryStore
 
