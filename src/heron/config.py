@@ -150,6 +150,12 @@ ALLOWED_HOST_ADDRESSED_ARTIFACT_SCHEMES = _s(
     "Comma-separated host-addressed schemes (http, https, ftp, ...) a server connects to on "
     "any host; by default only the hosts of its own artifact root and destination.",
 )
+SERVER_IDEMPOTENCY_WINDOW = _s(
+    "SERVER_IDEMPOTENCY_WINDOW",
+    120.0,
+    float,
+    "Seconds an identical create from the same MLflow client is answered as a retry (0: off).",
+)
 
 AUTH_CONFIG_PATH = _s(
     "AUTH_CONFIG_PATH", None, str, "The basic-auth app's configuration file (basic_auth.ini)."

@@ -149,6 +149,7 @@ def server(
         artifacts_only=artifacts_only,
         static_prefix=static_prefix,
         host=host,
+        port=port,
         allowed_hosts=split_list(allowed_hosts),
         cors_allowed_origins=split_list(cors_allowed_origins),
         app_name=app_name or "",

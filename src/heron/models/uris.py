@@ -36,6 +36,9 @@ def local_path(uri: str | os.PathLike[str]) -> str | None:
     if parsed.scheme.lower() == "file":
         if parsed.netloc not in ("", "localhost"):
             raise InvalidParameter(f"file: URIs with a remote host are not supported: {text}")
+        if parsed.query or parsed.fragment or parsed.params:
+            # file:///etc?x=1/run/artifacts is not a directory under /etc?x=1
+            raise InvalidParameter(f"file: URIs cannot have a query or fragment: {text}")
         return os.path.abspath(unquote(parsed.path))
     return None
 

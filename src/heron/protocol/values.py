@@ -35,6 +35,8 @@ def invalid(path: str, value: object, hint: str = "") -> InvalidParameter:
         shown = json.dumps(value, sort_keys=True, separators=(",", ":"))
     except (TypeError, ValueError):
         shown = repr(value)
+    except RecursionError:  # nested too deep to show
+        shown = f"<a deeply nested {type(value).__name__}>"
     hint = hint or f"Hint: Value was of type '{type(value).__name__}'."
     return InvalidParameter(
         f"Invalid value {shown} for parameter '{path}' supplied. {hint} {API_DOCS_HINT}"

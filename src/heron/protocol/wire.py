@@ -2,7 +2,8 @@
 
 JSON is read with orjson; a body orjson refuses is read again with the standard library,
 which also accepts MLflow clients' bare ``NaN``/``Infinity`` literals and overflowing
-numbers (``1e309`` is infinity), but still only from strict UTF-8 (no UTF-16, no BOM).
+numbers (``1e309`` is infinity), but still only from strict UTF-8 (no UTF-16, no BOM) and
+never with a lone UTF-16 surrogate in a string.
 """
 
 from __future__ import annotations
@@ -32,9 +33,24 @@ def load_json(body: bytes) -> Any:
     except orjson.JSONDecodeError:
         pass
     try:
-        return json.loads(body.decode("utf-8"))
+        data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise InvalidParameter(f"Malformed request: the body is not valid JSON ({error})") from None
+    _check_encodable(data)
+    return data
+
+
+def _check_encodable(data: Any) -> None:
+    """Refuse JSON that only the lenient reader took: strings holding a lone UTF-16
+    surrogate (``"\\ud800"``), which no store can keep, or nesting too deep to handle."""
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidParameter(
+            "Malformed request: a string holds a lone UTF-16 surrogate (not valid Unicode)"
+        ) from None
+    except RecursionError:
+        raise InvalidParameter("Malformed request: the JSON is nested too deeply") from None
 
 
 def load_request_body(body: bytes) -> dict[str, Any]:

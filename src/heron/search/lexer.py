@@ -55,6 +55,10 @@ class Token:
         )
 
 
+MAX_QUOTED = 1000
+"""Characters of the text an error quotes at most."""
+
+
 class Source:
     """The text being parsed, with a label, to build errors that quote and point into it.
 
@@ -71,7 +75,8 @@ class Source:
 
     def error(self, detail: str) -> InvalidParameter:
         """An INVALID_PARAMETER_VALUE error: ``Invalid <label> '<text>': <detail>``."""
-        return InvalidParameter(f"Invalid {self.label} '{self.text}': {detail}")
+        text = self.text if len(self.text) <= MAX_QUOTED else self.text[:MAX_QUOTED] + "..."
+        return InvalidParameter(f"Invalid {self.label} '{text}': {detail}")
 
     def unexpected(self, token: Token, expected: str) -> InvalidParameter:
         """An error naming ``token``, its position, and what should have been there."""

@@ -27,6 +27,8 @@ from heron.search.identifiers import IDENTIFIER_EXPECTED, Identifier, join_space
 from heron.search.lexer import Source, Token, tokenize
 
 MAX_NESTING = 100
+MAX_CLAUSES = 200
+"""Comparisons one filter may hold (a database refuses expressions past ~1000 terms)."""
 _SYMBOL_OPS = frozenset({"=", "!=", ">", ">=", "<", "<="})
 _COMPARATORS = "a comparator (" + ", ".join(ALL_OPS) + ")"
 _INTEGER_TEXT = re.compile(r"-?[0-9]+")
@@ -75,13 +77,14 @@ def _combine(kind: type[And] | type[Or], terms: list[Node]) -> Node:
 
 
 class _FilterParser:
-    __slots__ = ("i", "source", "tokens", "vocabulary")
+    __slots__ = ("_clauses", "i", "source", "tokens", "vocabulary")
 
     def __init__(self, source: Source, tokens: list[Token], vocabulary: Vocabulary):
         self.source = source
         self.tokens = tokens
         self.vocabulary = vocabulary
         self.i = 0
+        self._clauses = 0
 
     def _peek(self) -> Token:
         return self.tokens[self.i]
@@ -138,6 +141,12 @@ class _FilterParser:
 
     def _clause(self) -> Comparison:
         token = self._next()
+        self._clauses += 1
+        if self._clauses > MAX_CLAUSES:
+            raise self.source.error(
+                f"more than {MAX_CLAUSES} comparisons (at position {token.pos}); "
+                "narrow the filter or use IN lists"
+            )
         if token.is_keyword("NOT"):
             raise self.source.unexpected(
                 token, f"{IDENTIFIER_EXPECTED} (NOT is only supported in NOT IN and IS NOT NULL)"

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from heron import config
 from heron.exceptions import EndpointNotFound, HeronError, InvalidParameter
 from heron.protocol import Route, encode_response, error_body, parse_request
 from heron.protocol.wire import dump_json
@@ -28,6 +29,7 @@ from heron.server.asgi import (
     send_bytes,
 )
 from heron.server.handlers import QUICK_READS, Handler
+from heron.server.idempotency import RecentCreates
 from heron.server.scheduling import Scheduler
 from heron.server.services import Services
 
@@ -69,6 +71,9 @@ class Dispatcher:
         quick_reads: Routes whose handlers are quick reads of the tracking store.
         scheduler: Where calls run; by default quick reads of an embedded database on the
             event loop, other calls on worker threads.
+        recent_creates: Recent creates, to answer a client's retry of one with the first
+            answer (see :mod:`heron.protocol.idempotency`); by default one table with
+            ``HERON_SERVER_IDEMPOTENCY_WINDOW``.
     """
 
     def __init__(
@@ -78,9 +83,13 @@ class Dispatcher:
         services: Services,
         quick_reads: Iterable[str] = QUICK_READS,
         scheduler: Scheduler | None = None,
+        recent_creates: RecentCreates | None = None,
     ):
         self.services = services
         self.scheduler = scheduler or Scheduler()
+        self.recent_creates = recent_creates or RecentCreates(
+            float(config.SERVER_IDEMPOTENCY_WINDOW.get() or 0.0)
+        )
         quick = frozenset(quick_reads)
         self._exact: dict[str, dict[str, Endpoint]] = {}
         self._patterns: list[tuple[re.Pattern[str], dict[str, Endpoint]]] = []
@@ -139,12 +148,35 @@ class Dispatcher:
             return
         query_string = scope.get("query_string", b"")
         content_type = header(scope, b"content-type")
-        status, payload = await self.scheduler.run(
-            endpoint.route.name,
-            endpoint.quick_read and self.services.quick_reads,
-            lambda: self.call(endpoint, method, query_string, body, content_type, path_params),
-        )
+        name = endpoint.route.name
+
+        def answer() -> Awaitable[tuple[int, bytes]]:
+            return self.scheduler.run(
+                name,
+                endpoint.quick_read and self.services.quick_reads,
+                lambda: self.call(endpoint, method, query_string, body, content_type, path_params),
+            )
+
+        repeat = self.recent_creates.key(name, scope, body)
+        if repeat is None:
+            status, payload = await answer()
+        else:
+            check = self._model_still_pending if name == "CreateLoggedModel" else None
+            status, payload = await self.recent_creates.run(*repeat, answer, check)
         await send_bytes(send, status, payload)
+
+    async def _model_still_pending(self, answer: tuple[int, bytes]) -> bool:
+        """Whether the logged model a create answered is still PENDING (a retry of its
+        create, not a second ``log_model`` after the first one finished)."""
+        import orjson
+
+        from heron.entities.logged_model import LoggedModelStatus
+
+        model_id = orjson.loads(answer[1])["model"]["info"]["model_id"]
+        model = await self.scheduler.run(
+            "GetLoggedModel", False, lambda: self.services.tracking.get_logged_model(model_id)
+        )
+        return model.status == LoggedModelStatus.PENDING
 
     def call(
         self,

@@ -1,19 +1,24 @@
 """Run the server under uvicorn: in this process for one worker, else N worker processes.
 
 Worker processes build their application from ``HERON_SERVER_*`` variables
-(:func:`heron.server.app.app_from_env`), which :func:`serve` sets from the settings.
+(:func:`heron.server.app.app_from_env`), which :func:`serve` sets from the settings. At
+start-up, the files uploads interrupted by a crash left in local artifact roots are removed
+in the background (:func:`remove_partial_uploads`).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import shlex
+import threading
 from typing import Any
 
-from heron.exceptions import InvalidParameter
+from heron.exceptions import HeronError, InvalidParameter
 from heron.server.settings import ServerSettings
 
 APP_FACTORY = "heron.server.app:app_from_env"
+_log = logging.getLogger(__name__)
 _DEFAULTS: dict[str, Any] = {
     "loop": "auto",  # uvloop when installed
     "http": "auto",  # httptools when installed
@@ -75,6 +80,9 @@ def serve(
 
     options: dict[str, Any] = {**_DEFAULTS, **uvicorn_options(extra_options)}
     options.update(host=settings.host, port=port)
+    threading.Thread(
+        target=remove_partial_uploads, args=(settings,), name="heron-partials", daemon=True
+    ).start()
     if workers > 1:
         if not settings.artifacts_only:
             open_stores(settings)
@@ -99,3 +107,34 @@ def open_stores(settings: ServerSettings) -> None:
 
     get_tracking_store(settings.backend_store_uri, settings.artifact_root)
     clear_store_cache()
+
+
+def local_artifact_roots(settings: ServerSettings) -> list[str]:
+    """The server's artifact roots that are local directories."""
+    from urllib.parse import urlsplit
+
+    from heron.store.artifacts.local import local_path_from_uri
+
+    roots = [settings.artifact_root]
+    if settings.serve_artifacts:
+        roots.append(settings.artifacts_destination)
+    local = []
+    for root in roots:
+        scheme = urlsplit(root).scheme.lower()
+        if len(scheme) <= 1 or scheme == "file":
+            try:
+                local.append(local_path_from_uri(root))
+            except HeronError:
+                continue
+    return list(dict.fromkeys(local))
+
+
+def remove_partial_uploads(settings: ServerSettings) -> None:
+    """Remove what uploads interrupted by a crash left in the local artifact roots
+    (:func:`heron.store.artifacts.staging.remove_partial_uploads`); run at start-up."""
+    from heron.store.artifacts import staging
+
+    for root in local_artifact_roots(settings):
+        removed = staging.remove_partial_uploads(root)
+        if removed:
+            _log.info("Removed %d file(s) of interrupted uploads", removed)

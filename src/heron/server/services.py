@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from heron.store.tracking.base import TrackingStore
 
 PROXY_SCHEME = "mlflow-artifacts"
+_PROXIED_SCHEMES = frozenset({"http", "https"})
 _log = logging.getLogger(__name__)
 
 
@@ -95,14 +96,21 @@ class Services:
     def artifact_repository(self, artifact_uri: str) -> ArtifactRepository:
         """The repository rooted at ``artifact_uri``, as the server reaches it.
 
-        ``mlflow-artifacts:/<path>`` (with or without a host) is ``<path>`` under the
-        artifacts destination; ``<path>`` must stay inside it.
+        ``mlflow-artifacts:/<path>`` (with or without a host: the server never connects
+        to one) is ``<path>`` under the artifacts destination;
+        ``<path>`` must stay inside it. A location naming a host must pass the host policy
+        (:mod:`heron.store.artifacts.host_policy`), and is reached without the server's
+        credentials, with short timeouts, over a bounded pool
+        (:mod:`heron.server.outbound`).
+
+        Raises:
+            InvalidParameter: The location names a host the server must not connect to.
         """
         from heron.store.artifacts import get_artifact_repository
 
         parts = urlsplit(artifact_uri)
         if parts.scheme.lower() != PROXY_SCHEME:
-            return get_artifact_repository(artifact_uri)
+            return self._remote_repository(artifact_uri)
         from heron.store.artifacts.paths import safe_relative_path
         from heron.store.tracking import append_to_uri
 
@@ -110,3 +118,18 @@ class Services:
         destination = self.settings.artifacts_destination
         root = append_to_uri(destination, relative) if relative else destination
         return get_artifact_repository(root)
+
+    def _remote_repository(self, artifact_uri: str) -> ArtifactRepository:
+        """The repository of a location that is not under the artifacts destination."""
+        from heron.server.locations import server_roots
+        from heron.store.artifacts import get_artifact_repository
+        from heron.store.artifacts.host_policy import check_uri_host, is_trusted, uri_targets
+
+        roots = server_roots(self.settings)
+        check_uri_host(artifact_uri, roots)
+        scheme = urlsplit(artifact_uri).scheme.lower()
+        if uri_targets(artifact_uri) is not None and scheme in _PROXIED_SCHEMES:
+            from heron.server.outbound import OutboundArtifactRepository
+
+            return OutboundArtifactRepository(artifact_uri, is_trusted(artifact_uri, roots))
+        return get_artifact_repository(artifact_uri)

@@ -42,6 +42,7 @@ class ServerSettings:
         artifacts_only: Serve only the artifact proxy; tracking routes answer 503.
         static_prefix: A path prefix for every route, e.g. ``/heron``.
         host: The address the server binds (allowed as a Host header).
+        port: The port the server listens on (None when not known: an embedded app).
         allowed_hosts: Host header patterns accepted; empty means localhost names,
             private addresses and ``host``. ``*`` accepts any.
         cors_allowed_origins: Origins allowed to make state-changing cross-origin
@@ -58,6 +59,7 @@ class ServerSettings:
     artifacts_only: bool = False
     static_prefix: str = ""
     host: str = "127.0.0.1"
+    port: int | None = None
     allowed_hosts: tuple[str, ...] = ()
     cors_allowed_origins: tuple[str, ...] = ()
     app_name: str = ""
@@ -115,6 +117,8 @@ class ServerSettings:
             default = item.default
             if isinstance(default, bool):
                 values[item.name] = text.strip().lower() in ("1", "true", "yes", "on")
+            elif item.name == "port":
+                values[item.name] = int(text) if text.strip().isdigit() else None
             elif isinstance(default, tuple):
                 values[item.name] = split_list(text)
             else:

@@ -10,7 +10,9 @@ through the server must name a location the server manages, by a positive rule:
   ``models:/<name>/<version>`` of that registered version, whose run and logged model the
   new version inherits (explicit ``run_id``/``model_id`` must agree with them);
 - ``mlflow-artifacts:/<path>``, or this server's own
-  ``http(s)://<host>/api/2.0/mlflow-artifacts/artifacts/<path>``, inside the artifact root
+  ``http(s)://<host>/api/2.0/mlflow-artifacts/artifacts/<path>`` (exactly the address and
+  port it listens on, or its configured artifact storage's host: no other localhost or
+  private address), inside the artifact root
   of the ``model_id``'s logged model or else the ``run_id``'s run;
 - a local path or ``file:`` URI only inside that run's (or logged model's) LOCAL artifact
   root, with symlinks resolved;
@@ -38,8 +40,9 @@ from heron.entities.registry import PROMPT_TAG, ModelVersionTag
 from heron.exceptions import HeronError, InvalidParameter, NotFound
 from heron.models.uris import local_path, parse_model_uri
 from heron.server.lineage import RegisteredSource, VersionSource
-from heron.server.security import host_allowed
+from heron.server.locations import server_roots
 from heron.server.settings import ServerSettings
+from heron.store.artifacts.host_policy import is_trusted
 from heron.store.artifacts.paths import resolves_inside, safe_relative_path
 from heron.store.registry.base import RegistryStore
 from heron.store.tracking.base import TrackingStore
@@ -55,6 +58,8 @@ HOST_ADDRESSED_SCHEMES = frozenset({"ftp", "sftp", "hdfs", "viewfs", "r2", "b2",
 only on the host of the server's own default artifact root or artifacts destination."""
 PROXY_ROUTES = ("/api/2.0/mlflow-artifacts/artifacts/", "/ajax-api/2.0/mlflow-artifacts/artifacts/")
 PROXY_SCHEME = "mlflow-artifacts"
+_LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+_LOOPBACK_OR_WILDCARD = _LOOPBACK_NAMES | {"0.0.0.0", "::"}
 
 
 def invalid_source(source: str, detail: str = "") -> InvalidParameter:
@@ -228,13 +233,35 @@ class SourceCheck:
         """The path under the artifacts destination a URL of this server's artifact proxy
         names; InvalidParameter for any other http(s) URL."""
         parts = urlsplit(source)
-        if "@" not in parts.netloc and host_allowed(self.settings.host_patterns(), parts.netloc):
+        if "@" not in parts.netloc and self._is_this_server(source):
             prefix = self.settings.static_prefix
             for route in PROXY_ROUTES:
                 if parts.path.startswith(prefix + route):
                     return parts.path[len(prefix + route) - 1 :]
         raise invalid_source(
             source, "http(s) sources must be URLs of this server's artifact proxy."
+        )
+
+    def _is_this_server(self, url: str) -> bool:
+        """Whether an http(s) URL names exactly this server: the address and port it
+        listens on (a loopback or wildcard bind also as ``localhost``/``127.0.0.1``/
+        ``[::1]``), or the host of its own configured artifact storage. Other hosts,
+        and other ports of localhost or private addresses, are not this server."""
+        scheme, host, port = _target(url)
+        if scheme not in ("http", "https"):
+            return False
+        if port is None:
+            port = 443 if scheme == "https" else 80
+        if is_trusted(url, server_roots(self.settings)):
+            return True
+        bind = self.settings.host.strip("[]").lower()
+        names = {bind}
+        if bind in _LOOPBACK_OR_WILDCARD:
+            names |= _LOOPBACK_NAMES
+        return (
+            self.settings.port is not None
+            and port == self.settings.port
+            and (host.strip("[]") in names)
         )
 
 

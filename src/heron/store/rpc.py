@@ -9,11 +9,14 @@ the :class:`~heron.exceptions.HeronError` class its error code names.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from heron.entities import PagedList
 from heron.exceptions import HeronError
 from heron.protocol import decode_response, encode_request, error_from_response, route_named
+from heron.protocol.idempotency import REQUEST_ID_HEADER, REQUEST_ID_ROUTES
+from heron.protocol.routes import Retry
 from heron.protocol.wire import load_response_body
 from heron.store.http import HttpTransport
 
@@ -43,8 +46,13 @@ class RpcClient:
         """
         route = route_named(rpc)
         outgoing = encode_request(route, values)
+        retry, headers = route.retry, None
+        if route.name in REQUEST_ID_ROUTES:
+            # One id for this call and all its retries: the server answers a retry of a
+            # create that succeeded with that create's result (heron.protocol.idempotency).
+            retry, headers = Retry.SAFE, {REQUEST_ID_HEADER: uuid.uuid4().hex}
         response = self._transport.request(
-            outgoing.method, outgoing.url, route.retry, outgoing.params, outgoing.body
+            outgoing.method, outgoing.url, retry, outgoing.params, outgoing.body, headers
         )
         if response.status_code != 200:
             try:

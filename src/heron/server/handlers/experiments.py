@@ -5,6 +5,7 @@ from __future__ import annotations
 from heron.entities import ExperimentTag, ViewType
 from heron.exceptions import NotFound
 from heron.server.handlers.registry import Request, Result, handles
+from heron.server.locations import check_artifact_location
 from heron.server.services import Services
 from heron.store.tracking.base import SEARCH_MAX_RESULTS_DEFAULT
 
@@ -12,8 +13,11 @@ from heron.store.tracking.base import SEARCH_MAX_RESULTS_DEFAULT
 @handles("CreateExperiment")
 def create_experiment(request: Request, services: Services) -> Result:
     """Create an experiment; its artifacts default to the server's artifact root."""
+    location = request.get("artifact_location") or None
+    if location is not None:
+        check_artifact_location(location, services.settings)
     experiment_id = services.tracking.create_experiment(
-        request["name"], request.get("artifact_location") or None, request.get("tags", ())
+        request["name"], location, request.get("tags", ())
     )
     return {"experiment_id": experiment_id}
 

@@ -123,6 +123,18 @@ def raise_for_error(response: httpx.Response) -> None:
 
 
 _MISSING = "RESOURCE_DOES_NOT_EXIST"
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    """A URL's scheme, host and port (the well-known port when none is written)."""
+    parts = urlparse(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    return scheme, (parts.hostname or "").lower(), port or _DEFAULT_PORTS.get(scheme)
 
 
 def _error_code(response: httpx.Response) -> str | None:
@@ -161,12 +173,23 @@ class HttpArtifactRepository(ArtifactRepository):
         self.endpoint = head + ARTIFACTS_ENDPOINT
         self.root = safe_relative_path(unquote(tail.strip("/")))
 
+    def _client(self) -> httpx.Client:
+        """The HTTP client requests go through (subclasses bound or restrict it)."""
+        return _http_client()
+
+    def _auth(self) -> dict[str, str]:
+        """The tracking credentials, only for the tracking server itself: a location on
+        another host (scheme, host and port compared) never receives them."""
+        if _origin(self.endpoint) != _origin(config.tracking_uri()):
+            return {}
+        return auth_headers()
+
     def _url(self, artifact_path: str) -> str:
         return f"{self.endpoint}/{quote(join_artifact_path(self.root, artifact_path), safe='/')}"
 
     def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        headers = {**auth_headers(), **kwargs.pop("headers", {})}
-        response = _http_client().request(method, url, headers=headers, **kwargs)
+        headers = {**self._auth(), **kwargs.pop("headers", {})}
+        response = self._client().request(method, url, headers=headers, **kwargs)
         raise_for_error(response)
         return response
 
@@ -230,8 +253,8 @@ class HttpArtifactRepository(ArtifactRepository):
             NotFound: The proxy has no file there.
         """
         path = join_artifact_path(*split_artifact_file(artifact_path))
-        client = _http_client()
-        request = client.build_request("GET", self._url(path), headers=auth_headers())
+        client = self._client()
+        request = client.build_request("GET", self._url(path), headers=self._auth())
         response = client.send(request, stream=True)
         try:
             raise_for_error(response)
@@ -292,8 +315,8 @@ class HttpArtifactRepository(ArtifactRepository):
             return None
         path = join_artifact_path(self.root, safe_relative_path(artifact_path))
         url = f"{server}{ARCHIVE_ROUTE}/{quote(path, safe='/')}"
-        headers = {**auth_headers(), "Content-Type": ARCHIVE_TYPE}
-        response = _http_client().request(method, url, headers=headers, content=body)
+        headers = {**self._auth(), "Content-Type": ARCHIVE_TYPE}
+        response = self._client().request(method, url, headers=headers, content=body)
         status = response.status_code
         if status in (405, 501) or (status == 404 and _error_code(response) != _MISSING):
             _NO_ARCHIVES.add(server)

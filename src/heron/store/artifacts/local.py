@@ -309,16 +309,21 @@ class LocalArtifactRepository(ArtifactRepository):
     def write_tree(
         self, files: Sequence[tuple[str, bytes]], artifact_path: str | None = None
     ) -> None:
-        """See :meth:`ArtifactRepository.write_tree`: each file replaced whole, and each
-        directory flushed once, after its last file (not once per file)."""
+        """See :meth:`ArtifactRepository.write_tree`: all files or none (each written in
+        full beside its target, then all renamed into place), and each directory flushed
+        once, after its last file."""
+        from heron.store.artifacts.staging import write_files_atomically
+
         base = safe_relative_path(artifact_path)
-        directories: dict[str, None] = {}
-        for path, content in files:
-            target = self._file_target(join_artifact_path(base, safe_relative_path(path)))
-            atomic_write(target, [content], sync_directory=False)
-            directories[os.path.dirname(target)] = None
-        for directory in directories:
-            _fsync_directory(directory)
+        checked = [
+            (join_artifact_path(base, safe_relative_path(path)), data) for path, data in files
+        ]
+        write_files_atomically(
+            checked,
+            lambda path: self._local(join_artifact_path(*split_artifact_file(path))),
+            self._file_target,
+            _fsync_directory,
+        )
 
     def _file_target(self, artifact_path: str) -> str:
         """The local path a file is written to, its directories made.

@@ -10,6 +10,7 @@ fragments and NUL bytes.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from urllib.parse import unquote
@@ -83,9 +84,15 @@ def safe_relative_path(path: str | None) -> str:
 
 
 def resolves_inside(root: str, local_path: str) -> bool:
-    """Whether ``local_path``, with every symlink resolved, is ``root`` or lies under it."""
+    """Whether ``local_path``, with every symlink resolved, is ``root`` or lies under it
+    (a path through a symlink loop leads nowhere, so it is not)."""
     real_root = os.path.realpath(root)
-    resolved = os.path.realpath(local_path)
+    try:
+        resolved = os.path.realpath(local_path, strict=True)
+    except OSError as error:
+        if error.errno == errno.ELOOP:  # a symlink loop
+            return False
+        resolved = os.path.realpath(local_path)  # a path still to be written, say
     return os.path.commonpath([real_root, resolved]) == real_root
 
 

@@ -7,12 +7,16 @@ psycopg 3, imported on first use.
 from __future__ import annotations
 
 import abc
+import logging
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol, TypeVar
 
 from heron.exceptions import HeronError, InvalidParameter, TemporarilyUnavailable
 from heron.store.db.dialect import qmark_to_pyformat
+
+_log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -69,6 +73,14 @@ class Driver(abc.ABC):
 
 
 _BUSY_WORDS = ("locked", "busy")
+_PATH = re.compile(r"(?:[A-Za-z]:)?[/\\][^\s'\"]+")
+
+
+def _without_paths(message: str) -> str:
+    """``message`` with filesystem paths replaced (error texts reach clients)."""
+    return _PATH.sub("<path>", message)
+
+
 _UNAVAILABLE_WORDS = (*_BUSY_WORDS, "disk", "unable to open", "readonly", "read-only")
 
 
@@ -130,8 +142,8 @@ class SqliteDriver(Driver):
         if isinstance(error, OverflowError):
             return InvalidParameter(f"Value out of range: {error}")
         if self.retryable(error):
-            return TemporarilyUnavailable(
-                f"The SQLite database {self.path} stayed busy for more than "
+            return TemporarilyUnavailable(  # no path: messages reach clients
+                f"The SQLite database stayed busy for more than "
                 f"{self.busy_timeout:g} seconds (another process held its write lock). "
                 f"Try again later."
             )
@@ -139,9 +151,12 @@ class SqliteDriver(Driver):
         if isinstance(error, sqlite3.OperationalError) and any(
             word in message for word in _UNAVAILABLE_WORDS
         ):
+            _log.warning("SQLite database %s is unavailable: %s", self.path, error)
+            if "full" in message:
+                return TemporarilyUnavailable("The database is full: no space left on its disk")
             hint = " (does its directory exist?)" if "unable to open" in message else ""
             return TemporarilyUnavailable(
-                f"SQLite database {self.path} is unavailable: {error}{hint}"
+                f"The SQLite database is unavailable: {_without_paths(str(error))}{hint}"
             )
         return None
 
@@ -193,7 +208,10 @@ class PostgresDriver(Driver):
         if isinstance(error, psycopg.DataError):
             return InvalidParameter(f"Invalid value: {str(error).strip()}")
         if isinstance(error, psycopg.OperationalError):
-            return TemporarilyUnavailable(f"PostgreSQL is unavailable: {str(error).strip()}")
+            _log.warning("PostgreSQL is unavailable: %s", str(error).strip())
+            return TemporarilyUnavailable(
+                "PostgreSQL is unavailable (the server's log has the details)"
+            )
         return None
 
     def is_broken(self, connection: Any) -> bool:
