@@ -6,8 +6,8 @@ For Heron (this checkout's interpreter) and MLflow 3.17.2 (``~/.cache/heron-peer
 alike, a fresh process fits the same 100 small models (a mix of regressors and classifiers
 on scikit-learn's diabetes and iris data) once without autologging and once after
 ``autolog()`` (SQLite tracking store in a temp directory, models logged, classifier plots
-drawn); the overhead is the difference, per model. Each library runs ``--rounds`` times and
-the medians are reported.
+drawn); the overhead is the difference, per model. Workers use one BLAS thread. Each
+library runs ``--rounds`` times and the medians are reported.
 
 Goal (issue 16): Heron's overhead <= 1/3 of MLflow's.
 """
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -63,6 +64,9 @@ print(json.dumps({{"plain": plain, "logged": logged}}))
 
 def measure(python: str, library: str, models: int) -> dict[str, float]:
     """One fresh process: seconds to fit ``models`` models without and with autolog."""
+    # One BLAS thread: on a busy machine threaded BLAS makes tiny fits 10x slower and noisy.
+    threads = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+    env = {**os.environ, **dict.fromkeys(threads, "1")}
     with tempfile.TemporaryDirectory() as directory:
         out = subprocess.run(
             [python, "-c", WORKER.format(library=library), directory, str(models)],
@@ -70,6 +74,7 @@ def measure(python: str, library: str, models: int) -> dict[str, float]:
             capture_output=True,
             text=True,
             cwd=directory,
+            env=env,
         )
     result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
