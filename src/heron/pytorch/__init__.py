@@ -167,7 +167,7 @@ def save_model(
         pyfunc: dict[str, Any] | None = {
             "data": MODEL_DATA_DIR,
             "pickle_module_name": pickle_module_name(pickle_module),
-            "model_config": {"device": None},
+            "config": {"device": None},
         }
         multi = isinstance(input_example, (tuple, list)) and len(input_example) > 1
         if fmt == SERIALIZATION_FORMAT_PT2 and multi:

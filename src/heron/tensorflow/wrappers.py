@@ -70,6 +70,8 @@ class ModuleWrapper:
                 "numpy array or a list."
             )
         result = self.model(tf.convert_to_tensor(data))
+        if isinstance(result, dict):
+            return {k: v.numpy() if isinstance(v, tf.Tensor) else v for k, v in result.items()}
         return result.numpy() if isinstance(result, tf.Tensor) else result
 
 

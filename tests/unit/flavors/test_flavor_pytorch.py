@@ -51,7 +51,7 @@ def test_pickle_layout_and_round_trip(tmp_path: Path, mlp: Any, x: Any) -> None:
     assert flavors["pytorch"]["model_data"] == "data"
     assert flavors["pytorch"]["pytorch_version"] == torch.__version__
     assert flavors["python_function"]["loader_module"] == "mlflow.pytorch"
-    assert flavors["python_function"]["model_config"] == {"device": None}
+    assert flavors["python_function"]["config"] == {"device": None}
     loaded = heron.pytorch.load_model(str(tmp_path / "m"))
     assert not loaded.training
     np.testing.assert_allclose(_expected(loaded, x), _expected(mlp, x), rtol=1e-6)
