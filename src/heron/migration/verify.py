@@ -2,8 +2,9 @@
 
 A run's checksum covers its row (experiment, status, times, lifecycle stage, artifact
 URI), its params and tags (SHA-256 of the sorted pairs), and its metric points: their
-number and the sums of their steps, timestamps and NaN flags, which must match exactly,
-and the sum of their values (to 1e-9 relative: the databases may add in another order).
+number, the sums of their steps, timestamps and NaN flags, and the smallest and largest
+value, per metric key, which must match exactly, and the sum of each key's values (to
+1e-9 relative: the databases may add in another order).
 """
 
 from __future__ import annotations
@@ -61,9 +62,9 @@ def verify_runs(
             want, got = expected[run_id], actual.get(run_id)
             if got is None:
                 result.differences.append(f"run {run_id} is missing")
-            elif want[:-1] != got[:-1] or not math.isclose(want[-1], got[-1], rel_tol=1e-9):
+            elif want[:-1] != got[:-1] or not _close(want[-1], got[-1]):
                 result.differences.append(f"run {run_id} differs: {_what_differs(want, got)}")
-            result.points_checked += int(want[2][0])
+            result.points_checked += sum(int(per_key[1]) for per_key in want[2])
         result.runs_checked += len(ids)
 
 
@@ -72,9 +73,15 @@ _FIELDS = ("run", "params and tags", "metric points", "metric values")
 
 def _what_differs(want: tuple[Any, ...], got: tuple[Any, ...]) -> str:
     names = [name for name, a, b in zip(_FIELDS[:-1], want[:-1], got[:-1], strict=True) if a != b]
-    if not math.isclose(want[-1], got[-1], rel_tol=1e-9):
+    if not _close(want[-1], got[-1]):
         names.append(_FIELDS[-1])
     return ", ".join(names)
+
+
+def _close(want: Sequence[float], got: Sequence[float]) -> bool:
+    return len(want) == len(got) and all(
+        math.isclose(a, b, rel_tol=1e-9) for a, b in zip(want, got, strict=True)
+    )
 
 
 def _digest(pairs: Iterable[tuple[Any, ...]]) -> dict[str, str]:
@@ -103,9 +110,9 @@ def _source_sums(
     )
     metrics = _metric_sums(
         source.all(
-            f"SELECT run_uuid, count(*), {_sum(source, 'step')}, sum({q('timestamp')}), "
-            f"{_sum(source, 'is_nan')}, sum(value) FROM metrics "
-            f"WHERE run_uuid IN ({marks}) GROUP BY run_uuid",
+            f"SELECT run_uuid, {q('key')}, count(*), {_sum(source, 'step')}, "
+            f"sum({q('timestamp')}), {_sum(source, 'is_nan')}, min(value), max(value), "
+            f"sum(value) FROM metrics WHERE run_uuid IN ({marks}) GROUP BY run_uuid, {q('key')}",
             ids,
         )
     )
@@ -115,8 +122,7 @@ def _source_sums(
         run_id, eid, _, _, status, start, end, stage, _, uri = row
         identity = (mapping.ids[int(eid)], status or "FINISHED", start, end, stage or "active",
                     artifact_uris.get(run_id, uri))  # fmt: skip
-        counts, total = metrics.get(run_id, ((0, 0, 0, 0), 0.0))
-        sums[run_id] = (identity, digests.get(run_id, ""), counts, total)
+        sums[run_id] = (identity, digests.get(run_id, ""), *metrics.get(run_id, ((), ())))
     return sums
 
 
@@ -144,19 +150,30 @@ def _heron_sums(cursor: Cursor, ids: list[str]) -> dict[str, tuple[Any, ...]]:
     )
     digests = _digest(cursor.fetchall())
     cursor.execute(
-        "SELECT run_uuid, count(*), sum(step), sum(timestamp), "
-        "sum(CASE WHEN is_nan THEN 1 ELSE 0 END), sum(value) FROM metrics "
-        f"WHERE run_uuid IN ({marks}) GROUP BY run_uuid",
+        "SELECT run_uuid, key, count(*), sum(step), sum(timestamp), "
+        "sum(CASE WHEN is_nan THEN 1 ELSE 0 END), min(value), max(value), sum(value) "
+        f"FROM metrics WHERE run_uuid IN ({marks}) GROUP BY run_uuid, key",
         ids,
     )
     metrics = _metric_sums(cursor.fetchall())
     return {
-        run_id: (identity, digests.get(run_id, ""), *metrics.get(run_id, ((0, 0, 0, 0), 0.0)))
+        run_id: (identity, digests.get(run_id, ""), *metrics.get(run_id, ((), ())))
         for run_id, identity in identities.items()
     }
 
 
-def _metric_sums(rows: Iterable[Sequence[Any]]) -> dict[str, tuple[tuple[int, ...], float]]:
-    return {
-        str(row[0]): (tuple(int(x or 0) for x in row[1:5]), float(row[5] or 0.0)) for row in rows
-    }
+def _metric_sums(
+    rows: Iterable[Sequence[Any]],
+) -> dict[str, tuple[tuple[tuple[Any, ...], ...], tuple[float, ...]]]:
+    """Run id -> (per key, in key order: (key, count, sums of steps, timestamps, NaN flags,
+    min and max value); per key: the sum of values)."""
+    per_run: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+    for run, key, *numbers in rows:
+        counts = tuple(int(n or 0) for n in numbers[:4])
+        low, high, total = (float(n or 0.0) for n in numbers[4:])
+        per_run[str(run)].append((str(key), *counts, low, high, total))
+    result = {}
+    for run, keys in per_run.items():
+        keys.sort()
+        result[run] = (tuple(k[:-1] for k in keys), tuple(float(k[-1]) for k in keys))
+    return result
