@@ -141,6 +141,9 @@ class AuthGate:
             await self._deny(send, "Missing or invalid CSRF token.")
             return
         scope["heron.auth.user"] = caller.user
+        scope["heron.auth.store"] = self.authenticator.store
+        if caller.csrf is not None:
+            scope["heron.auth.csrf"] = caller.csrf
         await self.authorize(scope, receive, send, caller, rule, path_params)
 
     async def caller(self, scope: Scope) -> Caller | None:

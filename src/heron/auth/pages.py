@@ -1,4 +1,8 @@
-"""The auth app's web pages: login and logout (a session cookie and its CSRF token).
+"""Signing in and out of the web UI: a session cookie and its CSRF token.
+
+``POST /login`` checks the form's password (rate limited) and opens a session;
+``POST /logout`` closes it. The sign-in page itself is a UI page
+(``heron.server.ui.pages.account``).
 
 The session cookie is HttpOnly, SameSite=Lax, and Secure when the request came over TLS.
 The UI's scripts send the CSRF token (from the ``heron-csrf`` meta tag of every page) in
@@ -7,9 +11,8 @@ the ``X-Heron-CSRF`` header of each state-changing request; forms here carry it 
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 
 from starlette.concurrency import run_in_threadpool
 
@@ -20,18 +23,6 @@ if TYPE_CHECKING:
     from heron.auth.api import OwnRoute
     from heron.auth.gate import AuthGate
 
-_HTML = b"text/html; charset=utf-8"
-
-
-def _page(title: str, body: str) -> bytes:
-    return (
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>{html.escape(title)} · Heron</title>"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        "</head><body style='font-family:system-ui,sans-serif;max-width:26rem;margin:4rem auto'>"
-        f"<h1>Heron</h1>{body}</body></html>"
-    ).encode()
-
 
 def _safe_next(target: str | None, prefix: str) -> str:
     """Where to go after login: a local path only (no open redirect)."""
@@ -40,30 +31,9 @@ def _safe_next(target: str | None, prefix: str) -> str:
     return target
 
 
-def _login_form(prefix: str, target: str, message: str = "") -> bytes:
-    error = f"<p role='alert'>{html.escape(message)}</p>" if message else ""
-    return _page(
-        "Sign in",
-        f"<h2>Sign in</h2>{error}<form method='post' action='{html.escape(prefix)}/login'>"
-        f"<input type='hidden' name='next' value='{html.escape(target)}'>"
-        "<p><label>Username<br><input name='username' autocomplete='username' "
-        "required autofocus></label></p>"
-        "<p><label>Password<br><input name='password' type='password' "
-        "autocomplete='current-password' required></label></p>"
-        "<p><button type='submit'>Sign in</button></p></form>",
-    )
-
-
 async def _form(receive: Receive) -> dict[str, str]:
     body = await read_body(receive, 64 * 1024)
     return {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
-
-
-async def login_page(gate: AuthGate, scope: Scope, receive: Receive, send: Send) -> None:
-    """GET /login: the sign-in form."""
-    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-    target = _safe_next(query.get("next", [""])[0], gate.prefix)
-    await send_bytes(send, 200, _login_form(gate.prefix, target), _HTML)
 
 
 async def login(gate: AuthGate, scope: Scope, receive: Receive, send: Send) -> None:
@@ -79,8 +49,8 @@ async def login(gate: AuthGate, scope: Scope, receive: Receive, send: Send) -> N
     username, password = form.get("username", ""), form.get("password", "")
     user = await run_in_threadpool(gate.authenticator.password, username, password, address)
     if user is None:
-        page = _login_form(gate.prefix, target, "Wrong username or password, or too many attempts.")
-        await send_bytes(send, 401, page, _HTML)
+        location = f"{gate.prefix}/login?failed=1&next={quote(target, safe='')}"
+        await send_bytes(send, 303, b"", b"text/plain", [(b"location", location.encode())])
         return
     hours = gate.session_hours
     secret, _csrf = await run_in_threadpool(
@@ -110,6 +80,14 @@ async def logout(gate: AuthGate, scope: Scope, receive: Receive, send: Send) -> 
 
     secret = _cookie(scope, SESSION_COOKIE)
     if secret:
+        try:
+            form = await _form(receive)
+        except (ClientDisconnected, Exception):
+            form = {}
+        caller = await run_in_threadpool(gate.authenticator.session, secret)
+        if caller is not None and form.get("csrf") != caller.csrf:
+            await send_bytes(send, 403, b"Missing or invalid CSRF token.", b"text/plain")
+            return
         await run_in_threadpool(gate.authenticator.store.tokens.close_session, secret)
     cookie = f"{SESSION_COOKIE}=; Path={gate.prefix or '/'}; HttpOnly; SameSite=Lax; Max-Age=0"
     location = f"{gate.prefix}/login"
@@ -125,7 +103,6 @@ async def logout(gate: AuthGate, scope: Scope, receive: Receive, send: Send) -> 
 def page_routes() -> dict[tuple[str, str], Any]:
     """The pages' routes, by (method, path)."""
     routes: dict[tuple[str, str], OwnRoute] = {
-        ("GET", "/login"): login_page,
         ("POST", "/login"): login,
         ("POST", "/logout"): logout,
     }

@@ -204,6 +204,9 @@ ROUTE_RULES: dict[str, Rule] = {
     "GET /models/{name}/versions/{version}": _RM_READ,
     "GET /compare-runs": LISTING,
     "GET /compare-runs/contour.json": LISTING,
+    "GET /login": PUBLIC,
+    "GET /account": AUTHENTICATED,
+    "GET /admin": ADMIN,
     "GET /static": PUBLIC,  # the UI's vendored scripts and styles (the login page needs them)
 }
 """Rules of the other routes, by ``"<METHOD> <path template>"``."""

@@ -84,7 +84,13 @@ class UiContext:
         status: int = 200,
     ) -> HTMLResponse:
         """A page (or, for an HTMX request, a fragment template) with the UI's headers."""
-        values = {"request": request, "fragment": is_fragment(request), **(context or {})}
+        values = {
+            "request": request,
+            "fragment": is_fragment(request),
+            "auth_user": request.scope.get("heron.auth.user"),  # set when auth is on
+            "csrf": request.scope.get("heron.auth.csrf"),
+            **(context or {}),
+        }
         html = self.templates.get_template(template).render(values)
         return HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from heron.server.ui.pages import (
+    account,
     artifacts,
     charts,
     compare,
@@ -24,4 +25,5 @@ MODULES: tuple[ModuleType, ...] = (
     models,
     compare,
     charts,
+    account,
 )

@@ -15,14 +15,18 @@
 
 const prefix = document.querySelector('meta[name="heron-prefix"]')?.getAttribute("content") ?? "";
 
-/** The REST API's URL for a path such as "mlflow/runs/set-tag". */
+const csrf = document.querySelector('meta[name="heron-csrf"]')?.getAttribute("content") ?? "";
+
+/** The REST API's URL for a path such as "mlflow/runs/set-tag" (or "3.0/mlflow/..."). */
 export function apiUrl(path) {
-  return `${prefix}/ajax-api/2.0/${path.replace(/^\/+/, "")}`;
+  const clean = path.replace(/^\/+/, "");
+  return /^\d\.0\//.test(clean) ? `${prefix}/ajax-api/${clean}` : `${prefix}/ajax-api/2.0/${clean}`;
 }
 
 /** Call the REST API; resolves to the JSON answer, rejects with MLflow's error message. */
 export async function callApi(path, body, method = "POST") {
   const init = { method, headers: { Accept: "application/json" }, credentials: "same-origin" };
+  if (csrf) init.headers["X-Heron-CSRF"] = csrf;  // a signed-in session's token (auth on)
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
