@@ -216,13 +216,13 @@ def test_universal_autolog_respects_explicit_flavor_config(fluent: ModuleType) -
         config._configs.pop(NAME, None)
     universal.register_integration(NAME, __name__, "json")  # json is always imported
     try:
-        fluent.autolog(log_models=False, silent=True)
+        fluent.autolog(log_models=False, silent=True, exclude_flavors=["sklearn"])
         assert get_autologging_config(NAME, "log_models") is False
         assert get_autologging_config(NAME, "silent") is True
         autolog(log_models=True)  # the flavor's own call wins from now on
-        fluent.autolog(log_models=False)
+        fluent.autolog(log_models=False, exclude_flavors=["sklearn"])
         assert get_autologging_config(NAME, "log_models") is True
-        fluent.autolog(disable=True)
+        fluent.autolog(disable=True, exclude_flavors=["sklearn"])
         assert not autologging_is_disabled(NAME)  # still the explicit configuration
     finally:
         with universal._lock:
