@@ -103,7 +103,13 @@ def query_data(message: Message, query_string: bytes | str) -> dict[str, Any]:
     """
     text = query_string.decode("latin-1") if isinstance(query_string, bytes) else query_string
     data: dict[str, Any] = {}
-    for key, value in parse_qsl(text, keep_blank_values=True):
+    try:  # percent-escapes must decode to UTF-8 (no silent replacement characters)
+        pairs = parse_qsl(text, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise InvalidParameter(
+            "Malformed request: the query string is not valid UTF-8 once decoded"
+        ) from None
+    for key, value in pairs:
         field = message.by_key.get(key)
         if field is None:
             continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from heron.exceptions import InvalidParameter
 from heron.server.handlers.registry import Request, Result, handles
+from heron.server.proxy_http import MAX_PATH_LENGTH
 from heron.server.services import Services
 from heron.store.artifacts.paths import safe_relative_path
 
@@ -15,6 +16,9 @@ def list_artifacts(request: Request, services: Services) -> Result:
     root = run.info.artifact_uri
     if not root:
         raise InvalidParameter(f"Run '{run.info.run_id}' has no artifact URI")
-    path = safe_relative_path(request.get("path")) or None
+    requested = request.get("path")
+    if requested and len(requested) > MAX_PATH_LENGTH:
+        raise InvalidParameter(f"Invalid artifact path: longer than {MAX_PATH_LENGTH} characters")
+    path = safe_relative_path(requested) or None
     files = services.artifact_repository(root).list_artifacts(path)
     return {"root_uri": root, "files": files}

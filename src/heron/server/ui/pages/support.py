@@ -26,7 +26,7 @@ from heron.entities.registry import ModelVersion, ModelVersionTag
 from heron.exceptions import HeronError, InvalidParameter
 from heron.protocol.wire import check_content_type, load_request_body
 from heron.server.asgi import ClientDisconnected, read_body
-from heron.server.proxy_http import error_response, json_response
+from heron.server.proxy_http import artifact_path, error_response, json_response
 from heron.server.sources import SourceCheck, is_prompt
 from heron.server.ui.context import UiContext
 from heron.server.ui.dataset_summaries import MAX_EXPERIMENT_IDS, dataset_summaries
@@ -127,6 +127,7 @@ def routes(ui: UiContext) -> list[BaseRoute]:
         if not raw:
             raise InvalidParameter("Request must specify path.")
         path = mlflow_safe_path(raw)
+        artifact_path(request, raw)  # the URL must be UTF-8 once decoded; length bound
         declared = request.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES:
             raise InvalidParameter(TOO_LARGE)
