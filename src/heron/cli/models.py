@@ -174,3 +174,55 @@ def prepare_env(model_uri: str, env_manager: str, install_heron: bool) -> None:
 def add_models_commands(root: Any) -> None:
     """Add the ``models`` group to the root command."""
     root.add_command(models)
+
+
+_base_image = click.option(
+    "--base-image",
+    default=None,
+    help="The image to build on (default: python:<the model's Python x.y>-slim).",
+)
+
+
+@models.command("generate-dockerfile")
+@click.option("--model-uri", "-m", default=None, metavar="URI", help="The model to put in.")
+@click.option(
+    "--output-directory",
+    "-d",
+    default="heron-dockerfile",
+    show_default=True,
+    help="Where the Dockerfile and its build context are written.",
+)
+@_env_manager
+@_base_image
+@_install_heron
+def generate_dockerfile(
+    model_uri: str | None,
+    output_directory: str,
+    env_manager: str,
+    base_image: str | None,
+    install_heron: bool,
+) -> None:
+    """Write a Dockerfile (and build context) for an image serving the model on port 8080."""
+    from heron.serving.docker import generate_dockerfile as generate
+
+    del env_manager, install_heron
+    click.echo(f"Wrote {generate(model_uri, output_directory, base_image)}/Dockerfile")
+
+
+@models.command("build-docker")
+@click.option("--model-uri", "-m", default=None, metavar="URI", help="The model to put in.")
+@click.option("--name", "-n", default="heron-pyfunc-servable", show_default=True)
+@_env_manager
+@_base_image
+@_install_heron
+def build_docker(
+    model_uri: str | None,
+    name: str,
+    env_manager: str,
+    base_image: str | None,
+    install_heron: bool,
+) -> None:
+    """Build a Docker image serving the model on port 8080 (needs a running engine)."""
+    from heron.serving.docker import build_docker as build
+
+    build(model_uri, name, env_manager=env_manager, base_image=base_image)

@@ -21,14 +21,19 @@ _LAZY = {
     "ModelSignature": "heron.models.signature",
     "infer_signature": "heron.models.signature",
     "infer_pip_requirements": "heron.models.environment",
+    # Serving lives above this package; these names are looked up on first use only.
+    "predict": "heron.serving.batch",
+    "build_docker": "heron.serving.docker",
 }
 
 __all__ = [
     "Model",
     "ModelInfo",
     "ModelSignature",
+    "build_docker",
     "infer_pip_requirements",
     "infer_signature",
+    "predict",
     "validate_schema",
 ]
 
