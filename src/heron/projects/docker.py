@@ -13,8 +13,7 @@ import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from urllib.parse import urlparse
-from urllib.request import url2pathname
+from urllib.parse import unquote, urlparse
 
 from heron.exceptions import ExecutionException
 from heron.projects.spec import DockerEnv
@@ -70,7 +69,7 @@ def _local_store(tracking_uri: str) -> tuple[str, str] | None:
     parsed = urlparse(tracking_uri)
     if parsed.netloc or parsed.scheme not in ("", "file"):
         return None
-    return url2pathname(parsed.path), f"file://{TRACKING_DIR}"
+    return unquote(parsed.path), f"file://{TRACKING_DIR}"
 
 
 def docker_args_list(docker_args: Mapping[str, str | bool]) -> list[str]:
@@ -121,7 +120,7 @@ def run_command(
             variables[key] = store[1]
     artifacts = urlparse(artifact_uri)
     if artifacts.scheme in ("", "file") and not artifacts.netloc and artifacts.path:
-        local = url2pathname(artifacts.path)
+        local = unquote(artifacts.path)
         mounts.append(f"{local}:{local}")
     for entry in env.environment:
         if isinstance(entry, tuple):

@@ -15,7 +15,6 @@ from typing import Any
 
 from heron.environments import EnvironmentSpec, prepare_environment, validate_env_manager
 from heron.exceptions import ExecutionException, InvalidParameter
-from heron.projects import docker as docker_projects
 from heron.projects.parameters import compute_command, compute_parameters
 from heron.projects.sources import FetchedProject, fetch_project
 from heron.projects.spec import CONDA_ENV, DOCKER_ENV, EntryPoint, Project, load_project
@@ -155,7 +154,9 @@ def run(
         point = project.get_entry_point(entry_point)
         manager = _env_manager_for(project, env_manager)
         if manager == "docker":
-            reason = docker_projects.docker_available()
+            from heron.projects.docker import docker_available
+
+            reason = docker_available()
             if reason is not None:
                 raise ExecutionException(f"Cannot run docker project: {reason}.")
         declared, extra = compute_parameters(point, params, None)
@@ -279,6 +280,8 @@ def _docker_argv(
     docker_args: Mapping[str, str | bool],
     build_image: bool,
 ) -> list[str]:
+    from heron.projects import docker as docker_projects
+
     assert project.docker_env is not None
     base = project.docker_env.image
     run_env = {k: v for k, v in env.items() if k.startswith(("HERON_", "MLFLOW_")) and k.endswith(
