@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from heron.migration.attached import AttachedSqlite
 from heron.migration.experiments import ExperimentMap
 from heron.migration.source import SourceDatabase
 from heron.store.db import Database
@@ -46,33 +47,40 @@ def copy_runs(
     runs: Sequence[tuple[Any, ...]],
     mapping: ExperimentMap,
     artifact_uris: dict[str, str] | None = None,
+    attached: AttachedSqlite | None = None,
 ) -> int:
     """Copy ``runs`` (rows of :func:`run_rows`) in one transaction; returns the points copied.
 
     Args:
         artifact_uris: New artifact URIs by run id (``--copy-artifacts``); others keep theirs.
+        attached: Both databases SQLite: write through this connection, which moves the
+            metric points in SQL.
     """
     ids = [str(row[0]) for row in runs]
     where = _in("run_uuid", ids)
     q = source.q
     params = source.all(f"SELECT run_uuid, {q('key')}, value FROM params WHERE {where}", ids)
     tags = source.all(f"SELECT run_uuid, {q('key')}, value FROM tags WHERE {where}", ids)
-    points = [
-        (run, key, int(step or 0), int(timestamp), *encode_metric_value(value))
-        if not nan
-        else (run, key, int(step or 0), int(timestamp), 0.0, True)
-        for run, key, step, timestamp, value, nan in source.rows(
-            f"SELECT run_uuid, {q('key')}, {source.column_or_null('metrics', 'step')}, "
-            f"{q('timestamp')}, value, {source.column_or_null('metrics', 'is_nan')} "
-            f"FROM metrics WHERE {where}",
-            ids,
-        )
-    ]
+    points = (
+        []
+        if attached is not None
+        else [
+            (run, key, int(step or 0), int(timestamp), *encode_metric_value(value))
+            if not nan
+            else (run, key, int(step or 0), int(timestamp), 0.0, True)
+            for run, key, step, timestamp, value, nan in source.rows(
+                f"SELECT run_uuid, {q('key')}, {source.column_or_null('metrics', 'step')}, "
+                f"{q('timestamp')}, value, {source.column_or_null('metrics', 'is_nan')} "
+                f"FROM metrics WHERE {where}",
+                ids,
+            )
+        ]
+    )
     model_points = _model_points(source, ids)
     inputs, input_tags, model_inputs, outputs = _inputs(source, ids, mapping)
     rows = [_run_row(row, mapping, artifact_uris) for row in runs]
 
-    def work(cursor: Cursor) -> None:
+    def work(cursor: Cursor) -> int:
         cursor.executemany(
             "INSERT INTO runs (run_uuid, experiment_id, name, user_id, status, start_time, "
             "end_time, lifecycle_stage, deleted_time, artifact_uri) "
@@ -84,7 +92,16 @@ def copy_runs(
             "INSERT INTO tags (run_uuid, key, value) VALUES (?, ?, ?)",
             [(run, key, "" if value is None else value) for run, key, value in tags],
         )
-        cursor.executemany(_INSERT_POINT + "ON CONFLICT DO NOTHING", points)
+        copied = len(points)
+        if attached is None:
+            cursor.executemany(_INSERT_POINT + "ON CONFLICT DO NOTHING", points)
+        else:
+            cursor.execute(
+                f"INSERT INTO metrics ({_POINT_COLUMNS}) SELECT run_uuid, key, step, timestamp, "
+                f"value, is_nan FROM mlflow.metrics WHERE {where} ON CONFLICT DO NOTHING",
+                ids,
+            )
+            copied = cursor.rowcount
         _write_model_points(cursor, model_points)
         cursor.execute(_LATEST.format(marks=", ".join("?" * len(ids))), ids)
         cursor.executemany(
@@ -102,9 +119,9 @@ def copy_runs(
             "ON CONFLICT DO NOTHING",
             outputs,
         )
+        return copied
 
-    db.write(work)
-    return len(points)
+    return attached.write(work) if attached is not None else db.write(work)
 
 
 def _in(column: str, values: Sequence[object]) -> str:

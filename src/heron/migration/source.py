@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
+from urllib.request import pathname2url
 
 from heron.exceptions import InvalidParameter, InvalidState
 from heron.store.db.bootstrap import REVISIONS as HERON_REVISIONS
@@ -36,7 +37,7 @@ class SourceDatabase:
 
     def __init__(self, uri: str):
         self.uri = uri
-        self.dialect, self._connection, self.redacted = _connect(uri)
+        self.dialect, self._connection, self.redacted, self.path = _connect(uri)
         self._placeholder = "?" if self.dialect == "sqlite" else "%s"
         self._quote = "`" if self.dialect == "mysql" else '"'
         self.tables = self._table_names()
@@ -126,15 +127,17 @@ class SourceDatabase:
         return revision
 
 
-def _connect(uri: str) -> tuple[str, Any, str]:
+def _connect(uri: str) -> tuple[str, Any, str, str | None]:
+    """(dialect, DBAPI connection, redacted URI, SQLite file or None)."""
     scheme = uri.partition("://")[0].split("+", 1)[0].lower()
     if scheme in ("mysql", "mariadb"):
-        return "mysql", _connect_mysql(uri), _redact(uri)
+        return "mysql", _connect_mysql(uri), _redact(uri), None
     parsed = parse_database_uri(uri)
     if parsed.dialect == "sqlite":
         if parsed.path is None or not Path(parsed.path).is_file():
             raise InvalidParameter(f"Source database {uri} does not exist (no such file)")
-        return "sqlite", sqlite3.connect(f"file:{parsed.path}?mode=ro", uri=True), parsed.redacted
+        reader = sqlite3.connect(f"file:{pathname2url(parsed.path)}?mode=ro", uri=True)
+        return "sqlite", reader, parsed.redacted, parsed.path
     import psycopg
 
     assert parsed.conninfo is not None
@@ -143,7 +146,7 @@ def _connect(uri: str) -> tuple[str, Any, str]:
     except psycopg.OperationalError as error:
         raise InvalidParameter(f"Cannot connect to {parsed.redacted}: {error}") from error
     connection.read_only = True  # the importer never writes to the source
-    return "postgresql", connection, parsed.redacted
+    return "postgresql", connection, parsed.redacted, None
 
 
 def _connect_mysql(uri: str) -> Any:
