@@ -9,7 +9,7 @@ from heron.auth.api import AuthApi
 from heron.auth.config import AuthConfig, check_admin_password, read_auth_config
 from heron.auth.gate import AuthGate
 from heron.auth.identity import Authenticator
-from heron.auth.policy import Policy
+from heron.auth.policy import Policy, audit
 from heron.auth.resolve import Resolver
 from heron.auth.store import AuthStore
 from heron.exceptions import AlreadyExists
@@ -31,6 +31,17 @@ def bootstrap_admin(store: AuthStore, auth: AuthConfig) -> None:
         pass
 
 
+def _audit_to_stderr() -> None:
+    """Audit lines go to the server's stderr even when logging is not configured."""
+    if audit.handlers:
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s AUDIT %(message)s"))
+    audit.addHandler(handler)
+    audit.setLevel(logging.INFO)
+    audit.propagate = False
+
+
 def protect(app: ServedApp, auth: AuthConfig | None = None) -> AuthGate:
     """``app`` behind authentication and the permission rules.
 
@@ -42,6 +53,7 @@ def protect(app: ServedApp, auth: AuthConfig | None = None) -> AuthGate:
         InvalidParameter: a bad configuration, or no admin password for a new database.
     """
     auth = auth or read_auth_config()
+    _audit_to_stderr()
     store = AuthStore(auth.database_uri)
     bootstrap_admin(store, auth)
     authenticator = Authenticator(store)

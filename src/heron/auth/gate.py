@@ -39,6 +39,7 @@ _UNAUTHENTICATED = (
 )
 _CHALLENGE = [(b"www-authenticate", b'Basic realm="mlflow"')]
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_AUDITED = ("experiment_id", "run_id", "model_id", "name", "version", "path")
 
 
 def _client(scope: Scope) -> str:
@@ -176,7 +177,8 @@ class AuthGate:
         if kind == "listing" and not (user.is_admin or self.policy.default.can_read):
             await self._deny(send)
             return
-        if rule.after is None and (kind == "authenticated" or user.is_admin):
+        deletes = any(need.action == "delete" for need in rule.needs)
+        if rule.after is None and not deletes and (kind == "authenticated" or user.is_admin):
             await self.app(scope, receive, send)
             return
         params: dict[str, Any] = {}
@@ -214,11 +216,26 @@ class AuthGate:
                 await self._deny(send)
                 return
         if rule.after is None:
-            await self.app(scope, receive, send)
-            if any(n.action == "delete" for n in rule.needs):
-                audit.info("user=%s %s %s", user.username, scope["method"], scope["path"])
+            await self._audited(scope, receive, send, user.username, params)
             return
         await self._with_hook(scope, receive, send, user, rule.after, params)
+
+    async def _audited(
+        self, scope: Scope, receive: Receive, send: Send, username: str, params: dict[str, Any]
+    ) -> None:
+        """Serve a deletion and write its audit line when it succeeded."""
+        status = 0
+
+        async def watch(message: Any) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        await self.app(scope, receive, watch)
+        if status < 400:
+            named = {k: params[k] for k in _AUDITED if k in params}
+            audit.info("user=%s %s %s %s", username, scope["method"], scope["path"], named)
 
     async def _with_hook(
         self,

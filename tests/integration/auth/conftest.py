@@ -36,6 +36,13 @@ class AuthServer:
     def url(self) -> str:
         return self.server.url
 
+    def request(self, method: str, path: str, **kwargs: object) -> httpx.Response:
+        """One request on a shared connection pool (no cookies kept)."""
+        return HTTP.request(method, self.url + path, **kwargs)  # type: ignore[arg-type]
+
+
+HTTP = httpx.Client(timeout=30, cookies=None)
+
 
 def write_config(directory: Path, default_permission: str = "NO_PERMISSIONS") -> Path:
     """A basic_auth.ini in ``directory``."""

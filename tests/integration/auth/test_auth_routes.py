@@ -22,14 +22,14 @@ from heron.server.settings import ServerSettings
 pytestmark = pytest.mark.integration
 
 # Open by design: the health probe, MLflow's public server-info, the UI's static files.
-PUBLIC = {"GET /health", "GET /api/3.0/mlflow/server-info", "GET /static"}
+PUBLIC = {"GET /health", "GET /api/3.0/mlflow/server-info", "GET /static", "GET /login"}
 
 
 def _router_routes() -> list[tuple[str, str]]:
     from starlette.routing import Mount
 
     found = []
-    for route in HeronApp(ServerSettings()).router.routes:
+    for route in HeronApp(ServerSettings(app_name="basic-auth")).router.routes:
         if isinstance(route, Mount):
             found.append(("GET", "/static", route.path + "/js/heron.js"))
             continue
@@ -97,7 +97,7 @@ def _send(s: AuthServer, method: str, path: str, auth: tuple[str, str] | None) -
         kwargs["json"] = body
     elif method == "PUT":
         kwargs["content"] = b"x"
-    return httpx.request(method, s.url + path, auth=auth, timeout=30, **kwargs)  # type: ignore[arg-type]
+    return s.request(method, path, auth=auth, **kwargs)
 
 
 def test_every_route_refuses_anonymous_and_underprivileged(auth_server: AuthServer) -> None:
