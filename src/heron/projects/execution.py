@@ -229,6 +229,9 @@ def _launch(
             argv = ["bash", "-c", command]
         _logger.info("=== Running command '%s' in run with ID '%s' ===", command, the_run_id)
         process = _start(argv, project.directory, env)
+    except KeyboardInterrupt:
+        finish("KILLED")
+        raise
     except BaseException:
         finish("FAILED")
         raise
