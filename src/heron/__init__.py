@@ -22,7 +22,6 @@ if TYPE_CHECKING:
         evaluation,
         exceptions,
         models,
-        projects,
         pyfunc,
         sklearn,
         tracking,
