@@ -123,11 +123,22 @@ def test_safe_calls_are_retried_on_transient_errors(stub: Stub) -> None:
     assert len(stub.requests) == 4
 
 
-def test_creates_are_not_retried_after_sending(stub: Stub) -> None:
-    stub.answers = [(503, b"busy"), (200, b'{"experiment_id": "1"}')]
+def test_unrepeatable_writes_are_not_retried_after_sending(stub: Stub) -> None:
+    stub.answers = [(503, b"busy"), (200, b"{}")]
     with pytest.raises(TemporarilyUnavailable, match="HTTP 503"):
-        _store(stub.url).create_experiment("e")
+        _store(stub.url).rename_experiment("1", "f")
     assert len(stub.requests) == 1
+
+
+def test_creates_are_retried_with_one_request_id(stub: Stub) -> None:
+    """Creates carry a request id, the same on every retry: a Heron server answers a
+    repeat with the first answer (heron.protocol.idempotency)."""
+    stub.answers = [(503, b"busy"), (200, b'{"experiment_id": "1"}')]
+    assert _store(stub.url).create_experiment("e") == "1"
+    ids = {request[2].get("X-Heron-Request-Id") for request in stub.requests}
+    assert len(stub.requests) == 2
+    assert len(ids) == 1
+    assert None not in ids
 
 
 def test_definite_server_errors_are_not_retried(stub: Stub) -> None:
