@@ -4,11 +4,13 @@ rate limiting, search filtering and the audit log."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import httpx
 import pytest
 
 from conftest import ADMIN, ALICE, BOB, AuthServer
+from fixtures.server import start_server
 
 pytestmark = pytest.mark.integration
 
@@ -172,3 +174,11 @@ def test_failed_logins_are_rate_limited_and_audited(auth_server: AuthServer) -> 
     assert f"user=admin POST /api/2.0/mlflow/experiments/delete {gone}" in log
     assert "user=admin deleted user victim" in log
     assert "user=admin created user victim" in log
+
+
+def test_unauthenticated_server_on_all_interfaces_warns(tmp_path: Path) -> None:
+    server = start_server(tmp_path, "--host", "0.0.0.0")
+    try:
+        assert "WARNING: Heron is listening on 0.0.0.0 without authentication" in server.log()
+    finally:
+        server.stop()
