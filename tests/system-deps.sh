@@ -8,6 +8,7 @@ set -euo pipefail
 missing=()
 compgen -G "/usr/lib/postgresql/*/bin/initdb" > /dev/null || missing+=(postgresql)
 command -v chromium > /dev/null || missing+=(chromium)
+command -v git > /dev/null || missing+=(git)  # projects from git (clone, git daemon)
 if [ "${#missing[@]}" -eq 0 ]; then
     exit 0
 fi
