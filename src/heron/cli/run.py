@@ -51,6 +51,19 @@ def _backend_config(text: str | None) -> dict[str, Any] | str | None:
     return loaded
 
 
+def _show_progress() -> None:
+    """Print the projects' progress lines (environment built, command run) on stderr."""
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    for name in ("heron.projects", "heron.environments"):
+        logger = logging.getLogger(name)
+        if not logger.handlers:
+            logger.addHandler(handler)
+            logger.setLevel(logging.INFO)
+
+
 def _terminate_as_interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
 
@@ -163,6 +176,7 @@ def run(
         from heron.tracking import session
 
         session.set_tracking_uri(state.tracking_uri)
+    _show_progress()
     previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
     try:
         submitted = run_project(

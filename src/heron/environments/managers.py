@@ -5,6 +5,7 @@ from __future__ import annotations
 import abc
 import logging
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -35,7 +36,7 @@ def _tool(name: str) -> str | None:
 
 def run_step(command: Sequence[str], what: str, cwd: Path | None = None) -> None:
     """Run one build step; its output is kept and shown in the error when it fails."""
-    _logger.info("%s: %s", what, " ".join(command))
+    _logger.info("%s: %s", what, shlex.join(command))
     env = dict(os.environ)
     env.setdefault("UV_PYTHON_DOWNLOADS", "never")
     env.pop("VIRTUAL_ENV", None)

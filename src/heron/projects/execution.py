@@ -224,6 +224,8 @@ def _launch(
             argv = _docker_argv(client, project, the_run_id, command, env, artifact_uri,
                                 docker_args, build_image)  # fmt: skip
         else:
+            if manager != "local":
+                _logger.info("=== Preparing the %s environment ===", manager)
             environment = prepare_environment(_spec_of(project), manager)
             env = environment.environ(env)
             argv = ["bash", "-c", command]
