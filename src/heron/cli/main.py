@@ -9,6 +9,7 @@ import click
 from heron.cli.artifacts import artifacts
 from heron.cli.db import db
 from heron.cli.experiments import experiments
+from heron.cli.gc import gc
 from heron.cli.models import add_models_commands
 from heron.cli.registry import registered_models
 from heron.cli.run import run
@@ -49,6 +50,7 @@ def cli(ctx: click.Context, tracking_uri: str | None) -> None:
 for _group in (experiments, runs, artifacts, db, registered_models):
     cli.add_command(_group)
 cli.add_command(server)
+cli.add_command(gc)
 cli.add_command(server, name="ui")
 cli.add_command(run)
 add_transfer_commands(cli)

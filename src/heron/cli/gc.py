@@ -1,0 +1,111 @@
+"""``heron gc``: permanently delete runs, experiments and logged models in the deleted stage."""
+
+from __future__ import annotations
+
+import time
+
+import click
+
+from heron import config
+
+
+def _ids(value: str | None) -> list[str] | None:
+    return [part.strip() for part in value.split(",") if part.strip()] if value else None
+
+
+@click.command("gc", short_help="Permanently delete runs in the `deleted` lifecycle stage.")
+@click.option(
+    "--older-than",
+    default=None,
+    help="Only what was deleted longer ago than this: #d#h#m#s, floats allowed "
+    "(e.g. 30d, 1d2h3m4s, 1.5h).",
+)
+@click.option(
+    "--backend-store-uri",
+    metavar="URI",
+    default=None,
+    help="The Heron database to collect (default: the tracking URI, else "
+    f"{config.DEFAULT_TRACKING_URI}).",
+)
+@click.option(
+    "--artifacts-destination",
+    envvar="MLFLOW_ARTIFACTS_DESTINATION",
+    metavar="URI",
+    default=None,
+    help="Where a server with proxied artifacts keeps them: mlflow-artifacts: URIs are "
+    "deleted there directly. Its interrupted uploads' leftovers are removed too.",
+)
+@click.option("--run-ids", default=None, help="Comma-separated runs to delete (all deleted).")
+@click.option(
+    "--experiment-ids",
+    default=None,
+    help="Comma-separated experiments to delete with all their runs (all deleted).",
+)
+@click.option("--logged-model-ids", default=None, help="Comma-separated logged models to delete.")
+@click.option(
+    "--tracking-uri",
+    default=None,
+    help="The tracking server that mlflow-artifacts: URIs are relative to "
+    "(default: MLFLOW_TRACKING_URI).",
+)
+@click.option("--dry-run", is_flag=True, help="List what would be deleted; delete nothing.")
+def gc(
+    older_than: str | None,
+    backend_store_uri: str | None,
+    artifacts_destination: str | None,
+    run_ids: str | None,
+    experiment_ids: str | None,
+    logged_model_ids: str | None,
+    tracking_uri: str | None,
+    dry_run: bool,
+) -> None:
+    """Permanently delete runs, experiments and logged models in the `deleted` lifecycle
+    stage: their metadata, metrics and artifacts. A deleted experiment's name is free
+    again afterwards. Safe to interrupt: run it again to finish.
+
+    \b
+    heron gc --older-than 30d
+    heron gc --run-ids 'run1,run2' --dry-run
+    heron gc --experiment-ids '3,4'
+    """
+    from heron.store.db import Database, ensure_schema
+    from heron.store.gc import artifact_deleter, parse_age, plan_gc, sweep
+
+    age = parse_age(older_than) if older_than is not None else None
+    db = Database(backend_store_uri or config.tracking_uri(None))
+    try:
+        ensure_schema(db)
+        plan = plan_gc(
+            db,
+            int(time.time() * 1000),
+            age,
+            _ids(run_ids),
+            _ids(experiment_ids),
+            _ids(logged_model_ids),
+        )
+        if dry_run:
+            for run_id, _ in plan.run_ids:
+                click.echo(f"Run with ID {run_id} would be permanently deleted.")
+            for model_id, _ in plan.model_ids:
+                click.echo(f"Logged model with ID {model_id} would be permanently deleted.")
+            for experiment_id in plan.experiment_ids:
+                click.echo(f"Experiment with ID {experiment_id} would be permanently deleted.")
+            return
+        deleter = artifact_deleter(tracking_uri or config.tracking_uri(None), artifacts_destination)
+        sweep(db, plan, deleter, click.echo)
+        _remove_partial_uploads(artifacts_destination)
+    finally:
+        db.close()
+
+
+def _remove_partial_uploads(artifacts_destination: str | None) -> None:
+    from urllib.parse import urlparse
+
+    from heron.store.artifacts.local import local_path_from_uri
+    from heron.store.artifacts.staging import remove_partial_uploads
+
+    if not artifacts_destination or urlparse(artifacts_destination).scheme not in ("", "file"):
+        return
+    removed = remove_partial_uploads(local_path_from_uri(artifacts_destination))
+    if removed:
+        click.echo(f"Removed {removed} file(s) left by interrupted uploads.")
