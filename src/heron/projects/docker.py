@@ -9,6 +9,7 @@ its own path. Everything else (the engine) is the ``docker`` executable.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
@@ -34,8 +35,10 @@ def docker_available() -> str | None:
 
 
 def image_uri(repository: str | None, git_commit: str | None) -> str:
-    """The tag of a built image: ``<repository or docker-project>[:<7 chars of the commit>]``."""
-    base = repository or "docker-project"
+    """The tag of a built image: ``<repository or docker-project>[:<7 chars of the commit>]``,
+    the repository lower-cased with characters a tag cannot hold replaced by ``-``."""
+    cleaned = re.sub(r"[^a-z0-9._/-]+", "-", (repository or "").lower()).strip("-._/")
+    base = cleaned or "docker-project"
     return f"{base}:{git_commit[:7]}" if git_commit else base
 
 
@@ -153,6 +156,9 @@ def run_checked(command: Sequence[str], what: str) -> str:
     return done.stdout.strip()
 
 
-def image_id(tag: str) -> str:
-    """The id of a local image."""
-    return run_checked(["docker", "image", "inspect", "--format", "{{.Id}}", tag], "docker inspect")
+def image_id(tag: str, pull: bool = False) -> str:
+    """The id of a local image; with ``pull``, a missing one is pulled first."""
+    inspect = ["docker", "image", "inspect", "--format", "{{.Id}}", tag]
+    if pull and subprocess.run(inspect, capture_output=True, check=False).returncode != 0:
+        run_checked(["docker", "pull", tag], "docker pull")
+    return run_checked(inspect, "docker inspect")

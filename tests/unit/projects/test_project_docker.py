@@ -42,6 +42,7 @@ def test_an_image_name_cannot_inject_dockerfile_lines() -> None:
 def test_image_uri_uses_the_commit() -> None:
     assert docker.image_uri("my-project", "0123456789abcdef") == "my-project:0123456"
     assert docker.image_uri(None, None) == "docker-project"
+    assert docker.image_uri("My Project!", None) == "my-project"
 
 
 def test_run_command_mounts_local_stores_and_passes_the_run(tmp_path: Path) -> None:
