@@ -303,7 +303,8 @@ def _docker_argv(
             )
         mount = None
     client.set_tag(run_id, DOCKER_IMAGE_URI_TAG, image)
-    client.set_tag(run_id, DOCKER_IMAGE_ID_TAG, docker_projects.image_id(image, pull=not build_image))
+    identifier = docker_projects.image_id(image, pull=not build_image)
+    client.set_tag(run_id, DOCKER_IMAGE_ID_TAG, identifier)
     return docker_projects.run_command(
         image, project.docker_env, command=command, run_env=run_env, artifact_uri=artifact_uri,
         host_env=os.environ, docker_args=docker_args, mount_project=mount,
