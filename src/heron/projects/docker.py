@@ -9,15 +9,22 @@ its own path. Everything else (the engine) is the ``docker`` executable.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlparse
 
 from heron.exceptions import ExecutionException
-from heron.projects.spec import DockerEnv
+from heron.projects.spec import DockerEnv, Project
+from heron.projects.tracking import DOCKER_IMAGE_ID_TAG, DOCKER_IMAGE_URI_TAG
+
+if TYPE_CHECKING:
+    from heron.tracking.client import MlflowClient
 
 WORKDIR = "/mlflow/projects/code/"
 TRACKING_DIR = "/mlflow/tmp/mlruns"
@@ -162,3 +169,37 @@ def image_id(tag: str, pull: bool = False) -> str:
     if pull and subprocess.run(inspect, capture_output=True, check=False).returncode != 0:
         run_checked(["docker", "pull", tag], "docker pull")
     return run_checked(inspect, "docker inspect")
+
+
+def prepare_docker_command(
+    client: MlflowClient,
+    project: Project,
+    run_id: str,
+    command: str,
+    env: Mapping[str, str],
+    artifact_uri: str,
+    docker_args: Mapping[str, str | bool],
+    build_image: bool,
+) -> list[str]:
+    """The ``docker run`` command of a docker project's run, after building (``build_image``)
+    or finding the image; the image's URI and id are tagged on the run."""
+    assert project.docker_env is not None
+    base = project.docker_env.image
+    run_env = {k: v for k, v in env.items() if k.startswith(("HERON_", "MLFLOW_")) and k.endswith(
+        ("TRACKING_URI", "EXPERIMENT_ID", "RUN_ID"))}  # fmt: skip
+    mount: Path | None = project.directory
+    image = base
+    if build_image:
+        commit = client.get_run(run_id).data.tags.get("mlflow.source.git.commit")
+        image = image_uri(project.name, commit)
+        with tempfile.TemporaryDirectory() as scratch:
+            context = write_build_context(project.directory, base, Path(scratch))
+            run_checked(build_command(context, image), "docker build")
+        mount = None
+    client.set_tag(run_id, DOCKER_IMAGE_URI_TAG, image)
+    identifier = image_id(image, pull=not build_image)
+    client.set_tag(run_id, DOCKER_IMAGE_ID_TAG, identifier)
+    return run_command(
+        image, project.docker_env, command=command, run_env=run_env, artifact_uri=artifact_uri,
+        host_env=os.environ, docker_args=docker_args, mount_project=mount,
+    )  # fmt: skip

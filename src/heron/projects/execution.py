@@ -20,8 +20,6 @@ from heron.projects.sources import FetchedProject, fetch_project
 from heron.projects.spec import CONDA_ENV, DOCKER_ENV, EntryPoint, Project, load_project
 from heron.projects.submitted import LocalSubmittedRun, SubmittedRun
 from heron.projects.tracking import (
-    DOCKER_IMAGE_ID_TAG,
-    DOCKER_IMAGE_URI_TAG,
     absolute_tracking_uri,
     child_environ,
     parent_run_id,
@@ -221,8 +219,10 @@ def _launch(
         env = child_environ(os.environ, tracking_uri, exp_id, the_run_id)
         if manager == "docker":
             artifact_uri = active.info.artifact_uri or ""
-            argv = _docker_argv(client, project, the_run_id, command, env, artifact_uri,
-                                docker_args, build_image)  # fmt: skip
+            from heron.projects.docker import prepare_docker_command
+
+            argv = prepare_docker_command(client, project, the_run_id, command, env, artifact_uri,
+                                          docker_args, build_image)  # fmt: skip
         else:
             if manager != "local":
                 _logger.info("=== Preparing the %s environment ===", manager)
@@ -273,39 +273,3 @@ def wait_or_cancel(submitted: SubmittedRun, on_interrupt: Callable[[], None] | N
         raise ExecutionException(
             f"Run (ID '{submitted.run_id}') failed" + (f" with exit code {code}" if code else "")
         )
-
-
-def _docker_argv(
-    client: Any,
-    project: Project,
-    run_id: str,
-    command: str,
-    env: Mapping[str, str],
-    artifact_uri: str,
-    docker_args: Mapping[str, str | bool],
-    build_image: bool,
-) -> list[str]:
-    from heron.projects import docker as docker_projects
-
-    assert project.docker_env is not None
-    base = project.docker_env.image
-    run_env = {k: v for k, v in env.items() if k.startswith(("HERON_", "MLFLOW_")) and k.endswith(
-        ("TRACKING_URI", "EXPERIMENT_ID", "RUN_ID"))}  # fmt: skip
-    mount: Path | None = project.directory
-    image = base
-    if build_image:
-        commit = client.get_run(run_id).data.tags.get("mlflow.source.git.commit")
-        image = docker_projects.image_uri(project.name, commit)
-        with tempfile.TemporaryDirectory() as scratch:
-            context = docker_projects.write_build_context(project.directory, base, Path(scratch))
-            docker_projects.run_checked(
-                docker_projects.build_command(context, image), "docker build"
-            )
-        mount = None
-    client.set_tag(run_id, DOCKER_IMAGE_URI_TAG, image)
-    identifier = docker_projects.image_id(image, pull=not build_image)
-    client.set_tag(run_id, DOCKER_IMAGE_ID_TAG, identifier)
-    return docker_projects.run_command(
-        image, project.docker_env, command=command, run_env=run_env, artifact_uri=artifact_uri,
-        host_env=os.environ, docker_args=docker_args, mount_project=mount,
-    )  # fmt: skip
