@@ -8,11 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 from heron.entities import Metric, Param, RunTag, ViewType
 from heron.exceptions import InvalidParameter, NotFound
 from heron.store.tracking import clear_store_cache, get_tracking_store
 from heron.store.tracking.file import MlrunsReader
+from heron.store.tracking.file.layout import read_yaml
 from heron.store.tracking.file.store import FileTrackingStore
 from heron.store.tracking.file.uris import mlruns_path
 
@@ -103,3 +105,14 @@ def test_concurrent_writers_do_not_corrupt_a_run(tmp_path: Path) -> None:
     assert run.info.run_name in {f"name-{w}" for w in range(4)}
     leftovers = [n for _, _, files in os.walk(root) for n in files if n.startswith(".heron")]
     assert leftovers == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["0x1f", "2001-12-14", "1e10", "76c4e5", "1_000", "1:20", "null", "yes", "a b", ".5"]
+    + ["0755", "-1", "007", "12", "run-1", "'it''s'", "file:///a b/c", "[]", "'1'", "~"],
+)
+def test_meta_files_read_as_yaml_reads_them(value: str, tmp_path: Path) -> None:
+    path = tmp_path / "meta.yaml"
+    path.write_text(f"run_name: {value}\nstatus: 3\n")
+    assert read_yaml(str(path)) == yaml.safe_load(path.read_text())

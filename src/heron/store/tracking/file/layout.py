@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -54,10 +55,108 @@ def confined(parent: str, relative: str) -> str:
 
 
 def read_yaml(path: str) -> dict[str, Any]:
-    """A YAML mapping file's contents; an empty or non-mapping file gives ``{}``."""
+    """A YAML mapping file's contents; an empty or non-mapping file gives ``{}``.
+
+    The flat ``meta.yaml`` files MLflow writes (one ``key: scalar`` a line) are read by a
+    small exact parser; anything else goes to the YAML library.
+    """
     with open(path, encoding="utf-8") as handle:
-        data = yaml.load(handle, Loader=_Loader)  # a safe loader
+        text = handle.read()
+    flat = _flat_yaml(text)
+    if flat is not None:
+        return flat
+    data = yaml.load(text, Loader=_Loader)  # a safe loader
     return data if isinstance(data, dict) else {}
+
+
+_PLAIN_INT = re.compile(r"-?[0-9]+")
+_PLAIN_TEXT = re.compile(r"[A-Za-z0-9/](?:[\w./:@+ -]*[\w./@+-])?")
+# Plain scalars YAML would read as something other than text (ints in other bases, dates).
+_NOT_TEXT = re.compile(r"0[xXbBoO]|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
+_YAML_WORDS = frozenset(
+    (
+        "null",
+        "Null",
+        "NULL",
+        "~",
+        "true",
+        "True",
+        "TRUE",
+        "false",
+        "False",
+        "FALSE",
+        "yes",
+        "Yes",
+        "YES",
+        "no",
+        "No",
+        "NO",
+        "on",
+        "On",
+        "ON",
+        "off",
+        "Off",
+        "OFF",
+        ".inf",
+        ".Inf",
+        ".INF",
+        ".nan",
+        ".NaN",
+        ".NAN",
+        "y",
+        "Y",
+        "n",
+        "N",
+    )
+)
+
+
+def _flat_yaml(text: str) -> dict[str, Any] | None:
+    """``text`` as a flat mapping when every line is ``key: value`` with a value this
+    parser reads exactly as YAML does (null, an integer, ``[]``/``{}``, a single-quoted
+    string without line breaks, or a plain word of path-like characters); else None."""
+    found: dict[str, Any] = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition(": ")
+        if not sep:
+            return None
+        if not key or not key.replace("_", "").isalnum():
+            return None
+        if value == "null":
+            found[key] = None
+        elif value == "[]":
+            found[key] = []
+        elif value == "{}":
+            found[key] = {}
+        elif len(value) >= 2 and value[0] == "'" and value[-1] == "'":
+            inner = value[1:-1]
+            if "'" in inner.replace("''", ""):
+                return None
+            found[key] = inner.replace("''", "'")
+        elif _PLAIN_INT.fullmatch(value) and (
+            value.lstrip("-") == "0" or value.lstrip("-")[0] != "0"
+        ):
+            found[key] = int(value)
+        elif (
+            _PLAIN_TEXT.fullmatch(value)
+            and value not in _YAML_WORDS
+            and ": " not in value
+            and " #" not in value
+            and not _NOT_TEXT.match(value)
+            and not _looks_numeric(value)
+        ):
+            found[key] = value
+        else:
+            return None
+    return found
+
+
+def _looks_numeric(value: str) -> bool:
+    try:
+        float(value.replace("_", ""))
+    except ValueError:
+        return value.count(":") > 0 and value.replace(":", "").isdigit()
+    return True
 
 
 def dump_yaml(data: dict[str, Any]) -> str:

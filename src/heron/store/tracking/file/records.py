@@ -183,6 +183,34 @@ def model_metric_from_line(key: str, line: str, model_id: str, where: str) -> Me
     raise MalformedFolder(f"Metric '{key}' of logged model in '{where}' is malformed")
 
 
+def latest_of_lines(key: str, text: str, where: str) -> Metric | None:
+    """The latest point (as :func:`latest` picks it) of a run's metrics file, without
+    building the others; None for an empty file.
+
+    Raises:
+        MalformedFolder: for a malformed line.
+    """
+    best: tuple[int, int, float] | None = None
+    best_line = ""
+    for line in text.splitlines():
+        parts = line.split(" ")
+        if len(parts) < 2:
+            if line.strip():
+                raise MalformedFolder(f"Metric '{key}' in '{where}' is malformed")
+            continue
+        try:
+            rank = (int(parts[2]) if len(parts) >= 3 else 0, int(parts[0]), float(parts[1]))
+        except ValueError:
+            raise MalformedFolder(f"Metric '{key}' in '{where}' is malformed") from None
+        if best is None or _rank(rank) > _rank(best):
+            best, best_line = rank, line
+    return None if best is None else metric_from_line(key, best_line, None, where)
+
+
+def _rank(rank: tuple[int, int, float]) -> tuple[int, int, float]:
+    return (rank[0], rank[1], _sortable(rank[2]))
+
+
 def latest(points: list[Metric]) -> Metric:
     """The point MLflow shows as a metric's value: largest step, then timestamp, value."""
     return max(points, key=lambda m: (m.step, m.timestamp, _sortable(m.value)))

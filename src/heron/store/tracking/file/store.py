@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 from collections.abc import Mapping, Sequence
@@ -29,6 +30,10 @@ from heron.entities import (
 from heron.entities.paging import decode_page_token, encode_page_token
 from heron.entities.run_data import ExperimentTag
 from heron.search import (
+    And,
+    Node,
+    Or,
+    OrderKey,
     matches_experiment,
     matches_run,
     parse_filter,
@@ -41,7 +46,7 @@ from heron.store.clock import now_millis
 from heron.store.tracking.base import SEARCH_MAX_RESULTS_DEFAULT, TrackingStore
 from heron.store.tracking.file.experiments import Experiments
 from heron.store.tracking.file.logged_models import LoggedModels
-from heron.store.tracking.file.reader import MlrunsReader, check_mlruns_folder
+from heron.store.tracking.file.reader import MlrunsReader, ModelPoints, check_mlruns_folder
 from heron.store.tracking.file.runs import Runs
 from heron.validation import validate_max_results, validate_run_id
 from heron.validation_runs import validate_run_content
@@ -185,13 +190,25 @@ class FileTrackingStore(TrackingStore):
         node = parse_filter(filter_string, "runs")
         keys = parse_order_by(order_by, "runs")
         view = ViewType.coerce(run_view_type)
-        found = [
-            run
-            for experiment_id in dict.fromkeys(str(e) for e in experiment_ids or ())
-            for run in self.reader.runs(experiment_id, view)
-            if matches_run(node, run)
-        ]
-        return _page(sort_runs(found, keys), offset, max_results)
+        # Filter and sort on the parts the search names; read whole runs for the page only.
+        needs = RunParts.of(node, keys)
+        found, folders = [], {}
+        for experiment_id in dict.fromkeys(str(e) for e in experiment_ids or ()):
+            for run_dir, info in self.reader.run_infos(experiment_id, view):
+                run = needs.read(self.reader, run_dir, info)
+                if matches_run(node, run):
+                    found.append(run)
+                    folders[info.run_id] = (run_dir, info)
+        page = _page(sort_runs(found, keys), offset, max_results)
+        models: dict[str, ModelPoints] = {}
+        whole = []
+        for run in page:
+            run_dir, info = folders[run.info.run_id]
+            experiment_dir = os.path.dirname(run_dir)
+            if experiment_dir not in models:
+                models[experiment_dir] = self.reader.model_points(experiment_dir)
+            whole.append(self.reader.read_run(run_dir, models[experiment_dir], info))
+        return PagedList(whole, page.token)
 
     def import_run(self, experiment_id: str, content: RunContent) -> Run:
         """See :meth:`TrackingStore.import_run`: checked whole first; a run whose writing
@@ -317,6 +334,45 @@ class FileTrackingStore(TrackingStore):
         """See :meth:`TrackingStore.search_logged_models`."""
         return self._models.search(
             experiment_ids, filter_string, datasets, max_results, order_by, page_token
+        )
+
+
+@dataclasses.dataclass
+class RunParts:
+    """What a search needs of each run to filter and sort it."""
+
+    metrics: set[str]
+    params: set[str]
+    tags: bool
+    inputs: bool
+
+    @classmethod
+    def of(cls, node: Node | None, keys: Sequence[OrderKey]) -> RunParts:
+        """The parts that ``node`` and ``keys`` name."""
+        parts = cls(set(), set(), False, False)
+        stack: list[Node] = [node] if node is not None else []
+        named: list[tuple[str, str]] = [(k.entity, k.key) for k in keys]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, And | Or):
+                stack.extend(current.terms)
+            else:
+                named.append((current.entity, current.key))
+        for entity, key in named:
+            if entity == "metric":
+                parts.metrics.add(key)
+            elif entity == "param":
+                parts.params.add(key)
+            elif entity == "tag" or (entity == "attribute" and key == "run_name"):
+                parts.tags = True
+            elif entity == "dataset":
+                parts.inputs = True
+        return parts
+
+    def read(self, reader: MlrunsReader, run_dir: str, info: RunInfo) -> Run:
+        """The run with these parts only."""
+        return reader.read_run_parts(
+            run_dir, info, self.metrics, self.params, self.tags, self.inputs
         )
 
 
