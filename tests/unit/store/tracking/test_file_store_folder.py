@@ -107,11 +107,13 @@ def test_concurrent_writers_do_not_corrupt_a_run(tmp_path: Path) -> None:
     assert leftovers == []
 
 
-@pytest.mark.parametrize(
-    "value",
-    ["0x1f", "2001-12-14", "1e10", "76c4e5", "1_000", "1:20", "null", "yes", "a b", ".5"]
-    + ["0755", "-1", "007", "12", "run-1", "'it''s'", "file:///a b/c", "[]", "'1'", "~"],
+YAML_VALUES = (
+    *("0x1f", "2001-12-14", "1e10", "76c4e5", "1_000", "1:20", "null", "yes", "a b", ".5"),
+    *("0755", "-1", "007", "12", "run-1", "'it''s'", "file:///a b/c", "[]", "'1'", "~"),
 )
+
+
+@pytest.mark.parametrize("value", YAML_VALUES)
 def test_meta_files_read_as_yaml_reads_them(value: str, tmp_path: Path) -> None:
     path = tmp_path / "meta.yaml"
     path.write_text(f"run_name: {value}\nstatus: 3\n")
