@@ -159,6 +159,7 @@ class AuthApi:
             )
         self.store.delete_user(username)
         self.authenticator.forget(username)
+        self.policy.forget()
         audit.info("user=%s deleted user %s", call.caller.username, username)
         return {}
 
@@ -179,6 +180,7 @@ class AuthApi:
         self._manage(call, kind, rid)
         user = self.store.get_user(call.text("username"))
         self.store.grants.put(kind, rid, user.id, permission)
+        self.policy.forget(user.id)
         audit.info(
             "user=%s granted %s on %s %s to %s",
             call.caller.username,
@@ -194,6 +196,7 @@ class AuthApi:
         self._manage(call, kind, rid)
         user = self.store.get_user(call.text("username"))
         self.store.grants.delete(kind, rid, user.id)
+        self.policy.forget(user.id)
         audit.info("user=%s revoked %s %s from %s", call.caller.username, kind, rid, user.username)
         return {}
 
@@ -249,6 +252,7 @@ class AuthApi:
                 self.store.grants.update(kind, rid, user.id, permission)
             else:
                 self.store.grants.delete(kind, rid, user.id)
+            self.policy.forget(user.id)
             audit.info(
                 "user=%s %s %s permission on %s %s for %s",
                 call.caller.username,

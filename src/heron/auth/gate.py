@@ -20,7 +20,7 @@ from starlette.routing import Match, Mount
 
 from heron.auth.identity import CSRF_HEADER, SESSION_COOKIE, Authenticator, Caller
 from heron.auth.policy import Policy, audit
-from heron.auth.resolve import Unresolvable
+from heron.auth.resolve import NeedsStore, Unresolvable
 from heron.auth.rules import API_RULES, AUTHENTICATED, ROUTE_RULES, Rule, route_key
 from heron.auth.wire import ClientDisconnected, Receive, Scope, Send, header, read_body, send_bytes
 from heron.exceptions import HeronError
@@ -151,6 +151,9 @@ class AuthGate:
         """The authenticated caller of a request, or None."""
         authorization = header(scope, b"authorization")
         if authorization:
+            remembered = self.authenticator.remembered(authorization)
+            if remembered is not None:
+                return remembered
             return await run_in_threadpool(
                 self.authenticator.authorization, authorization, _client(scope)
             )
@@ -206,7 +209,10 @@ class AuthGate:
         params.update(path_params)
         if kind == "resources" and not user.is_admin:
             try:
-                ok = await run_in_threadpool(self.policy.allowed, user, rule, params)
+                try:  # from memory when it can decide: no thread hop, no database read
+                    ok = self.policy.allowed(user, rule, params, quick=True)
+                except NeedsStore:
+                    ok = await run_in_threadpool(self.policy.allowed, user, rule, params)
             except Unresolvable:
                 ok = False
             except HeronError as error:

@@ -105,9 +105,7 @@ class Authenticator:
 
     def password(self, username: str, password: str, client: str) -> User | None:
         """The user if the password is right; None if wrong or rate limited."""
-        digest = hmac.new(
-            self._key, f"{username}\0{password}".encode("utf-8", "surrogatepass"), hashlib.sha256
-        ).digest()
+        digest = self._digest(username, password)
         now = time.monotonic()
         with self._lock:
             hit = self._verified.get(digest)
@@ -126,6 +124,26 @@ class Authenticator:
                 self._verified.popitem(last=False)
         return user
 
+    def remembered(self, header: str) -> Caller | None:
+        """The caller of a Basic ``Authorization`` header verified within the last minute,
+        from memory (None: not remembered, verify it with :meth:`authorization`)."""
+        scheme, _, value = header.strip().partition(" ")
+        if scheme.lower() != "basic":
+            return None
+        credentials = _basic(value)
+        if credentials is None:
+            return None
+        digest = self._digest(*credentials)
+        with self._lock:
+            hit = self._verified.get(digest)
+        if hit is None or time.monotonic() - hit[0] >= _CACHE_SECONDS:
+            return None
+        return Caller(hit[1], "basic")
+
+    def _digest(self, username: str, password: str) -> bytes:
+        text = f"{username}\0{password}".encode("utf-8", "surrogatepass")
+        return hmac.new(self._key, text, hashlib.sha256).digest()
+
     def authorization(self, header: str | None, client: str) -> Caller | None:
         """The caller an ``Authorization`` header proves, or None."""
         if not header:
@@ -133,14 +151,10 @@ class Authenticator:
         scheme, _, value = header.strip().partition(" ")
         scheme = scheme.lower()
         if scheme == "basic":
-            try:
-                text = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-            except (binascii.Error, UnicodeDecodeError):
+            credentials = _basic(value)
+            if credentials is None:
                 return None
-            username, colon, password = text.partition(":")
-            if not colon:
-                return None
-            user = self.password(username, password, client)
+            user = self.password(*credentials, client)
             return None if user is None else Caller(user, "basic")
         if scheme == "bearer" and value.strip():
             if self.failures.blocked(f"ip:{client}"):
@@ -158,3 +172,13 @@ class Authenticator:
             return None
         found = self.store.tokens.session(cookie_value)
         return None if found is None else Caller(found[0], "session", found[1])
+
+
+def _basic(value: str) -> tuple[str, str] | None:
+    """(username, password) of a Basic credential, or None when malformed."""
+    try:
+        text = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    username, colon, password = text.partition(":")
+    return (username, password) if colon else None

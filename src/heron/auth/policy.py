@@ -1,24 +1,31 @@
 """Deciding: does this user hold what a rule needs; and the rules' response hooks.
 
 Permission of a user on a resource = their explicit grant there, else the configured
-default permission. Admins hold every permission.
+default permission. Admins hold every permission. A user's grants are read in one query
+and remembered briefly, so a request's check usually costs no database read at all.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from typing import Any
 
 from heron.auth.entities import User
-from heron.auth.grants import EXPERIMENT, REGISTERED_MODEL
+from heron.auth.grants import EXPERIMENT, REGISTERED_MODEL, RESOURCE_TYPES
 from heron.auth.permissions import MANAGE, Permission, get_permission
-from heron.auth.resolve import Params, Resolver, first
+from heron.auth.resolve import NeedsStore, Params, Resolver, first
 from heron.auth.rules import Rule
 from heron.auth.store import AuthStore
 from heron.exceptions import InvalidParameter
 
 audit = logging.getLogger("heron.auth.audit")
 """Audit lines: who changed users or permissions, who deleted what."""
+
+GRANTS_TTL_S = 2.0
+"""How long a process trusts the grants it read. A change made through this process applies
+at once; one made through another worker process (``--workers``) within this time."""
 
 
 class Policy:
@@ -34,16 +41,46 @@ class Policy:
         self.store = store
         self.resolver = resolver
         self.default = get_permission(default_permission)
+        self._grants: dict[int, tuple[float, dict[str, dict[str, str]]]] = {}
+        self._lock = threading.Lock()
 
-    def permission(self, user: User, resource: str, resource_id: str) -> Permission:
+    def forget(self, user_id: int | None = None) -> None:
+        """Drop remembered grants (of one user, or all) after a change in this process."""
+        with self._lock:
+            if user_id is None:
+                self._grants.clear()
+            else:
+                self._grants.pop(user_id, None)
+
+    def _user_grants(self, user_id: int, quick: bool = False) -> dict[str, dict[str, str]]:
+        """Every explicit grant of the user by resource type, remembered for
+        :data:`GRANTS_TTL_S` (NeedsStore when ``quick`` and not fresh)."""
+        now = time.monotonic()
+        with self._lock:
+            found = self._grants.get(user_id)
+        if found is not None and now - found[0] < GRANTS_TTL_S:
+            return found[1]
+        if quick:
+            raise NeedsStore(user_id)
+        loaded = {kind: self.store.grants.all_for_user(kind, user_id) for kind in RESOURCE_TYPES}
+        with self._lock:
+            if len(self._grants) > 10_000:
+                self._grants.clear()
+            self._grants[user_id] = (now, loaded)
+        return loaded
+
+    def permission(
+        self, user: User, resource: str, resource_id: str, quick: bool = False
+    ) -> Permission:
         """The user's effective permission on a resource."""
         if user.is_admin:
             return MANAGE
-        name = self.store.grants.get(resource, resource_id, user.id)
+        name = self._user_grants(user.id, quick)[resource].get(resource_id)
         return self.default if name is None else get_permission(name)
 
-    def allowed(self, user: User, rule: Rule, params: Params) -> bool:
-        """Whether ``user`` meets every need of a ``resources`` rule.
+    def allowed(self, user: User, rule: Rule, params: Params, quick: bool = False) -> bool:
+        """Whether ``user`` meets every need of a ``resources`` rule (with ``quick``,
+        from memory only: NeedsStore when that cannot decide).
 
         Raises:
             InvalidParameter: a required parameter is missing (400, as MLflow).
@@ -54,19 +91,20 @@ class Policy:
                 name = first(params, need.source)
                 ids = None if name is None else [name]
             else:
-                ids = self.resolver.experiments(need.source, params)
+                ids = self.resolver.experiments(need.source, params, quick)
             if ids is None:
                 if need.optional:
                     continue
                 raise InvalidParameter(f"Missing value for required parameter '{need.source}'.")
             for resource_id in ids:
-                if not self.permission(user, need.resource, resource_id).allows(need.action):
+                held = self.permission(user, need.resource, resource_id, quick)
+                if not held.allows(need.action):
                     return False
         return True
 
     def readable(self, user: User, resource: str) -> tuple[set[str], set[str], bool]:
         """(ids explicitly readable, ids explicitly not readable, default readable)."""
-        grants = self.store.grants.all_for_user(resource, user.id)
+        grants = self._user_grants(user.id)[resource]
         yes = {k for k, v in grants.items() if get_permission(v).can_read}
         return yes, set(grants) - yes, self.default.can_read
 
@@ -76,16 +114,20 @@ class Policy:
             experiment_id = str(body.get("experiment_id", ""))
             if experiment_id:
                 self.store.grants.put(EXPERIMENT, experiment_id, user.id, MANAGE.name)
+                self.forget(user.id)
             return body
         name = first(params, "name")
         if hook == "grant_model" and name:
             self.store.grants.put(REGISTERED_MODEL, name, user.id, MANAGE.name)
+            self.forget(user.id)
         elif hook == "rename_model" and name:
             new_name = first(params, "new_name")
             if new_name:
                 self.store.grants.rename_model(name, new_name)
+                self.forget()
         elif hook == "forget_model" and name:
             self.store.grants.forget(REGISTERED_MODEL, name)
+            self.forget()
         elif hook.startswith("filter_") and not user.is_admin:
             return self._filtered(hook, user, body)
         return body

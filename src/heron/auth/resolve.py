@@ -25,6 +25,10 @@ class Unresolvable(Exception):
     """The request names a resource that does not exist or cannot be checked: deny."""
 
 
+class NeedsStore(Exception):
+    """A quick (cache-only) check cannot decide without reading a store."""
+
+
 def first(params: Params, name: str) -> str | None:
     """A single-valued parameter as a string (the first of several), or None."""
     value = params.get(name)
@@ -71,30 +75,37 @@ class Resolver:
         with self._lock:
             return self._experiment_of.get(key)
 
-    def run_experiment(self, run_id: str) -> str:
-        """The experiment of a run (Unresolvable when there is no such run)."""
+    def run_experiment(self, run_id: str, quick: bool = False) -> str:
+        """The experiment of a run (Unresolvable when there is no such run; NeedsStore
+        when ``quick`` and it is not remembered)."""
         known = self._known("r:" + run_id)
         if known is not None:
             return known
+        if quick:
+            raise NeedsStore(run_id)
         try:
             run = self.tracking().get_run(run_id)
         except HeronError:
             raise Unresolvable(run_id) from None
         return self._remember("r:" + run_id, run.info.experiment_id)
 
-    def model_experiment(self, model_id: str) -> str:
-        """The experiment of a logged model (Unresolvable when there is none)."""
+    def model_experiment(self, model_id: str, quick: bool = False) -> str:
+        """The experiment of a logged model (Unresolvable when there is none; NeedsStore
+        when ``quick`` and it is not remembered)."""
         known = self._known("m:" + model_id)
         if known is not None:
             return known
+        if quick:
+            raise NeedsStore(model_id)
         try:
             model = self.tracking().get_logged_model(model_id, allow_deleted=True)
         except HeronError:
             raise Unresolvable(model_id) from None
         return self._remember("m:" + model_id, model.experiment_id)
 
-    def experiments(self, source: str, params: Params) -> list[str] | None:
+    def experiments(self, source: str, params: Params, quick: bool = False) -> list[str] | None:
         """The experiment ids ``source`` names in ``params``; None when it is absent.
+        With ``quick``, only from memory (NeedsStore otherwise).
 
         Raises:
             Unresolvable: a named run or model does not exist, or an artifact path names
@@ -110,19 +121,21 @@ class Resolver:
             name = first(params, "experiment_name")
             if name is None:
                 return None
+            if quick:
+                raise NeedsStore(name)
             experiment = self.tracking().get_experiment_by_name(name)
             if experiment is None:
                 raise NotFound(f"Could not find experiment with name {name}")
             return [experiment.experiment_id]
         if source == "run_id":
             run_id = next((first(params, a) for a in _ALIASES["run_id"] if params.get(a)), None)
-            return None if run_id is None else [self.run_experiment(run_id)]
+            return None if run_id is None else [self.run_experiment(run_id, quick)]
         if source == "run_ids":
             ids = next((many(params, a) for a in _ALIASES["run_ids"] if params.get(a)), [])
-            return [self.run_experiment(r) for r in ids] if ids else None
+            return [self.run_experiment(r, quick) for r in ids] if ids else None
         if source == "model_id":
             model_id = first(params, "model_id")
-            return None if model_id is None else [self.model_experiment(model_id)]
+            return None if model_id is None else [self.model_experiment(model_id, quick)]
         if source == "artifact_path":
             return [artifact_experiment(first(params, "path") or "")]
         raise ValueError(f"unknown source {source}")
