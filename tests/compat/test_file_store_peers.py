@@ -19,7 +19,10 @@ from heron.entities import (
     RunTag,
     ViewType,
 )
+from heron.entities.registry import ModelVersionTag, RegisteredModelTag
 from heron.entities.run_data import ExperimentTag
+from heron.store.registry import clear_registry_store_cache, get_registry_store
+from heron.store.registry.base import RegistryStore
 from heron.store.tracking import clear_store_cache, get_tracking_store
 from heron.store.tracking.base import TrackingStore
 
@@ -48,6 +51,13 @@ def heron_write(store: TrackingStore) -> dict[str, str]:
     deleted = store.create_run(kept, "someone", 1000, [], "deleted").info.run_id
     store.delete_run(deleted)
     store.delete_experiment(gone)
+    registry = get_registry_store(store.root)  # type: ignore[attr-defined]
+    registry.create_registered_model("fraud", [RegisteredModelTag("team", "a")], "d")
+    registry.create_model_version("fraud", "/models/one", run_id, [ModelVersionTag("k", "v")])
+    registry.create_model_version("fraud", "/models/two")
+    registry.set_registered_model_alias("fraud", "champ", "1")
+    registry.transition_model_version_stage("fraud", "1", "Staging")
+    registry.delete_model_version("fraud", "2")
     return {"kept": kept, "gone": gone, "run": run_id, "deleted": deleted}
 
 
@@ -104,7 +114,20 @@ def heron_read(store: TrackingStore) -> dict[str, Any]:
         "runs": runs,
         "models": models,
         "filtered": [r.info.run_id for r in filtered],
+        "registry": heron_registry(get_registry_store(store.root)),  # type: ignore[attr-defined]
     }
+
+
+def heron_registry(registry: RegistryStore) -> dict[str, Any]:
+    registered = {
+        m.name: [m.description, m.tags, {a: str(v) for a, v in m.aliases.items()}]
+        for m in registry.search_registered_models()
+    }
+    versions = sorted(
+        [v.name, v.version, v.current_stage, v.source, v.run_id, v.tags, v.aliases]
+        for v in registry.search_model_versions()
+    )
+    return {"models": registered, "versions": versions}
 
 
 def test_heron_reads_what_mlflow_wrote(mlflow_venv: Path, tmp_path: Path) -> None:
@@ -113,12 +136,14 @@ def test_heron_reads_what_mlflow_wrote(mlflow_venv: Path, tmp_path: Path) -> Non
     seen_by_mlflow = run_script(mlflow_venv, "mlruns_folder.py", "read", str(folder))
     seen_by_heron = heron_read(get_tracking_store(str(folder)))
     clear_store_cache()
+    clear_registry_store_cache()
 
     assert seen_by_heron == seen_by_mlflow
     assert seen_by_heron["experiments"][ids["gone"]]["stage"] == "deleted"
     assert seen_by_heron["runs"][ids["deleted"]]["stage"] == "deleted"
     assert seen_by_heron["filtered"] == [ids["run"]]
     assert len(seen_by_heron["runs"][ids["run"]]["history"]["loss"]) == 5
+    assert seen_by_heron["registry"]["versions"][0][:3] == ["fraud", 1, "Staging"]
 
 
 def test_mlflow_reads_what_heron_wrote(mlflow_venv: Path, tmp_path: Path) -> None:
@@ -126,6 +151,7 @@ def test_mlflow_reads_what_heron_wrote(mlflow_venv: Path, tmp_path: Path) -> Non
     ids = heron_write(get_tracking_store(f"file:{folder}"))
     seen_by_heron = heron_read(get_tracking_store(f"file:{folder}"))
     clear_store_cache()
+    clear_registry_store_cache()
 
     seen_by_mlflow = run_script(mlflow_venv, "mlruns_folder.py", "read", str(folder))
 
@@ -135,3 +161,5 @@ def test_mlflow_reads_what_heron_wrote(mlflow_venv: Path, tmp_path: Path) -> Non
     assert run["tags"]["note"] == "multi\nline"
     assert seen_by_mlflow["experiments"][ids["gone"]]["stage"] == "deleted"
     assert next(iter(seen_by_mlflow["models"].values()))["status"] == "READY"
+    assert seen_by_mlflow["registry"]["models"]["fraud"] == ["d", {"team": "a"}, {"champ": "1"}]
+    assert len(seen_by_mlflow["registry"]["versions"]) == 1

@@ -35,6 +35,12 @@ def write(client: MlflowClient) -> dict[str, object]:
     deleted = client.create_run(kept, run_name="deleted").info.run_id
     client.delete_run(deleted)
     client.delete_experiment(gone)
+    client.create_registered_model("fraud", tags={"team": "a"}, description="d")
+    client.create_model_version("fraud", "/models/one", run_id=run_id, tags={"k": "v"})
+    client.create_model_version("fraud", "/models/two")
+    client.set_registered_model_alias("fraud", "champ", "1")
+    client.transition_model_version_stage("fraud", "1", "Staging")
+    client.delete_model_version("fraud", "2")
     return {"kept": kept, "gone": gone, "run": run_id, "deleted": deleted, "model": model.model_id}
 
 
@@ -90,7 +96,20 @@ def read(client: MlflowClient) -> dict[str, object]:
         "runs": runs,
         "models": models,
         "filtered": [r.info.run_id for r in filtered],
+        "registry": registry(client),
     }
+
+
+def registry(client: MlflowClient) -> dict[str, object]:
+    registered = {
+        m.name: [m.description, m.tags, {a: str(v) for a, v in m.aliases.items()}]
+        for m in client.search_registered_models()
+    }
+    versions = sorted(
+        [v.name, int(v.version), v.current_stage, v.source, v.run_id, v.tags, v.aliases]
+        for v in client.search_model_versions()
+    )
+    return {"models": registered, "versions": versions}
 
 
 if __name__ == "__main__":
