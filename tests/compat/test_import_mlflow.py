@@ -221,3 +221,23 @@ def test_postgresql_destination(mlflow_db: dict[str, Any], fresh_postgres_uri: s
     assert tracking.get_run(mlflow_db["run_id"]).data.params["alpha"] == "0.5"
     created = tracking.create_experiment("after-import")
     assert int(created) > int(mlflow_db["gone_experiment_id"])  # the id sequence moved on
+
+
+def test_mlruns_folder_is_imported(mlflow_venv: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "mlruns"
+    made = run_script(
+        mlflow_venv, "mlflow_import_source.py", "full", f"file://{folder}",
+        MLFLOW_ALLOW_FILE_STORE="true",
+    )  # fmt: skip
+    (folder / "0" / "half-written-run").mkdir()
+    result = run_import(str(folder), f"sqlite:///{tmp_path / 'heron.db'}")
+    assert result.exit_code == 0, result.output
+    assert "Skipping half-written run folder" in result.output
+    tracking, registry = open_stores(tmp_path / "heron.db")
+    run = tracking.get_run(made["run_id"])
+    assert run.data.params == {"alpha": "0.5", "layers": "3"}
+    assert len(tracking.get_metric_history(made["run_id"], "loss")) == 30
+    assert registry.get_registered_model("import-model").aliases == {"champion": 2}
+    assert tracking.get_logged_model(made["model_id"]).params == {"p": "1"}
+    again = run_import(str(folder), f"sqlite:///{tmp_path / 'heron.db'}")
+    assert "0 copied now" in again.output

@@ -29,35 +29,28 @@ def import_mlflow(source: str, dest: str, copy_artifacts: str | None, no_progres
     """Copy the MLflow database SOURCE into the Heron database DEST, then verify it.
 
     SOURCE is an MLflow tracking database (sqlite:///mlflow.db, postgresql://...,
-    mysql://...) of any MLflow schema revision from 1.x to 3.17; DEST a Heron database
+    mysql://...) of any MLflow schema revision from 1.x to 3.17, or an mlruns folder
+    (./mlruns, file:///path/mlruns); DEST a Heron database
     URI (created if missing). Experiment ids are kept when DEST has none of them.
     Experiments, runs with every metric point, params, tags, inputs, logged models and the
     model registry are copied; artifact locations are kept unless --copy-artifacts is given.
     Running it again resumes an interrupted import and changes nothing after a complete
     one. Exits 1 when the final verification finds a difference.
     """
-    from heron.migration import MlflowImport
+    from heron.migration import open_import
 
-    job = MlflowImport(source, dest, copy_artifacts=copy_artifacts)
+    job = open_import(source, dest, copy_artifacts)
     try:
-        click.echo(
-            f"Importing MLflow database {job.source.redacted} (schema revision "
-            f"{job.source.revision}) into {job.db.uri.redacted}",
-            err=True,
-        )
+        click.echo(f"Importing {job.description} into {job.destination}", err=True)
+        for run_dir in getattr(job, "half_written", []):
+            click.echo(f"Skipping half-written run folder (no meta.yaml): {run_dir}", err=True)
         with _bar(len(job.runs), "Copying runs", no_progress) as bar:
-            report = job.copy(bar.update)
+            job.copy(bar.update)
         with _bar(len(job.runs), "Verifying runs", no_progress) as bar:
             verification = job.verify(bar.update)
     finally:
         job.close()
-    rate = report.points_copied / report.seconds if report.seconds else 0.0
-    click.echo(
-        f"Imported {report.experiments} experiments, {report.runs} runs "
-        f"({report.runs_copied} copied now, {report.points_copied} metric points, "
-        f"{rate:,.0f} points/s), {report.logged_models} logged models, "
-        f"{report.registered_models} registered models."
-    )
+    click.echo(job.summary())
     if not verification.ok:
         for line in verification.differences[:_MAX_DIFFERENCES_SHOWN]:
             click.echo(f"  {line}", err=True)

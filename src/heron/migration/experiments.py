@@ -8,13 +8,16 @@ gets the next free id.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from heron.migration.source import SourceDatabase
 from heron.store.db import Database
 from heron.store.db.drivers import Cursor
 
 _ACTIVE = "active"
+_MAX_ID = 2**31 - 1
 
 
 @dataclass
@@ -45,7 +48,24 @@ def copy_experiments(source: SourceDatabase, db: Database) -> ExperimentMap:
         if source.has_table("experiment_tags")
         else []
     )
-    datasets = _source_datasets(source)
+    return write_experiments(db, rows, tags, _source_datasets(source))
+
+
+def write_experiments(
+    db: Database,
+    rows: Sequence[tuple[Any, ...]],
+    tags: Sequence[tuple[Any, ...]],
+    datasets: Sequence[tuple[Any, ...]],
+) -> ExperimentMap:
+    """Write experiments in one transaction, choosing their Heron ids.
+
+    Args:
+        rows: ``(id, name, artifact_location, lifecycle_stage, creation_time,
+            last_update_time)``.
+        tags: ``(experiment id, key, value)``.
+        datasets: ``(uuid, experiment id, name, digest, source_type, source, schema,
+            profile)``.
+    """
     mapping = ExperimentMap(names={int(row[0]): str(row[1]) for row in rows})
 
     def work(cursor: Cursor) -> None:
@@ -53,13 +73,14 @@ def copy_experiments(source: SourceDatabase, db: Database) -> ExperimentMap:
         cursor.execute("SELECT experiment_id, name FROM experiments")
         existing = {str(name): int(key) for key, name in cursor.fetchall()}
         taken = set(existing.values())
-        next_id = max([*taken, *(int(row[0]) for row in rows), -1]) + 1
+        next_id = max([*taken, *(int(r[0]) for r in rows if int(r[0]) <= _MAX_ID), -1]) + 1
         for eid, name, location, stage, created, updated in rows:
             if name in existing:
                 mapping.ids[int(eid)] = existing[name]
                 continue
             target = int(eid)
-            if target in taken:
+            # Ids Heron has taken, and file-store ids past a 32-bit integer, get new ones.
+            if target in taken or target > _MAX_ID:
                 target, next_id = next_id, next_id + 1
             taken.add(target)
             cursor.execute(
@@ -84,7 +105,7 @@ def copy_experiments(source: SourceDatabase, db: Database) -> ExperimentMap:
     return mapping
 
 
-def _source_datasets(source: SourceDatabase) -> list[tuple[object, ...]]:
+def _source_datasets(source: SourceDatabase) -> list[tuple[Any, ...]]:
     if not source.has_table("datasets"):
         return []
     return source.all(
@@ -94,7 +115,7 @@ def _source_datasets(source: SourceDatabase) -> list[tuple[object, ...]]:
 
 
 def _insert_datasets(
-    cursor: Cursor, datasets: list[tuple[object, ...]], mapping: ExperimentMap
+    cursor: Cursor, datasets: Sequence[tuple[Any, ...]], mapping: ExperimentMap
 ) -> None:
     cursor.executemany(
         "INSERT INTO datasets (dataset_uuid, experiment_id, name, digest, source_type, source, "

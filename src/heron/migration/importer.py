@@ -58,6 +58,24 @@ class ImportReport:
     verification: Verification = field(default_factory=Verification)
 
 
+def summarize(
+    experiments: int,
+    runs: int,
+    runs_copied: int,
+    points: int,
+    seconds: float,
+    logged_models: int,
+    registered_models: int,
+) -> str:
+    """The line ``heron db import-mlflow`` prints after copying."""
+    rate = points / seconds if seconds else 0.0
+    return (
+        f"Imported {experiments} experiments, {runs} runs ({runs_copied} copied now, "
+        f"{points} metric points, {rate:,.0f} points/s), {logged_models} logged models, "
+        f"{registered_models} registered models."
+    )
+
+
 class MlflowImport:
     """One import of an MLflow database into a Heron database.
 
@@ -86,6 +104,18 @@ class MlflowImport:
         self.report = ImportReport(source_revision=self.source.revision, runs=len(self.runs))
         self.mapping = ExperimentMap()
         self.artifact_uris: dict[str, str] = {}
+        self.description = (
+            f"MLflow database {self.source.redacted} (schema revision {self.source.revision})"
+        )
+        self.destination = self.db.uri.redacted
+
+    def summary(self) -> str:
+        """One line saying what the copy did."""
+        return summarize(
+            len(self.mapping.ids), len(self.runs), self.report.runs_copied,
+            self.report.points_copied, self.report.seconds, self.report.logged_models,
+            self.report.registered_models,
+        )  # fmt: skip
 
     def close(self) -> None:
         """Close both databases."""

@@ -5,6 +5,7 @@ Their metric points belong to runs and move with them (:mod:`heron.migration.run
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from heron.entities import LoggedModelStatus
@@ -26,7 +27,25 @@ def copy_logged_models(source: SourceDatabase, db: Database, mapping: Experiment
     )
     tags = source.all("SELECT model_id, tag_key, tag_value FROM logged_model_tags")
     params = source.all("SELECT model_id, param_key, param_value FROM logged_model_params")
-    rows = [_model_row(row, mapping) for row in models]
+    write_logged_models(db, [_model_row(row, mapping) for row in models], tags, params)
+    return len(models)
+
+
+def write_logged_models(
+    db: Database,
+    models: Sequence[tuple[Any, ...]],
+    tags: Sequence[tuple[Any, ...]],
+    params: Sequence[tuple[Any, ...]],
+) -> None:
+    """Write logged models in one transaction (those Heron has are left alone).
+
+    Args:
+        models: ``(model_id, experiment_id, name, artifact_location, creation_timestamp,
+            last_updated_timestamp, status, status_message, lifecycle_stage, model_type,
+            source_run_id)``, with Heron's experiment ids and status names.
+        tags: ``(model_id, key, value)``.
+        params: ``(model_id, key, value)``.
+    """
 
     def work(cursor: Cursor) -> None:
         cursor.executemany(
@@ -34,7 +53,7 @@ def copy_logged_models(source: SourceDatabase, db: Database, mapping: Experiment
             "creation_timestamp, last_updated_timestamp, status, status_message, "
             "lifecycle_stage, model_type, source_run_id) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            rows,
+            models,
         )
         cursor.executemany(
             "INSERT INTO logged_model_tags (model_id, key, value) VALUES (?, ?, ?) "
@@ -48,7 +67,6 @@ def copy_logged_models(source: SourceDatabase, db: Database, mapping: Experiment
         )
 
     db.write(work)
-    return len(models)
 
 
 def _model_row(row: tuple[Any, ...], mapping: ExperimentMap) -> tuple[Any, ...]:

@@ -7,6 +7,7 @@ ones it has are left alone, so a rerun changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from heron.migration.source import SourceDatabase
@@ -39,6 +40,29 @@ def copy_registry(source: SourceDatabase, db: Database) -> int:
         source, "model_version_tags", f"name, version, {q('key')}, value", workspace
     )
     aliases = _optional(source, "registered_model_aliases", "name, alias, version", workspace)
+    write_registry(db, models, versions, model_tags, version_tags, aliases)
+    return len(models)
+
+
+def write_registry(
+    db: Database,
+    models: Sequence[tuple[Any, ...]],
+    versions: Sequence[tuple[Any, ...]],
+    model_tags: Sequence[tuple[Any, ...]],
+    version_tags: Sequence[tuple[Any, ...]],
+    aliases: Sequence[tuple[Any, ...]],
+) -> None:
+    """Write registry rows, keyed by model name as MLflow's, in one transaction.
+
+    Args:
+        models: ``(name, creation_time, last_updated_time, description)``.
+        versions: ``(name, version, creation_time, last_updated_time, description, user_id,
+            current_stage, source, run_id, run_link, status, status_message,
+            storage_location)``.
+        model_tags: ``(name, key, value)``.
+        version_tags: ``(name, version, key, value)``.
+        aliases: ``(name, alias, version)``.
+    """
 
     def work(cursor: Cursor) -> None:
         cursor.executemany(
@@ -77,7 +101,6 @@ def copy_registry(source: SourceDatabase, db: Database) -> int:
             refresh_version_tags(cursor, db.dialect, keys[name], version)
 
     db.write(work)
-    return len(models)
 
 
 def _default_workspace(source: SourceDatabase) -> str:

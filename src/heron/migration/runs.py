@@ -10,6 +10,7 @@ model inputs and model outputs.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from heron.migration.attached import AttachedSqlite
@@ -76,25 +77,73 @@ def copy_runs(
             )
         ]
     )
-    model_points = _model_points(source, ids)
     inputs, input_tags, model_inputs, outputs = _inputs(source, ids, mapping)
-    rows = [_run_row(row, mapping, artifact_uris) for row in runs]
+    rows = RunRows(
+        runs=[_run_row(row, mapping, artifact_uris) for row in runs],
+        params=params,
+        tags=tags,
+        points=points,
+        model_points=_model_points(source, ids),
+        inputs=inputs + model_inputs,
+        input_tags=input_tags,
+        outputs=outputs,
+    )
+    return write_runs(db, rows, attached)
+
+
+@dataclass
+class RunRows:
+    """Heron's rows for a chunk of runs, ready to insert.
+
+    Attributes:
+        runs: ``(run_uuid, experiment_id, name, user_id, status, start_time, end_time,
+            lifecycle_stage, deleted_time, artifact_uri)`` (Heron's experiment ids).
+        params: ``(run_uuid, key, value)``.
+        tags: ``(run_uuid, key, value)``.
+        points: ``(run_uuid, key, step, timestamp, value, is_nan)``, encoded.
+        model_points: ``(model_id, key, step, timestamp, value, is_nan, run_uuid,
+            dataset_name, dataset_digest)``.
+        inputs: ``(destination_type, destination_id, source_type, source_id, input_uuid)``.
+        input_tags: ``(input_uuid, name, value)``.
+        outputs: ``(run_uuid, model_id, step)``.
+        datasets: ``(dataset_uuid, experiment_id, name, digest, source_type, source,
+            schema, profile)`` the inputs name (a database import copies them up front).
+    """
+
+    runs: list[tuple[Any, ...]]
+    params: list[tuple[Any, ...]] = field(default_factory=list)
+    tags: list[tuple[Any, ...]] = field(default_factory=list)
+    points: list[tuple[Any, ...]] = field(default_factory=list)
+    model_points: list[tuple[Any, ...]] = field(default_factory=list)
+    inputs: list[tuple[Any, ...]] = field(default_factory=list)
+    input_tags: list[tuple[Any, ...]] = field(default_factory=list)
+    outputs: list[tuple[Any, ...]] = field(default_factory=list)
+    datasets: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+def write_runs(db: Database, rows: RunRows, attached: AttachedSqlite | None = None) -> int:
+    """Insert a chunk of runs and everything under them in one transaction; returns the
+    metric points written (with ``attached``, read from its MLflow database in SQL)."""
+    ids = [str(row[0]) for row in rows.runs]
+    where = _in("run_uuid", ids)
 
     def work(cursor: Cursor) -> int:
         cursor.executemany(
             "INSERT INTO runs (run_uuid, experiment_id, name, user_id, status, start_time, "
             "end_time, lifecycle_stage, deleted_time, artifact_uri) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
+            rows.runs,
         )
-        cursor.executemany("INSERT INTO params (run_uuid, key, value) VALUES (?, ?, ?)", params)
+        cursor.executemany(
+            "INSERT INTO params (run_uuid, key, value) VALUES (?, ?, ?)", rows.params
+        )
         cursor.executemany(
             "INSERT INTO tags (run_uuid, key, value) VALUES (?, ?, ?)",
-            [(run, key, "" if value is None else value) for run, key, value in tags],
+            [(run, key, "" if value is None else value) for run, key, value in rows.tags],
         )
-        copied = len(points)
+        copied = len(rows.points)
         if attached is None:
-            cursor.executemany(_INSERT_POINT + "ON CONFLICT DO NOTHING", points)
+            cursor.executemany(_INSERT_POINT + "ON CONFLICT DO NOTHING", rows.points)
         else:
             cursor.execute(
                 f"INSERT INTO metrics ({_POINT_COLUMNS}) SELECT run_uuid, key, step, timestamp, "
@@ -102,22 +151,27 @@ def copy_runs(
                 ids,
             )
             copied = cursor.rowcount
-        _write_model_points(cursor, model_points)
+        _write_model_points(cursor, rows.model_points)
         cursor.execute(_LATEST.format(marks=", ".join("?" * len(ids))), ids)
+        cursor.executemany(
+            "INSERT INTO datasets (dataset_uuid, experiment_id, name, digest, source_type, "
+            "source, schema, profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            rows.datasets,
+        )
         cursor.executemany(
             "INSERT INTO inputs (destination_type, destination_id, source_type, source_id, "
             "input_uuid) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            inputs + model_inputs,
+            rows.inputs,
         )
         cursor.executemany(
             "INSERT INTO input_tags (input_uuid, name, value) VALUES (?, ?, ?) "
             "ON CONFLICT DO NOTHING",
-            input_tags,
+            rows.input_tags,
         )
         cursor.executemany(
             "INSERT INTO run_outputs (run_uuid, model_id, step) VALUES (?, ?, ?) "
             "ON CONFLICT DO NOTHING",
-            outputs,
+            rows.outputs,
         )
         return copied
 

@@ -24,7 +24,7 @@ def full(path: str) -> dict[str, Any]:
     import pandas as pd
     from mlflow import MlflowClient
 
-    mlflow.set_tracking_uri(f"sqlite:///{path}")
+    mlflow.set_tracking_uri(path if path.startswith("file:") else f"sqlite:///{path}")
     client = MlflowClient()
     mlflow.set_experiment("import-a")
     with mlflow.start_run(run_name="first") as run:
