@@ -134,3 +134,5 @@ def _hook_for(integration: Integration) -> Any:
 # The integrations Heron ships; flavor packages missing from this install are skipped with
 # a warning only when their library is imported.
 register_integration("sklearn", "heron.sklearn", "sklearn")
+register_integration("xgboost", "heron.xgboost", "xgboost")
+register_integration("lightgbm", "heron.lightgbm", "lightgbm")

@@ -23,6 +23,7 @@ from heron.flavors import (
     model_dir_of,
     save_flavor_model,
 )
+from heron.lightgbm.autolog import autolog
 from heron.lightgbm.wrapper import LGBModelWrapper
 from heron.sklearn.serialization import (
     SERIALIZATION_FORMAT_CLOUDPICKLE,
@@ -39,7 +40,14 @@ if TYPE_CHECKING:
     from heron.models.model import Model, ModelInfo
     from heron.models.signature import ModelSignature
 
-__all__ = ["FLAVOR_NAME", "get_default_pip_requirements", "load_model", "log_model", "save_model"]
+__all__ = [
+    "FLAVOR_NAME",
+    "autolog",
+    "get_default_pip_requirements",
+    "load_model",
+    "log_model",
+    "save_model",
+]
 
 FLAVOR_NAME = "lightgbm"
 LOADER_MODULE = "mlflow.lightgbm"

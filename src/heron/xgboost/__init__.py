@@ -24,13 +24,21 @@ from heron.flavors import (
     save_flavor_model,
 )
 from heron.tracking.registry import DEFAULT_AWAIT_MAX_SLEEP_SECONDS
+from heron.xgboost.autolog import autolog
 from heron.xgboost.wrapper import XGBModelWrapper
 
 if TYPE_CHECKING:
     from heron.models.model import Model, ModelInfo
     from heron.models.signature import ModelSignature
 
-__all__ = ["FLAVOR_NAME", "get_default_pip_requirements", "load_model", "log_model", "save_model"]
+__all__ = [
+    "FLAVOR_NAME",
+    "autolog",
+    "get_default_pip_requirements",
+    "load_model",
+    "log_model",
+    "save_model",
+]
 
 FLAVOR_NAME = "xgboost"
 LOADER_MODULE = "mlflow.xgboost"

@@ -1,0 +1,75 @@
+"""Shared parts of the training-library autologgers (XGBoost, LightGBM, Keras)."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+
+def call_arguments(
+    function: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: Mapping[str, Any],
+    unlogged: Iterable[str] = (),
+) -> dict[str, Any]:
+    """``function``'s arguments by name, defaults included, minus ``unlogged`` (MLflow's
+    ``get_mlflow_run_params_for_fn_args``)."""
+    skipped = set(unlogged)
+    try:
+        parameters = inspect.signature(function).parameters
+    except (TypeError, ValueError):
+        return {}
+    names = [n for n, p in parameters.items() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    values = {n: p.default for n, p in parameters.items() if p.default is not p.empty}
+    values.update(zip(names, args, strict=False))
+    values.update(kwargs)
+    return {k: v for k, v in values.items() if k not in skipped and k in names}
+
+
+def argument(
+    function: Callable[..., Any], args: tuple[Any, ...], kwargs: Mapping[str, Any], name: str
+) -> Any:
+    """The value given for parameter ``name`` (positionally or by keyword), else None."""
+    if name in kwargs:
+        return kwargs[name]
+    try:
+        names = list(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        return None
+    index = names.index(name) if name in names else len(args)
+    return args[index] if index < len(args) else None
+
+
+def with_argument(
+    function: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    name: str,
+    value: Any,
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """``args``/``kwargs`` with parameter ``name`` set to ``value`` where it was given."""
+    names = list(inspect.signature(function).parameters)
+    index = names.index(name)
+    if index < len(args):
+        return (*args[:index], value, *args[index + 1 :]), kwargs
+    return args, {**kwargs, name: value}
+
+
+def log_json_artifact(run_id: str, file_name: str, content: Any) -> None:
+    """Write ``content`` as JSON and log it at the root of the run's artifacts."""
+    from heron.tracking import session
+
+    with tempfile.TemporaryDirectory(prefix="heron-autolog-") as temp:
+        path = os.path.join(temp, file_name)
+        with open(path, "w", encoding="utf-8") as out:
+            json.dump(content, out)
+        session.client().log_artifact(run_id, path)
+
+
+def sanitized_metric_names(metrics: Mapping[str, Any]) -> dict[str, Any]:
+    """Metric names with ``@`` (``ndcg@3``) written ``_at_``, as MLflow does."""
+    return {str(k).replace("@", "_at_"): v for k, v in metrics.items()}
