@@ -40,6 +40,7 @@ class Store:
     uri: str
     cwd: Path
     env_root: Path
+    tmp: Path
 
     @property
     def client(self) -> MlflowClient:
@@ -48,7 +49,7 @@ class Store:
 
     def env(self, **extra: str) -> dict[str, str]:
         """The environment ``heron run`` gets: no tester settings, a private env cache."""
-        return clean_env(HERON_ENV_ROOT=str(self.env_root), **extra)
+        return clean_env(HERON_ENV_ROOT=str(self.env_root), TMPDIR=str(self.tmp), **extra)
 
     def heron(self, *args: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
         """``heron --tracking-uri <store> <args>``, output captured."""
@@ -67,10 +68,12 @@ class Store:
 
 @pytest.fixture
 def store(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
-    """A fresh store in the test's folder; environments cached per session."""
-    work = tmp_path / "cwd"
+    """A fresh store in the test's folder; environments cached per session; ``heron run``'s
+    temporary files (clones, downloads) in ``store.tmp``."""
+    work, scratch = tmp_path / "cwd", tmp_path / "tmp"
     work.mkdir()
-    return Store(f"sqlite:///{tmp_path / 'heron.db'}", work, env_cache(tmp_path_factory))
+    scratch.mkdir()
+    return Store(f"sqlite:///{tmp_path / 'heron.db'}", work, env_cache(tmp_path_factory), scratch)
 
 
 _ENV_CACHE: list[Path] = []

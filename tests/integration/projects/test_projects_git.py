@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import subprocess
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,12 +49,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return {"path": str(root), "v1": first, "head": _git(root, "rev-parse", "HEAD")}
 
 
-def _clones_left() -> set[str]:
-    return {p.name for p in Path(tempfile.gettempdir()).glob("heron-project-*")}
-
-
 def test_file_uri_with_subdirectory_and_tag(store: Store, repo: dict[str, str]) -> None:
-    before = _clones_left()
     uri = f"file://{repo['path']}#sub"
     done = store.heron("run", uri, "--version", "v1", "-P", "alpha=0.5", "--env-manager", "local")
     assert done.returncode == 0, done.stderr
@@ -65,7 +59,7 @@ def test_file_uri_with_subdirectory_and_tag(store: Store, repo: dict[str, str]) 
     assert run.data.tags["mlflow.source.name"] == uri
     assert run.data.tags["mlflow.source.git.repoURL"] == f"file://{repo['path']}"
     assert run.data.params == {"alpha": "0.5"}
-    assert _clones_left() <= before  # the temporary clone is gone
+    assert list(store.tmp.iterdir()) == []  # the temporary clone is gone
 
 
 def test_local_checkout_is_used_in_place_and_tagged(store: Store, repo: dict[str, str]) -> None:
@@ -78,12 +72,11 @@ def test_local_checkout_is_used_in_place_and_tagged(store: Store, repo: dict[str
 
 
 def test_a_version_that_does_not_exist_is_refused(store: Store, repo: dict[str, str]) -> None:
-    before = _clones_left()
     done = store.heron("run", f"file://{repo['path']}#sub", "--version", "no-such-ref")
     assert done.returncode == 1
     assert "Unable to checkout version 'no-such-ref'" in done.stderr
     assert store.runs() == []
-    assert _clones_left() <= before
+    assert list(store.tmp.iterdir()) == []
 
 
 @pytest.mark.parametrize(
