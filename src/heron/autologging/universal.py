@@ -136,3 +136,4 @@ def _hook_for(integration: Integration) -> Any:
 register_integration("sklearn", "heron.sklearn", "sklearn")
 register_integration("xgboost", "heron.xgboost", "xgboost")
 register_integration("lightgbm", "heron.lightgbm", "lightgbm")
+register_integration("keras", "heron.keras", "keras")

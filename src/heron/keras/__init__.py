@@ -22,6 +22,7 @@ from heron.flavors import (
     log_flavor_model,
     save_flavor_model,
 )
+from heron.keras.autolog import autolog
 from heron.keras.loading import load_keras_model
 from heron.keras.wrapper import KerasModelWrapper
 from heron.tracking.registry import DEFAULT_AWAIT_MAX_SLEEP_SECONDS
@@ -30,7 +31,14 @@ if TYPE_CHECKING:
     from heron.models.model import Model, ModelInfo
     from heron.models.signature import ModelSignature
 
-__all__ = ["FLAVOR_NAME", "get_default_pip_requirements", "load_model", "log_model", "save_model"]
+__all__ = [
+    "FLAVOR_NAME",
+    "autolog",
+    "get_default_pip_requirements",
+    "load_model",
+    "log_model",
+    "save_model",
+]
 
 FLAVOR_NAME = "keras"
 LOADER_MODULE = "mlflow.keras"
