@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.routing import Match, Mount
 
 from heron.auth.identity import CSRF_HEADER, SESSION_COOKIE, Authenticator, Caller
+from heron.auth.pages import denied_page
 from heron.auth.policy import Policy, audit
 from heron.auth.resolve import NeedsStore, Unresolvable
 from heron.auth.rules import API_RULES, AUTHENTICATED, ROUTE_RULES, Rule, route_key
@@ -39,6 +40,10 @@ _UNAUTHENTICATED = (
 )
 _CHALLENGE = [(b"www-authenticate", b'Basic realm="mlflow"')]
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_PAGE_HEADERS = [
+    (b"content-security-policy", b"default-src 'self'; script-src 'none'; base-uri 'none'"),
+    (b"cache-control", b"no-store"),
+]
 _AUDITED = ("experiment_id", "run_id", "model_id", "name", "version", "path")
 
 
@@ -175,10 +180,10 @@ class AuthGate:
         user = caller.user
         kind = rule.kind
         if kind == "admin" and not user.is_admin:
-            await self._deny(send)
+            await self._deny_page(scope, send, user.username)
             return
         if kind == "listing" and not (user.is_admin or self.policy.default.can_read):
-            await self._deny(send)
+            await self._deny_page(scope, send, user.username)
             return
         deletes = any(need.action == "delete" for need in rule.needs)
         if rule.after is None and not deletes and (kind == "authenticated" or user.is_admin):
@@ -219,7 +224,7 @@ class AuthGate:
                 await self._error(send, error)
                 return
             if not ok:
-                await self._deny(send)
+                await self._deny_page(scope, send, user.username)
                 return
         if rule.after is None:
             await self._audited(scope, receive, send, user.username, params)
@@ -302,6 +307,22 @@ class AuthGate:
 
     async def _deny(self, send: Send, message: str = "Permission denied") -> None:
         await send_bytes(send, 403, message.encode(), b"text/plain")
+
+    async def _deny_page(self, scope: Scope, send: Send, username: str) -> None:
+        """403: an HTML page for a browser asking for a page, MLflow's text otherwise."""
+        accept = header(scope, b"accept") or ""
+        path = self.normalise(scope["path"]) or ""
+        if scope["method"] != "GET" or path.startswith("/api/") or "text/html" not in accept:
+            await self._deny(send)
+            return
+        page = denied_page(self.prefix, self._stylesheet(), username)
+        await send_bytes(send, 403, page, b"text/html; charset=utf-8", _PAGE_HEADERS)
+
+    def _stylesheet(self) -> str | None:
+        for route in self.app.router.routes:
+            if isinstance(route, Mount):
+                return f"{self.prefix}{route.path}/css/base.css"
+        return None
 
     async def _error(self, send: Send, error: HeronError) -> None:
         await send_bytes(send, error.http_status, orjson.dumps(error_body(error)))

@@ -107,3 +107,24 @@ def page_routes() -> dict[tuple[str, str], Any]:
         ("POST", "/logout"): logout,
     }
     return routes
+
+
+def denied_page(prefix: str, stylesheet: str | None, username: str) -> bytes:
+    """The 403 page a signed-in browser gets for a page it may not see, in the UI's style."""
+    import html
+
+    link = f'<link rel="stylesheet" href="{html.escape(stylesheet)}">' if stylesheet else ""
+    home = html.escape(prefix or "") + "/"
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>Permission denied · Heron</title>{link}</head><body>"
+        f'<header class="topbar"><a class="brand" href="{home}">Heron</a></header>'
+        '<main id="main"><section class="error-page"><h1>Permission denied</h1>'
+        '<p class="error-code"><code>PERMISSION_DENIED</code></p>'
+        f'<p class="error-message">You are signed in as {html.escape(username)}, who may not '
+        "see this page. Ask an administrator or the owner for a permission.</p>"
+        f'<p><a href="{home}">Back to Heron</a> · '
+        f'<a href="{html.escape(prefix or "")}/account">Your permissions</a></p>'
+        "</section></main></body></html>"
+    ).encode()
