@@ -46,34 +46,37 @@ class PyTorchWrapper:
                 "load time: heron.pyfunc.load_model(uri, model_config={'device': 'cuda'})"
             )
         with torch.no_grad():
+            if isinstance(data, np.ndarray):
+                return _to_numpy(self._forward(torch.from_numpy(data), params))
             if isinstance(data, pd.DataFrame):
                 values = data.to_numpy(dtype=np.float32)
                 if not values.flags.writeable:  # pandas' copy-on-write views are read-only
                     values = values.copy()
-                output = self._forward(torch.from_numpy(values), params)
-                frame = pd.DataFrame(_to_numpy(output))
+                frame = pd.DataFrame(_to_numpy(self._forward(torch.from_numpy(values), params)))
                 frame.index = data.index
                 return frame
-            if isinstance(data, np.ndarray):
-                return _to_numpy(self._forward(torch.from_numpy(data), params))
             if isinstance(data, dict):
                 tensors = {str(k): torch.from_numpy(np.asarray(v)) for k, v in data.items()}
-                moved = {k: v.to(self.device) for k, v in tensors.items()}
+                moved = {k: self._on_device(v) for k, v in tensors.items()}
                 return _to_numpy(self.pytorch_model(**moved, **params))
         raise InvalidParameter(
             "The PyTorch flavor takes a pandas.DataFrame, a numpy.ndarray or a dict of arrays, "
             f"got {type(data).__name__}"
         )
 
+    def _on_device(self, tensor: Any) -> Any:
+        return tensor if self.device == CPU else tensor.to(self.device)
+
     def _forward(self, tensor: Any, params: dict[str, Any]) -> Any:
-        return self.pytorch_model(tensor.to(self.device), **params)
+        return self.pytorch_model(self._on_device(tensor), **params)
 
 
 def _to_numpy(output: Any) -> Any:
     import torch
 
     if isinstance(output, torch.Tensor):
-        return output.detach().to(CPU).numpy()
+        # Called under no_grad: a CPU output converts as is.
+        return output.numpy() if output.device.type == CPU else output.detach().cpu().numpy()
     if isinstance(output, dict):
         return {k: _to_numpy(v) for k, v in output.items()}
     if isinstance(output, (tuple, list)):
