@@ -79,3 +79,13 @@ def rename(state: CliState, experiment_id: str, new_name: str) -> None:
     """Rename an experiment."""
     state.client().rename_experiment(experiment_id, new_name)
     click.echo(f"Experiment with id {experiment_id} has been renamed to '{new_name}'.")
+
+
+def _add_classic_commands() -> None:
+    from heron.cli.classic import experiment_csv, get_experiment
+
+    experiments.add_command(get_experiment)
+    experiments.add_command(experiment_csv)
+
+
+_add_classic_commands()

@@ -95,3 +95,12 @@ def restore(state: CliState, run_id: str) -> None:
     """Restore a deleted run."""
     state.client().restore_run(run_id)
     click.echo(f"Run with id {run_id} has been restored.")
+
+
+def _add_classic_commands() -> None:
+    from heron.cli.classic import create_run
+
+    runs.add_command(create_run)
+
+
+_add_classic_commands()
