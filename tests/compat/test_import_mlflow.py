@@ -241,3 +241,50 @@ def test_mlruns_folder_is_imported(mlflow_venv: Path, tmp_path: Path) -> None:
     assert tracking.get_logged_model(made["model_id"]).params == {"p": "1"}
     again = run_import(str(folder), f"sqlite:///{tmp_path / 'heron.db'}")
     assert "0 copied now" in again.output
+
+
+def copy_to_postgres(sqlite_path: Path, uri: str) -> None:
+    """MLflow's tables and rows, as MLflow's SQLite database has them, in PostgreSQL (column
+    types mapped, constraints left out: enough for a reader of MLflow's schema)."""
+    import psycopg
+
+    types = {"INTEGER": "BIGINT", "BIGINT": "BIGINT", "FLOAT": "DOUBLE PRECISION",
+             "BOOLEAN": "BOOLEAN"}  # fmt: skip
+    source = sqlite3.connect(sqlite_path)
+    tables = [row[0] for row in source.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    with psycopg.connect(uri, autocommit=True) as target:
+        for table in tables:
+            columns = [(row[1], str(row[2]).upper()) for row in source.execute(
+                f'PRAGMA table_info("{table}")')]  # fmt: skip
+            target.execute(
+                f'CREATE TABLE "{table}" ('
+                + ", ".join(f'"{name}" {types.get(kind, "TEXT")}' for name, kind in columns)
+                + ")"
+            )
+            booleans = [kind == "BOOLEAN" for _, kind in columns]
+            rows = [
+                [
+                    bool(v) if flag and v is not None else v
+                    for v, flag in zip(row, booleans, strict=True)
+                ]
+                for row in source.execute(f'SELECT * FROM "{table}"')
+            ]
+            if rows:
+                marks = ", ".join(["%s"] * len(columns))
+                with target.cursor() as cursor:
+                    cursor.executemany(f'INSERT INTO "{table}" VALUES ({marks})', rows)
+    source.close()
+
+
+@pytest.mark.postgres
+def test_postgresql_source(
+    mlflow_db: dict[str, Any], fresh_postgres_uri: str, tmp_path: Path
+) -> None:
+    copy_to_postgres(mlflow_db["path"], fresh_postgres_uri)
+    result = run_import(fresh_postgres_uri, f"sqlite:///{tmp_path / 'heron.db'}")
+    assert result.exit_code == 0, result.output
+    assert "Verified 2 runs and 33 metric points" in result.output
+    tracking, registry = open_stores(tmp_path / "heron.db")
+    assert len(tracking.get_metric_history(mlflow_db["run_id"], "loss")) == 30
+    assert math.isnan(tracking.get_run(mlflow_db["run_id"]).data.metrics["nan_metric"])
+    assert registry.get_registered_model("import-model").aliases == {"champion": 2}
