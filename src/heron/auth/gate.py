@@ -185,7 +185,7 @@ class AuthGate:
         if kind == "listing" and not (user.is_admin or self.policy.default.can_read):
             await self._deny_page(scope, send, user.username)
             return
-        deletes = any(need.action == "delete" for need in rule.needs)
+        deletes = rule.deletes
         if rule.after is None and not deletes and (kind == "authenticated" or user.is_admin):
             await self.app(scope, receive, send)
             return
@@ -226,8 +226,11 @@ class AuthGate:
             if not ok:
                 await self._deny_page(scope, send, user.username)
                 return
-        if rule.after is None:
+        if rule.after is None and deletes:
             await self._audited(scope, receive, send, user.username, params)
+            return
+        if rule.after is None:
+            await self.app(scope, receive, send)
             return
         await self._with_hook(scope, receive, send, user, rule.after, params)
 

@@ -1,7 +1,7 @@
 """Who is calling: HTTP Basic, a bearer token, or the web UI's session cookie.
 
 Verifying a scrypt hash costs tens of milliseconds, so a verified (user, password) pair is
-remembered for a short while under an HMAC of both with a per-process key (never the
+remembered for a short while under a keyed BLAKE2 hash of both with a per-process key (never the
 password itself); changing or deleting a user forgets it. Failed logins are rate limited
 per client address and per username.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import hmac
 import secrets
 import threading
 import time
@@ -142,7 +141,7 @@ class Authenticator:
 
     def _digest(self, username: str, password: str) -> bytes:
         text = f"{username}\0{password}".encode("utf-8", "surrogatepass")
-        return hmac.new(self._key, text, hashlib.sha256).digest()
+        return hashlib.blake2b(text, key=self._key, digest_size=32).digest()
 
     def authorization(self, header: str | None, client: str) -> Caller | None:
         """The caller an ``Authorization`` header proves, or None."""

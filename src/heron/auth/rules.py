@@ -11,6 +11,7 @@ grants. Runs, logged models and their artifacts are guarded through their experi
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from heron.auth.grants import EXPERIMENT, REGISTERED_MODEL
@@ -53,6 +54,11 @@ class Rule:
     kind: str
     needs: tuple[Need, ...] = ()
     after: str | None = None
+
+    @functools.cached_property
+    def deletes(self) -> bool:
+        """Whether the rule guards a deletion (those are audited)."""
+        return any(need.action == "delete" for need in self.needs)
 
 
 PUBLIC = Rule("public")
