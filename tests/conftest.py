@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["fixtures.s3", "fixtures.server"]
+pytest_plugins = ["fixtures.s3", "fixtures.server", "fixtures.mariadb"]
 
 
 @dataclass

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # System packages the test suite needs: PostgreSQL server binaries (initdb, pg_ctl) for the
 # throwaway clusters that tests/conftest.py starts, and Debian's Chromium for the browser
-# tests (tests/e2e_ui; Playwright drives /usr/bin/chromium, it downloads no browser).
+# tests (tests/e2e_ui; Playwright drives /usr/bin/chromium, it downloads no browser), and
+# MariaDB's server (mariadb-install-db, mariadbd) for tests/fixtures/mariadb.py.
 # Idempotent; run as root; quiet on success.
 set -euo pipefail
 
@@ -9,6 +10,7 @@ missing=()
 compgen -G "/usr/lib/postgresql/*/bin/initdb" > /dev/null || missing+=(postgresql)
 command -v chromium > /dev/null || missing+=(chromium)
 command -v git > /dev/null || missing+=(git)  # projects from git (clone, git daemon)
+command -v mariadbd > /dev/null || missing+=(mariadb-server)  # throwaway MariaDB (mysql marker)
 if [ "${#missing[@]}" -eq 0 ]; then
     exit 0
 fi

@@ -243,22 +243,22 @@ def test_mlruns_folder_is_imported(mlflow_venv: Path, tmp_path: Path) -> None:
     assert "0 copied now" in again.output
 
 
-def copy_to_postgres(sqlite_path: Path, uri: str) -> None:
-    """MLflow's tables and rows, as MLflow's SQLite database has them, in PostgreSQL (column
-    types mapped, constraints left out: enough for a reader of MLflow's schema)."""
-    import psycopg
-
-    types = {"INTEGER": "BIGINT", "BIGINT": "BIGINT", "FLOAT": "DOUBLE PRECISION",
-             "BOOLEAN": "BOOLEAN"}  # fmt: skip
+def copy_tables(sqlite_path: Path, target: Any, quote: str, double: str) -> None:
+    """MLflow's tables and rows, as MLflow's SQLite database has them, through a DBAPI
+    connection to another database (column types mapped, constraints left out: enough for
+    a reader of MLflow's schema)."""
+    types = {"INTEGER": "BIGINT", "BIGINT": "BIGINT", "FLOAT": double, "BOOLEAN": "BOOLEAN"}
     source = sqlite3.connect(sqlite_path)
     tables = [row[0] for row in source.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-    with psycopg.connect(uri, autocommit=True) as target:
+    with target.cursor() as cursor:
         for table in tables:
             columns = [(row[1], str(row[2]).upper()) for row in source.execute(
                 f'PRAGMA table_info("{table}")')]  # fmt: skip
-            target.execute(
-                f'CREATE TABLE "{table}" ('
-                + ", ".join(f'"{name}" {types.get(kind, "TEXT")}' for name, kind in columns)
+            cursor.execute(
+                f"CREATE TABLE {quote}{table}{quote} ("
+                + ", ".join(
+                    f"{quote}{name}{quote} {types.get(kind, 'TEXT')}" for name, kind in columns
+                )
                 + ")"
             )
             booleans = [kind == "BOOLEAN" for _, kind in columns]
@@ -271,8 +271,8 @@ def copy_to_postgres(sqlite_path: Path, uri: str) -> None:
             ]
             if rows:
                 marks = ", ".join(["%s"] * len(columns))
-                with target.cursor() as cursor:
-                    cursor.executemany(f'INSERT INTO "{table}" VALUES ({marks})', rows)
+                cursor.executemany(f"INSERT INTO {quote}{table}{quote} VALUES ({marks})", rows)
+    target.commit()
     source.close()
 
 
@@ -280,7 +280,10 @@ def copy_to_postgres(sqlite_path: Path, uri: str) -> None:
 def test_postgresql_source(
     mlflow_db: dict[str, Any], fresh_postgres_uri: str, tmp_path: Path
 ) -> None:
-    copy_to_postgres(mlflow_db["path"], fresh_postgres_uri)
+    import psycopg
+
+    with psycopg.connect(fresh_postgres_uri) as connection:
+        copy_tables(mlflow_db["path"], connection, '"', "DOUBLE PRECISION")
     result = run_import(fresh_postgres_uri, f"sqlite:///{tmp_path / 'heron.db'}")
     assert result.exit_code == 0, result.output
     assert "Verified 2 runs and 33 metric points" in result.output
@@ -288,3 +291,20 @@ def test_postgresql_source(
     assert len(tracking.get_metric_history(mlflow_db["run_id"], "loss")) == 30
     assert math.isnan(tracking.get_run(mlflow_db["run_id"]).data.metrics["nan_metric"])
     assert registry.get_registered_model("import-model").aliases == {"champion": 2}
+
+
+@pytest.mark.mysql
+def test_mysql_source(mlflow_db: dict[str, Any], fresh_mysql_uri: str, tmp_path: Path) -> None:
+    import pymysql
+
+    host, database = fresh_mysql_uri.rsplit("@", 1)[1].split("/")
+    connection = pymysql.connect(host="127.0.0.1", port=int(host.split(":")[1]), user="root",
+                                 database=database, charset="utf8mb4")  # fmt: skip
+    copy_tables(mlflow_db["path"], connection, "`", "DOUBLE")
+    connection.close()
+    result = run_import(fresh_mysql_uri, f"sqlite:///{tmp_path / 'heron.db'}")
+    assert result.exit_code == 0, result.output
+    assert "Verified 2 runs and 33 metric points" in result.output
+    tracking, registry = open_stores(tmp_path / "heron.db")
+    assert len(tracking.get_metric_history(mlflow_db["run_id"], "loss")) == 30
+    assert registry.get_model_version("import-model", "1").current_stage == "Production"
