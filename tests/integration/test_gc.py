@@ -6,6 +6,7 @@ import os
 import sqlite3
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -120,3 +121,19 @@ def test_proxied_artifacts_are_deleted_under_the_destination(
     assert not (stored / "model.txt").exists()
     assert not stale.exists()
     assert "Removed 1 file(s) left by interrupted uploads." in result.output
+
+
+@pytest.mark.s3
+def test_s3_artifacts_are_deleted(
+    store: SqlTrackingStore, tmp_path: Path, s3_env: Any, s3_bucket: str
+) -> None:
+    experiment = store.create_experiment("on-s3", artifact_location=f"s3://{s3_bucket}/runs")
+    run_id = new_run(store, experiment, files=False)
+    kept_id = new_run(store, experiment, files=False)
+    for run in (run_id, kept_id):
+        s3_env.client.put_object(Bucket=s3_bucket, Key=f"runs/{run}/artifacts/model.txt", Body=b"w")
+    store.delete_run(run_id)
+    result = gc(tmp_path / "heron.db")
+    assert result.exit_code == 0, result.output
+    listed = s3_env.client.list_objects_v2(Bucket=s3_bucket).get("Contents", [])
+    assert [item["Key"] for item in listed] == [f"runs/{kept_id}/artifacts/model.txt"]
