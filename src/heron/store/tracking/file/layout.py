@@ -60,8 +60,7 @@ def read_yaml(path: str) -> dict[str, Any]:
     The flat ``meta.yaml`` files MLflow writes (one ``key: scalar`` a line) are read by a
     small exact parser; anything else goes to the YAML library.
     """
-    with open(path, encoding="utf-8") as handle:
-        text = handle.read()
+    text = read_text(path)
     flat = _flat_yaml(text)
     if flat is not None:
         return flat
@@ -223,8 +222,17 @@ def append_lines(path: str, lines: list[str]) -> None:
 
 def read_text(path: str) -> str:
     """A text file's contents, exactly (no newline stripped)."""
-    with open(path, encoding="utf-8", newline="") as handle:
-        return handle.read()
+    fd = os.open(path, os.O_RDONLY)  # a plain descriptor: several times cheaper than open()
+    try:
+        chunks = []
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+    return b"".join(chunks).decode("utf-8")
 
 
 def read_tail_lines(path: str, size: int = 65536) -> list[str]:

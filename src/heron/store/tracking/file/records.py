@@ -192,23 +192,25 @@ def latest_of_lines(key: str, text: str, where: str) -> Metric | None:
     """
     best: tuple[int, int, float] | None = None
     best_line = ""
-    for line in text.splitlines():
-        parts = line.split(" ")
-        if len(parts) < 2:
-            if line.strip():
-                raise MalformedFolder(f"Metric '{key}' in '{where}' is malformed")
-            continue
-        try:
-            rank = (int(parts[2]) if len(parts) >= 3 else 0, int(parts[0]), float(parts[1]))
-        except ValueError:
-            raise MalformedFolder(f"Metric '{key}' in '{where}' is malformed") from None
-        if best is None or _rank(rank) > _rank(best):
-            best, best_line = rank, line
+    try:
+        for line in text.splitlines():
+            parts = line.split(" ")
+            count = len(parts)
+            if count < 2:
+                if line.strip():
+                    raise ValueError(line)
+                continue
+            value = float(parts[1])
+            rank = (
+                int(parts[2]) if count >= 3 else 0,
+                int(parts[0]),
+                -math.inf if math.isnan(value) else value,  # NaN ranks lowest
+            )
+            if best is None or rank > best:
+                best, best_line = rank, line
+    except ValueError:
+        raise MalformedFolder(f"Metric '{key}' in '{where}' is malformed") from None
     return None if best is None else metric_from_line(key, best_line, None, where)
-
-
-def _rank(rank: tuple[int, int, float]) -> tuple[int, int, float]:
-    return (rank[0], rank[1], _sortable(rank[2]))
 
 
 def latest(points: list[Metric]) -> Metric:
