@@ -51,5 +51,7 @@ def load_keras_model(
 
             return keras.saving.load_model(base + suffix, **kwargs)
     if os.path.isdir(base):
-        return _tensorflow().keras.models.load_model(base, **kwargs)
+        from heron.flavors.savedmodel import load_saved_model_as_keras
+
+        return load_saved_model_as_keras(base, kwargs)
     raise NotFound(f"No Keras model file under '{os.path.dirname(base)}'")

@@ -50,5 +50,7 @@ def _to_numpy(value: Any) -> Any:
     import keras
 
     if isinstance(value, dict):
+        if len(value) == 1:  # a SavedModel signature's single named output
+            return keras.ops.convert_to_numpy(next(iter(value.values())))
         return {k: keras.ops.convert_to_numpy(v) for k, v in value.items()}
     return keras.ops.convert_to_numpy(value)

@@ -133,11 +133,13 @@ def load_keras(data_dir: str, save_format: str, **kwargs: Any) -> Any:
     custom = _custom_objects(data_dir)
     custom.update(kwargs.pop("custom_objects", None) or {})
     base = os.path.join(data_dir, MODEL_NAME)
-    for candidate in (base + ".h5", base + ".keras", base):
-        if os.path.exists(candidate) and (save_format == "h5") == candidate.endswith(".h5"):
+    for candidate in (base + ".h5", base + ".keras"):
+        if os.path.isfile(candidate):
             return tf.keras.models.load_model(candidate, custom_objects=custom, **kwargs)
-    if os.path.exists(base + ".keras"):
-        return tf.keras.models.load_model(base + ".keras", custom_objects=custom, **kwargs)
+    if os.path.isdir(base):
+        from heron.flavors.savedmodel import load_saved_model_as_keras
+
+        return load_saved_model_as_keras(base, {"custom_objects": custom, **kwargs})
     raise NotFound(f"No Keras model file in '{data_dir}'")
 
 

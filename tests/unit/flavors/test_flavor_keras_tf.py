@@ -69,6 +69,20 @@ def test_legacy_h5_layout_loads(tmp_path: Path, tiny_keras: Any, x: Any) -> None
     np.testing.assert_allclose(loaded.predict(x), tiny_keras.predict(x, verbose=0), rtol=1e-5)
 
 
+def test_legacy_saved_model_layout_loads(tmp_path: Path, tiny_keras: Any, x: Any) -> None:
+    """MLflow 2.x's Keras flavor with save_format tf: a SavedModel directory data/model."""
+    pytest.importorskip("tensorflow")
+    from heron.models.model import Model
+
+    tiny_keras.export(str(tmp_path / "m" / "data" / "model"), verbose=False)
+    model = Model()
+    model.add_flavor("python_function", loader_module="mlflow.keras", data="data")
+    model.add_flavor("keras", keras_module="tensorflow.keras", save_format="tf", data="data")
+    model.save(tmp_path / "m")
+    loaded = heron.pyfunc.load_model(str(tmp_path / "m"))
+    np.testing.assert_allclose(loaded.predict(x), tiny_keras.predict(x, verbose=0), rtol=1e-5)
+
+
 def test_tensorflow_saved_model_dir_as_in_seed_002(tmp_path: Path) -> None:
     tf = pytest.importorskip("tensorflow")
     import heron.tensorflow
