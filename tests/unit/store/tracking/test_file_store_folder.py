@@ -13,7 +13,7 @@ import yaml
 from heron.entities import Metric, Param, RunTag, ViewType
 from heron.exceptions import InvalidParameter, NotFound
 from heron.store.tracking import clear_store_cache, get_tracking_store
-from heron.store.tracking.file import MlrunsReader
+from heron.store.tracking.file import MalformedFolder, MlrunsReader
 from heron.store.tracking.file.layout import read_yaml
 from heron.store.tracking.file.store import FileTrackingStore
 from heron.store.tracking.file.uris import mlruns_path
@@ -60,7 +60,10 @@ def test_a_half_written_run_is_reported_and_skipped(tmp_path: Path) -> None:
     (half / "metrics").mkdir(parents=True)  # a crash before meta.yaml was written
     reader = MlrunsReader(str(tmp_path / "mlruns"))
     assert reader.half_written_runs("0") == [str(half)]
-    assert [r.info.run_id for r in store.search_runs(["0"], run_view_type=ViewType.ALL)] == [run_id]
+    found = store.search_runs(["0"], run_view_type=ViewType.ALL)
+    assert [r.info.run_id for r in found] == [run_id]
+    with pytest.raises(MalformedFolder, match=r"no meta\.yaml"):
+        store.get_run("f" * 32)
 
 
 def test_a_key_cannot_leave_the_run_folder(tmp_path: Path) -> None:

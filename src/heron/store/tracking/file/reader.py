@@ -209,6 +209,12 @@ class MlrunsReader:
                 if os.path.isfile(os.path.join(path, layout.META)) and self._is_run_dir(path):
                     self._run_dirs[run_id] = path
                     return path
+                if os.path.isdir(os.path.join(path, layout.METRICS)):
+                    raise MalformedFolder(
+                        f"Run folder '{path}' has no meta.yaml: a run whose creation never "
+                        "finished (a crash while it was being created?). Remove the folder, "
+                        "or restore its meta.yaml."
+                    )
         raise NotFound(f"Run with id={run_id} not found")
 
     @staticmethod
