@@ -282,6 +282,7 @@ class AuthApi:
 
     def revoke_token(self, call: Call) -> dict[str, Any]:
         self.store.tokens.revoke(call.caller.id, call.params.get("id"))
+        self.authenticator.forget(call.caller.username)
         audit.info("user=%s revoked token %s", call.caller.username, call.params.get("id"))
         return {}
 

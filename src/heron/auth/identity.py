@@ -3,7 +3,9 @@
 Verifying a scrypt hash costs tens of milliseconds, so a verified (user, password) pair is
 remembered for a short while under a keyed BLAKE2 hash of both with a per-process key (never the
 password itself); changing or deleting a user forgets it. Failed logins are rate limited
-per client address and per username.
+per client address and per username. A valid token is remembered the same way for 10 s.
+Changes made through this process (password, admin flag, deletion, token revocation) apply
+at once; through another worker process, within those times.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from heron.auth.store import AuthStore
 SESSION_COOKIE = "heron_session"
 CSRF_HEADER = "x-heron-csrf"
 _CACHE_SECONDS = 60.0
+_TOKEN_SECONDS = 10.0
 _CACHE_SIZE = 10_000
 
 
@@ -117,27 +120,34 @@ class Authenticator:
         if user is None:
             self.failures.record(*keys)
             return None
-        with self._lock:
-            self._verified[digest] = (now, user)
-            while len(self._verified) > _CACHE_SIZE:
-                self._verified.popitem(last=False)
+        self._remember(digest, user)
         return user
 
     def remembered(self, header: str) -> Caller | None:
         """The caller of a Basic ``Authorization`` header verified within the last minute,
         from memory (None: not remembered, verify it with :meth:`authorization`)."""
         scheme, _, value = header.strip().partition(" ")
-        if scheme.lower() != "basic":
+        scheme = scheme.lower()
+        if scheme == "bearer":
+            digest, via, lifetime = self._digest("\0token", value.strip()), "token", _TOKEN_SECONDS
+        elif scheme == "basic":
+            credentials = _basic(value)
+            if credentials is None:
+                return None
+            digest, via, lifetime = self._digest(*credentials), "basic", _CACHE_SECONDS
+        else:
             return None
-        credentials = _basic(value)
-        if credentials is None:
-            return None
-        digest = self._digest(*credentials)
         with self._lock:
             hit = self._verified.get(digest)
-        if hit is None or time.monotonic() - hit[0] >= _CACHE_SECONDS:
+        if hit is None or time.monotonic() - hit[0] >= lifetime:
             return None
-        return Caller(hit[1], "basic")
+        return Caller(hit[1], via)
+
+    def _remember(self, digest: bytes, user: User) -> None:
+        with self._lock:
+            self._verified[digest] = (time.monotonic(), user)
+            while len(self._verified) > _CACHE_SIZE:
+                self._verified.popitem(last=False)
 
     def _digest(self, username: str, password: str) -> bytes:
         text = f"{username}\0{password}".encode("utf-8", "surrogatepass")
@@ -162,6 +172,7 @@ class Authenticator:
             if user is None:
                 self.failures.record(f"ip:{client}")
                 return None
+            self._remember(self._digest("\0token", value.strip()), user)
             return Caller(user, "token")
         return None
 

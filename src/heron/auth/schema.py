@@ -98,8 +98,15 @@ def upgrade(engine: Engine) -> None:
             "was it written by a newer version?"
         )
     start = 0 if revision is None else names.index(revision) + 1
-    for name, step in REVISIONS[start:]:
-        with engine.begin() as connection:
-            step(connection)
-            connection.execute(sa.delete(revision_table))
-            connection.execute(sa.insert(revision_table).values(revision=name))
+    for index, (name, step) in enumerate(REVISIONS[start:], start):
+        try:
+            with engine.begin() as connection:
+                step(connection)
+                connection.execute(sa.delete(revision_table))
+                connection.execute(sa.insert(revision_table).values(revision=name))
+        except sa.exc.DBAPIError:
+            # Another worker process may have applied it at the same moment.
+            with engine.begin() as connection:
+                now = current(connection)
+            if now not in names or names.index(now) < index:
+                raise

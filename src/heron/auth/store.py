@@ -87,7 +87,12 @@ class AuthStore:
             if self._user_row(conn, name) is not None:
                 raise AlreadyExists(f"User '{name}' already exists.", "RESOURCE_ALREADY_EXISTS")
             values = {"username": name, "password_hash": digest, "is_admin": bool(is_admin)}
-            key = conn.execute(sa.insert(schema.users).values(**values)).inserted_primary_key
+            try:
+                key = conn.execute(sa.insert(schema.users).values(**values)).inserted_primary_key
+            except sa.exc.IntegrityError:  # created meanwhile by another process
+                raise AlreadyExists(
+                    f"User '{name}' already exists.", "RESOURCE_ALREADY_EXISTS"
+                ) from None
         assert key is not None
         return User(id=int(key[0]), username=name, is_admin=bool(is_admin))
 

@@ -172,6 +172,7 @@ def test_failed_logins_are_rate_limited_and_audited(auth_server: AuthServer) -> 
     assert _req(s, "POST", f"{API}/experiments/delete", ADMIN, json=gone).status_code == 200
     log = s.server.log()
     assert f"user=admin POST /api/2.0/mlflow/experiments/delete {gone}" in log
+    assert "AUDIT user=alice POST /api/2.0/mlflow/runs/create" not in log  # only deletions
     assert "user=admin deleted user victim" in log
     assert "user=admin created user victim" in log
 
