@@ -16,8 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from project_store import LOG_SCRIPT, Store
 
-from conftest import LOG_SCRIPT, Store
 from heron.environments import EnvironmentSpec, prepare_environment
 from heron.exceptions import ExecutionException
 from heron.projects.docker import docker_available

@@ -8,9 +8,9 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from project_store import LOG_SCRIPT
 
 import heron
-from conftest import LOG_SCRIPT
 from heron import config
 from heron.exceptions import ExecutionException
 from heron.tracking import session

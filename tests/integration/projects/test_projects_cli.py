@@ -12,8 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from conftest import LOG_SCRIPT, Store
+from project_store import LOG_SCRIPT, Store
 
 pytestmark = pytest.mark.integration
 

@@ -9,8 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from conftest import LOG_SCRIPT, Store, clean_env, write_project
+from project_store import LOG_SCRIPT, Store, clean_env, write_project
 
 pytestmark = pytest.mark.integration
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from conftest import Store
+from project_store import Store
 
 pytestmark = pytest.mark.integration
 
