@@ -146,6 +146,25 @@ def test_verification_fails_on_a_difference(
     assert "Verification failed: 1 difference" in result.output
 
 
+def test_verification_counts_registry_and_logged_models(
+    mlflow_db: dict[str, Any], imported: Path, tmp_path: Path
+) -> None:
+    dest = tmp_path / "heron.db"
+    shutil.copy(imported, dest)
+    with sqlite3.connect(dest) as connection:
+        connection.execute("DELETE FROM registered_model_aliases")
+        connection.execute("DELETE FROM model_versions WHERE version = 1")
+    result = run_import(mlflow_db["uri"], f"sqlite:///{dest}")
+    assert result.exit_code == 0  # the rerun puts back what is missing
+    with sqlite3.connect(dest) as connection:
+        connection.execute("DELETE FROM registered_model_aliases")
+        connection.execute("CREATE TRIGGER no_alias BEFORE INSERT ON registered_model_aliases "
+                           "BEGIN SELECT RAISE(IGNORE); END")  # fmt: skip
+    refused = run_import(mlflow_db["uri"], f"sqlite:///{dest}")
+    assert refused.exit_code == 1
+    assert "1 of 1 aliases missing in Heron: ('import-model', 'champion', 2)" in refused.output
+
+
 def test_another_sources_unfinished_import_is_refused(
     mlflow_db: dict[str, Any], imported: Path, tmp_path: Path
 ) -> None:

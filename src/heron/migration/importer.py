@@ -22,7 +22,7 @@ from heron.migration.models import copy_logged_models
 from heron.migration.registry import copy_registry
 from heron.migration.runs import copy_runs, run_rows
 from heron.migration.source import SourceDatabase
-from heron.migration.verify import Verification, verify_runs
+from heron.migration.verify import Verification, verify_entities, verify_runs
 from heron.store.db import Database, ensure_schema
 from heron.store.db.drivers import Cursor
 
@@ -171,6 +171,7 @@ class MlflowImport:
             chunk = self.runs[start : start + 500]
             verify_runs(self.source, self.db, chunk, self.mapping, self.artifact_uris, result)
             on_runs(len(chunk))
+        verify_entities(self.source, self.db, self.mapping, result)
         self.report.verification = result
         if result.ok:
             self.db.write(lambda cursor: cursor.execute(f"DROP TABLE IF EXISTS {MARKER_TABLE}"))

@@ -177,3 +177,57 @@ def _metric_sums(
         keys.sort()
         result[run] = (tuple(k[:-1] for k in keys), tuple(float(k[-1]) for k in keys))
     return result
+
+
+def verify_entities(
+    source: SourceDatabase, db: Database, mapping: ExperimentMap, result: Verification
+) -> None:
+    """Check that every experiment, logged model, registered model, version and alias of
+    the source is in Heron (counts compared; the missing ones named, up to ten)."""
+    workspace = " WHERE workspace = 'default'" if "workspace" in source.columns(
+        "registered_models") else ""  # fmt: skip
+    wanted: dict[str, set[tuple[Any, ...]]] = {
+        "experiments": {(heron_id,) for heron_id in mapping.ids.values()},
+        "logged models": _source_set(source, "logged_models", "model_id", ""),
+        "registered models": _source_set(source, "registered_models", "name", workspace),
+        "model versions": _source_set(source, "model_versions", "name, version", workspace),
+        "aliases": _source_set(
+            source, "registered_model_aliases", "name, alias, version", workspace
+        ),
+    }
+    found = db.read(_heron_sets)
+    for kind, expected in wanted.items():
+        missing = expected - found[kind]
+        if missing:
+            named = ", ".join(str(item if len(item) > 1 else item[0]) for item in sorted(
+                missing, key=str)[:10])  # fmt: skip
+            result.differences.append(
+                f"{len(missing)} of {len(expected)} {kind} missing in Heron: {named}"
+            )
+
+
+def _source_set(source: SourceDatabase, table: str, columns: str, where: str) -> set[Any]:
+    if not source.has_table(table):
+        return set()
+    return {_normal(row) for row in source.all(f"SELECT {columns} FROM {table}{where}")}
+
+
+def _normal(row: Sequence[Any]) -> tuple[Any, ...]:
+    return tuple(int(v) if isinstance(v, int) else str(v) for v in row)
+
+
+def _heron_sets(cursor: Cursor) -> dict[str, set[tuple[Any, ...]]]:
+    queries = {
+        "experiments": "SELECT experiment_id FROM experiments",
+        "logged models": "SELECT model_id FROM logged_models",
+        "registered models": "SELECT name FROM registered_models",
+        "model versions": "SELECT m.name, v.version FROM model_versions v "
+        "JOIN registered_models m ON m.model_key = v.model_key",
+        "aliases": "SELECT m.name, a.alias, a.version FROM registered_model_aliases a "
+        "JOIN registered_models m ON m.model_key = a.model_key",
+    }
+    sets = {}
+    for kind, sql in queries.items():
+        cursor.execute(sql)
+        sets[kind] = {_normal(row) for row in cursor.fetchall()}
+    return sets
