@@ -55,7 +55,9 @@ def test_import_mlflow_in_the_child_logs_into_the_heron_run(
     command = [sys.executable, "-m", "heron", "--tracking-uri", heron_compat_server.url, "run",
                str(project), "-P", f"python={mlflow_venv}", "-P", "alpha=0.7",
                "--env-manager", "local", "--experiment-name", "projects-import-mlflow"]  # fmt: skip
-    done = subprocess.run(command, env=clean_env(), capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        command, cwd=tmp_path, env=clean_env(), capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stderr
     (run,) = _runs(heron_compat_server, "projects-import-mlflow")
     assert f"MLFLOW RUN {run.info.run_id}" in done.stdout
@@ -73,7 +75,9 @@ def test_mlflow_run_and_heron_run_leave_the_same_system_tags(
     mlflow = [str(mlflow_venv.parent / "mlflow"), "run", *args, "--experiment-name", "peer-mlflow"]
     heron = [sys.executable, "-m", "heron", "run", *args, "--experiment-name", "peer-heron"]
     for command in (mlflow, heron):
-        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            command, cwd=tmp_path, env=env, capture_output=True, text=True, check=False
+        )
         assert done.returncode == 0, done.stderr
     (theirs,) = _runs(heron_compat_server, "peer-mlflow")
     (ours,) = _runs(heron_compat_server, "peer-heron")
