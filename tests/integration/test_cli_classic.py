@@ -50,3 +50,15 @@ def test_bad_arguments_are_refused(tmp_path: Path) -> None:
         in heron(db, "runs", "create", "--experiment-id", "0", "-t", "nokey").output
     )
     assert "does not exist" in heron(db, "experiments", "get", "-n", "missing").output
+
+
+def test_help_lists_mlflows_commands_first_in_sections() -> None:
+    shown = CliRunner().invoke(cli, ["--help"]).output
+    titles = ["Tracking (as mlflow):", "Serving and models (as mlflow):",
+              "Export and import (as mlflow-export-import):"]  # fmt: skip
+    positions = [shown.index(title) for title in titles]
+    assert positions == sorted(positions)
+    tracking = shown[positions[0] : positions[1]]
+    assert all(
+        f"  {name} " in tracking for name in ("experiments", "runs", "artifacts", "gc", "db")
+    )

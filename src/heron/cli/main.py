@@ -14,6 +14,7 @@ from heron.cli.models import add_models_commands
 from heron.cli.registry import registered_models
 from heron.cli.run import run
 from heron.cli.runs import runs
+from heron.cli.sections import format_sections
 from heron.cli.server import server
 from heron.cli.state import CliState
 from heron.cli.transfer import add_transfer_commands
@@ -30,6 +31,10 @@ class HeronGroup(click.Group):
             return super().invoke(ctx)
         except HeronError as error:
             raise click.ClickException(error.message) from error
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List the commands in sections, MLflow's first (see :mod:`heron.cli.sections`)."""
+        format_sections(self, ctx, formatter)
 
 
 @click.group(cls=HeronGroup)
