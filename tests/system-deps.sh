@@ -11,6 +11,7 @@ compgen -G "/usr/lib/postgresql/*/bin/initdb" > /dev/null || missing+=(postgresq
 command -v chromium > /dev/null || missing+=(chromium)
 command -v git > /dev/null || missing+=(git)  # projects from git (clone, git daemon)
 command -v mariadbd > /dev/null || missing+=(mariadb-server)  # throwaway MariaDB (mysql marker)
+command -v java > /dev/null || missing+=(openjdk-17-jre-headless)  # local Spark (spark_udf tests)
 if [ "${#missing[@]}" -eq 0 ]; then
     exit 0
 fi
@@ -21,6 +22,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq > /dev/null
+mkdir -p /usr/share/man/man1  # openjdk's post-install step needs it on slim images
 apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
 compgen -G "/usr/lib/postgresql/*/bin/initdb" > /dev/null || {
     echo "tests/system-deps.sh: installed postgresql but found no initdb" >&2

@@ -7,6 +7,7 @@ with :func:`log_model`.
 
 from __future__ import annotations
 
+from heron.pyfunc.dependencies import get_model_dependencies, spark_udf
 from heron.pyfunc.loading import PyFuncModel, load_model
 from heron.pyfunc.model import PYFUNC_FLAVOR
 from heron.pyfunc.python_model import PythonModel, PythonModelContext
@@ -20,7 +21,9 @@ __all__ = [
     "PythonModel",
     "PythonModelContext",
     "add_to_model",
+    "get_model_dependencies",
     "load_model",
     "log_model",
     "save_model",
+    "spark_udf",
 ]
