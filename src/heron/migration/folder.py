@@ -16,7 +16,7 @@ from typing import Any
 
 from heron.entities import Metric, RunInfo, ViewType
 from heron.migration.experiments import ExperimentMap, write_experiments
-from heron.migration.importer import summarize
+from heron.migration.importer import clear_marker, mark_started, summarize
 from heron.migration.models import write_logged_models
 from heron.migration.registry import write_registry
 from heron.migration.runs import RunRows, write_runs
@@ -84,6 +84,7 @@ class FolderImport:
     def copy(self, on_runs: Callable[[int], None] = lambda count: None) -> None:
         """Copy everything; ``on_runs(n)`` is called after each chunk of ``n`` runs."""
         started = time.monotonic()
+        mark_started(self.db, self.path)
         rows = [
             (int(e.experiment_id), e.name, e.artifact_location, e.lifecycle_stage,
              e.creation_time, e.last_update_time)
@@ -117,6 +118,8 @@ class FolderImport:
             result.runs_checked += 1
             result.points_checked += len(points)
             on_runs(1)
+        if result.ok:
+            clear_marker(self.db)
         return result
 
     def _run_rows(self, chunk: list[tuple[str, str, RunInfo]]) -> RunRows:

@@ -135,7 +135,7 @@ class MlflowImport:
     def copy(self, on_runs: Callable[[int], None] = lambda count: None) -> ImportReport:
         """Copy everything; ``on_runs(n)`` is called after each chunk of ``n`` runs."""
         started = time.monotonic()
-        self._mark_started()
+        mark_started(self.db, self.source.redacted)
         self.mapping = copy_experiments(self.source, self.db)
         self.report.experiments = len(self.mapping.ids)
         self.report.logged_models = copy_logged_models(self.source, self.db, self.mapping)
@@ -174,7 +174,7 @@ class MlflowImport:
         verify_entities(self.source, self.db, self.mapping, result)
         self.report.verification = result
         if result.ok:
-            self.db.write(lambda cursor: cursor.execute(f"DROP TABLE IF EXISTS {MARKER_TABLE}"))
+            clear_marker(self.db)
         return result
 
     def _attach(self) -> AttachedSqlite | None:
@@ -201,26 +201,32 @@ class MlflowImport:
             target = run_artifact_dir(self.copy_artifacts, self.mapping.ids[int(row[1])], run_id)
             copy_run_artifacts(row[-1], target)
 
-    def _mark_started(self) -> None:
-        source = self.source.redacted
 
-        def work(cursor: Cursor) -> None:
-            cursor.execute(
-                f"CREATE TABLE IF NOT EXISTS {MARKER_TABLE} (source VARCHAR(2048) NOT NULL, "
-                "started BIGINT NOT NULL)"
+def mark_started(db: Database, source: str) -> None:
+    """Create the resume marker naming ``source`` (refusing another source's unfinished
+    import)."""
+
+    def work(cursor: Cursor) -> None:
+        cursor.execute(
+            f"CREATE TABLE IF NOT EXISTS {MARKER_TABLE} (source VARCHAR(2048) NOT NULL, "
+            "started BIGINT NOT NULL)"
+        )
+        cursor.execute(f"SELECT source FROM {MARKER_TABLE}")
+        found = [str(row[0]) for row in cursor.fetchall()]
+        if any(other != source for other in found):
+            raise InvalidState(
+                f"{db.uri.redacted} holds an unfinished import of {found[0]}: run "
+                f"'heron db import-mlflow {found[0]} {db.uri.redacted}' to finish it first"
             )
-            cursor.execute(f"SELECT source FROM {MARKER_TABLE}")
-            found = [str(row[0]) for row in cursor.fetchall()]
-            if any(other != source for other in found):
-                raise InvalidState(
-                    f"{self.db.uri.redacted} holds an unfinished import of {found[0]}: run "
-                    f"'heron db import-mlflow {found[0]} {self.db.uri.redacted}' to finish it "
-                    f"first"
-                )
-            if not found:
-                cursor.execute(
-                    f"INSERT INTO {MARKER_TABLE} (source, started) VALUES (?, ?)",
-                    (source, int(time.time() * 1000)),
-                )
+        if not found:
+            cursor.execute(
+                f"INSERT INTO {MARKER_TABLE} (source, started) VALUES (?, ?)",
+                (source, int(time.time() * 1000)),
+            )
 
-        self.db.write(work)
+    db.write(work)
+
+
+def clear_marker(db: Database) -> None:
+    """Drop the resume marker: the import is complete and verified."""
+    db.write(lambda cursor: cursor.execute(f"DROP TABLE IF EXISTS {MARKER_TABLE}"))
