@@ -13,13 +13,9 @@ import os
 from collections.abc import Iterable, Iterator
 
 from heron.entities import (
-    DatasetInput,
     Experiment,
-    InputTag,
     LifecycleStage,
     LoggedModel,
-    LoggedModelInput,
-    LoggedModelOutput,
     Metric,
     Run,
     RunData,
@@ -29,8 +25,9 @@ from heron.entities import (
     ViewType,
 )
 from heron.exceptions import InvalidParameter, NotFound
-from heron.store.tracking.file import layout, records
+from heron.store.tracking.file import layout, records, run_files
 from heron.store.tracking.file.records import MalformedFolder
+from heron.store.tracking.file.run_files import ModelPoints, point_id
 
 _log = logging.getLogger(__name__)
 
@@ -58,28 +55,6 @@ def check_mlruns_folder(root: str) -> None:
             f"'{root}' is not an mlruns folder: {len(strangers)} folder(s) without an "
             f"experiment's meta.yaml ({shown})"
         )
-
-
-ModelPoints = dict[str, dict[tuple[object, ...], str]]
-"""Logged-model ids of metric points: by run id, then point (see ``_point_id``)."""
-
-
-def _point_id(metric: Metric) -> tuple[object, ...]:
-    return (
-        metric.key,
-        metric.timestamp,
-        metric.step,
-        metric.value,
-        metric.dataset_name,
-        metric.dataset_digest,
-    )
-
-
-def _logged_order(entry: os.DirEntry[str]) -> tuple[int, str]:
-    try:
-        return os.stat(os.path.join(entry.path, layout.META)).st_mtime_ns, entry.name
-    except OSError:
-        return 0, entry.name
 
 
 class MlrunsReader:
@@ -243,21 +218,8 @@ class MlrunsReader:
         return info
 
     def model_points(self, experiment_dir: str) -> ModelPoints:
-        """Which logged model each run's metric point was logged for, from the models'
-        metric files (a run's own metric files do not say): by run id, then
-        ``(key, timestamp, step, value, dataset_name, dataset_digest)``."""
-        index: ModelPoints = {}
-        models = os.path.join(experiment_dir, layout.MODELS)
-        if not os.path.isdir(models):
-            return index
-        for entry in os.scandir(models):
-            for key, path in layout.key_files(os.path.join(entry.path, layout.METRICS)):
-                with contextlib.suppress(OSError, MalformedFolder):
-                    for line in layout.read_text(path).splitlines():
-                        if line.strip():
-                            m = records.model_metric_from_line(key, line, entry.name, path)
-                            index.setdefault(m.run_id or "", {})[_point_id(m)] = entry.name
-        return index
+        """See :func:`~heron.store.tracking.file.run_files.model_points`."""
+        return run_files.model_points(experiment_dir)
 
     def read_run(
         self, run_dir: str, models: ModelPoints | None = None, info: RunInfo | None = None
@@ -358,8 +320,8 @@ class MlrunsReader:
             except FileNotFoundError:
                 continue
             if point is not None:
-                if of_run and _point_id(point) in of_run:
-                    point = dataclasses.replace(point, model_id=of_run[_point_id(point)])
+                if of_run and point_id(point) in of_run:
+                    point = dataclasses.replace(point, model_id=of_run[point_id(point)])
                 found.append(point)
         return found
 
@@ -404,9 +366,7 @@ class MlrunsReader:
         of_run = models.get(os.path.basename(run_dir))
         if of_run:
             points = [
-                dataclasses.replace(p, model_id=of_run[_point_id(p)])
-                if _point_id(p) in of_run
-                else p
+                dataclasses.replace(p, model_id=of_run[point_id(p)]) if point_id(p) in of_run else p
                 for p in points
             ]
         return points
@@ -415,54 +375,11 @@ class MlrunsReader:
 
     def read_inputs(self, run_dir: str) -> RunInputs:
         """The datasets and logged models a run used."""
-        inputs_dir = os.path.join(run_dir, layout.INPUTS)
-        if not os.path.isdir(inputs_dir):
-            return RunInputs()
-        datasets_dir = os.path.join(os.path.dirname(run_dir), layout.DATASETS)
-        dataset_inputs: list[DatasetInput] = []
-        model_inputs: list[LoggedModelInput] = []
-        for entry in sorted(os.scandir(inputs_dir), key=_logged_order):
-            meta_path = os.path.join(entry.path, layout.META)
-            if not os.path.isfile(meta_path):
-                continue
-            meta = layout.read_yaml(meta_path)
-            source_id = str(meta.get("source_id") or "")
-            if meta.get("source_type") == "MODEL":
-                model_inputs.append(LoggedModelInput(model_id=source_id))
-                continue
-            dataset_meta = os.path.join(datasets_dir, source_id, layout.META)
-            if meta.get("source_type") != "DATASET" or "/" in source_id:
-                continue
-            if not os.path.isfile(dataset_meta):
-                _log.warning("Run %s names a missing dataset %s", run_dir, source_id)
-                continue
-            tags = meta.get("tags") or {}
-            dataset_inputs.append(
-                DatasetInput(
-                    dataset=records.dataset_from_meta(layout.read_yaml(dataset_meta)),
-                    tags=tuple(InputTag(str(k), str(v)) for k, v in tags.items()),
-                )
-            )
-        return RunInputs(dataset_inputs=tuple(dataset_inputs), model_inputs=tuple(model_inputs))
+        return run_files.read_inputs(run_dir)
 
     def read_outputs(self, run_dir: str) -> RunOutputs:
         """The logged models a run produced."""
-        outputs_dir = os.path.join(run_dir, layout.OUTPUTS)
-        if not os.path.isdir(outputs_dir):
-            return RunOutputs()
-        outputs = []
-        for entry in sorted(os.scandir(outputs_dir), key=lambda e: e.name):
-            meta_path = os.path.join(entry.path, layout.META)
-            if os.path.isfile(meta_path):
-                meta = layout.read_yaml(meta_path)
-                outputs.append(
-                    LoggedModelOutput(
-                        model_id=str(meta.get("destination_id") or entry.name),
-                        step=int(meta.get("step") or 0),
-                    )
-                )
-        outputs.sort(key=lambda o: (o.step, o.model_id))
-        return RunOutputs(model_outputs=tuple(outputs))
+        return run_files.read_outputs(run_dir)
 
     # -- logged models -----------------------------------------------------------------
 
@@ -498,21 +415,4 @@ class MlrunsReader:
 
     def read_logged_model(self, model_dir: str) -> tuple[LoggedModel, str]:
         """A logged model and its lifecycle stage (``active`` or ``deleted``)."""
-        meta_path = os.path.join(model_dir, layout.META)
-        meta = layout.read_yaml(meta_path)
-        tags = layout.read_key_files(os.path.join(model_dir, layout.TAGS))
-        params = layout.read_key_files(os.path.join(model_dir, layout.PARAMS))
-        metrics: list[Metric] = []
-        model_id = os.path.basename(model_dir)
-        for key, path in layout.key_files(os.path.join(model_dir, layout.METRICS)):
-            points = [
-                records.model_metric_from_line(key, line, model_id, path)
-                for line in layout.read_text(path).splitlines()
-                if line.strip()
-            ]
-            by_dataset: dict[tuple[str | None, str | None], list[Metric]] = {}
-            for point in points:
-                by_dataset.setdefault((point.dataset_name, point.dataset_digest), []).append(point)
-            metrics.extend(records.latest(group) for group in by_dataset.values())
-        model = records.logged_model_from_meta(meta, tags, params, metrics, meta_path)
-        return model, str(meta.get("lifecycle_stage") or LifecycleStage.ACTIVE)
+        return run_files.read_logged_model(model_dir)

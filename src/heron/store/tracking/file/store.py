@@ -46,7 +46,8 @@ from heron.store.clock import now_millis
 from heron.store.tracking.base import SEARCH_MAX_RESULTS_DEFAULT, TrackingStore
 from heron.store.tracking.file.experiments import Experiments
 from heron.store.tracking.file.logged_models import LoggedModels
-from heron.store.tracking.file.reader import MlrunsReader, ModelPoints, check_mlruns_folder
+from heron.store.tracking.file.reader import MlrunsReader, check_mlruns_folder
+from heron.store.tracking.file.run_files import ModelPoints
 from heron.store.tracking.file.runs import Runs
 from heron.validation import validate_max_results, validate_run_id
 from heron.validation_runs import validate_run_content
