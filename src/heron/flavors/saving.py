@@ -65,6 +65,8 @@ def copy_extra_files(model_dir: str, extra_files: Sequence[str] | None) -> dict[
     entries = []
     for extra in extra_files:
         name = os.path.basename(extra.rstrip("/"))
+        if name in ("", ".", ".."):
+            raise InvalidParameter(f"Extra file {extra!r} names no file")
         with tempfile.TemporaryDirectory() as temp:
             local = download_artifacts(artifact_uri=extra, dst_path=temp)
             shutil.copy2(local, os.path.join(target, name))

@@ -145,6 +145,8 @@ def test_extra_files_and_code_paths(tmp_path: Path, mlp: Any) -> None:
     assert conf["extra_files"] == [{"path": "extra_files/vocab.txt"}]
     assert conf["code"] == "code"
     assert (tmp_path / "m/extra_files/vocab.txt").read_text() == "a b c"
+    with pytest.raises(InvalidParameter, match="names no file"):
+        heron.pytorch.save_model(mlp, tmp_path / "dots", extra_files=[str(tmp_path / "..")])
     with pytest.raises(InvalidParameter, match="list"):
         heron.pytorch.save_model(mlp, tmp_path / "n", extra_files=str(tmp_path / "vocab.txt"))  # type: ignore[arg-type]
 
