@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, quote
+from urllib.parse import quote, unquote_plus
 
 import orjson
 from starlette.concurrency import run_in_threadpool
@@ -190,8 +190,9 @@ class AuthGate:
             await self.app(scope, receive, send)
             return
         params: dict[str, Any] = {}
-        for key, values in parse_qs(scope.get("query_string", b"").decode("latin-1")).items():
-            params[key] = values if len(values) > 1 or key.endswith("s") else values[0]
+        query = scope.get("query_string", b"")
+        if query:
+            params.update(_query_params(query))
         body = b""
         if (
             scope["method"] in ("POST", "PATCH", "DELETE")
@@ -329,6 +330,18 @@ class AuthGate:
 
     async def _error(self, send: Send, error: HeronError) -> None:
         await send_bytes(send, error.http_status, orjson.dumps(error_body(error)))
+
+
+def _query_params(query: bytes) -> dict[str, Any]:
+    """Query parameters; a repeated one (or one named ``...s``) as a list."""
+    found: dict[str, list[str]] = {}
+    for pair in query.decode("latin-1").split("&"):
+        key, _, value = pair.partition("=")
+        if "%" in pair or "+" in pair:
+            key, value = unquote_plus(key), unquote_plus(value)
+        if key and value:
+            found.setdefault(key, []).append(value)
+    return {k: v if len(v) > 1 or k.endswith("s") else v[0] for k, v in found.items()}
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

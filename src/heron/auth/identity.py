@@ -124,34 +124,30 @@ class Authenticator:
         return user
 
     def remembered(self, header: str) -> Caller | None:
-        """The caller of a Basic ``Authorization`` header verified within the last minute,
-        from memory (None: not remembered, verify it with :meth:`authorization`)."""
-        scheme, _, value = header.strip().partition(" ")
-        scheme = scheme.lower()
-        if scheme == "bearer":
-            digest, via, lifetime = self._digest("\0token", value.strip()), "token", _TOKEN_SECONDS
-        elif scheme == "basic":
-            credentials = _basic(value)
-            if credentials is None:
-                return None
-            digest, via, lifetime = self._digest(*credentials), "basic", _CACHE_SECONDS
-        else:
-            return None
+        """The caller of an ``Authorization`` header verified lately (a minute for Basic,
+        10 s for a token), from memory; None: verify it with :meth:`authorization`."""
         with self._lock:
-            hit = self._verified.get(digest)
-        if hit is None or time.monotonic() - hit[0] >= lifetime:
+            hit = self._verified.get(self._digest_header(header))
+        if hit is None:
             return None
-        return Caller(hit[1], via)
+        at, user = hit
+        via = "token" if header[:6].lower() == "bearer" else "basic"
+        lifetime = _TOKEN_SECONDS if via == "token" else _CACHE_SECONDS
+        return Caller(user, via) if time.monotonic() - at < lifetime else None
+
+    def _digest_header(self, header: str) -> bytes:
+        data = header.encode("utf-8", "surrogatepass")
+        return hashlib.blake2b(data, key=self._key, digest_size=32).digest()
+
+    def _digest(self, username: str, password: str) -> bytes:
+        text = f"{username}\0{password}".encode("utf-8", "surrogatepass")
+        return hashlib.blake2b(text, key=self._key, digest_size=32).digest()
 
     def _remember(self, digest: bytes, user: User) -> None:
         with self._lock:
             self._verified[digest] = (time.monotonic(), user)
             while len(self._verified) > _CACHE_SIZE:
                 self._verified.popitem(last=False)
-
-    def _digest(self, username: str, password: str) -> bytes:
-        text = f"{username}\0{password}".encode("utf-8", "surrogatepass")
-        return hashlib.blake2b(text, key=self._key, digest_size=32).digest()
 
     def authorization(self, header: str | None, client: str) -> Caller | None:
         """The caller an ``Authorization`` header proves, or None."""
@@ -164,7 +160,10 @@ class Authenticator:
             if credentials is None:
                 return None
             user = self.password(*credentials, client)
-            return None if user is None else Caller(user, "basic")
+            if user is None:
+                return None
+            self._remember(self._digest_header(header), user)
+            return Caller(user, "basic")
         if scheme == "bearer" and value.strip():
             if self.failures.blocked(f"ip:{client}"):
                 return None
@@ -172,7 +171,7 @@ class Authenticator:
             if user is None:
                 self.failures.record(f"ip:{client}")
                 return None
-            self._remember(self._digest("\0token", value.strip()), user)
+            self._remember(self._digest_header(header), user)
             return Caller(user, "token")
         return None
 
