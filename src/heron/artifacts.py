@@ -10,21 +10,32 @@ Resolves the indirect URIs of spec 14.1 with a tracking client: ``runs:/<run_id>
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
 import shutil
-from typing import TYPE_CHECKING
+import tempfile
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse, urlunparse
 
-from heron.exceptions import InvalidParameter, NotFound
+from heron.exceptions import BadRequest, InvalidParameter, NotFound
 from heron.models.uris import is_models_uri, local_path, split_model_uri
 from heron.store.artifacts import get_artifact_repository
 from heron.tracking.uris import is_runs_uri, join_artifact_uri, parse_runs_uri
 
 if TYPE_CHECKING:
+    from heron.entities import FileInfo
     from heron.tracking.client import MlflowClient
 
-__all__ = ["download_artifacts", "download_model", "resolve_artifact_uri"]
+__all__ = [
+    "download_artifacts",
+    "download_model",
+    "list_artifacts",
+    "load_dict",
+    "load_image",
+    "load_text",
+    "resolve_artifact_uri",
+]
 
 MAX_INDIRECTIONS = 10
 """How many ``runs:/``/``models:/`` hops one URI may take before it is refused."""
@@ -181,3 +192,97 @@ def download_model(
     if dst_path is not None:
         os.makedirs(dst_path, exist_ok=True)
     return _download_uri(model_uri, dst_path, tracking_uri)
+
+
+def list_artifacts(
+    artifact_uri: str | None = None,
+    run_id: str | None = None,
+    artifact_path: str | None = None,
+    tracking_uri: str | None = None,
+) -> list[FileInfo]:
+    """The files and directories directly under an artifact URI or a run's artifact path.
+
+    Args:
+        artifact_uri: Any artifact URI (``runs:/``, ``models:/``, a path, ``s3://``...);
+            exactly one of ``artifact_uri`` and ``run_id`` is required.
+        run_id: The run whose artifacts to list.
+        artifact_path: With ``run_id``: a directory under the run's artifact root.
+        tracking_uri: The tracking server; the current one if None.
+
+    Raises:
+        InvalidParameter: Both or neither of ``artifact_uri`` and ``run_id`` given, or
+            ``artifact_path`` given with ``artifact_uri``.
+    """
+    if (run_id, artifact_uri).count(None) != 1:
+        raise InvalidParameter("Exactly one of `run_id` or `artifact_uri` must be specified")
+    if artifact_uri is not None and artifact_path is not None:
+        raise InvalidParameter("`artifact_path` cannot be specified if `artifact_uri` is specified")
+    if artifact_uri is None:
+        return _client(tracking_uri).list_artifacts(str(run_id), artifact_path)
+    if is_runs_uri(artifact_uri):
+        run, path = parse_runs_uri(artifact_uri)
+        listing = _client(tracking_uri).list_artifacts(run, path or None)
+        if listing or not path:
+            return listing
+    # Like MLflow: paths in the result are relative to the URI's parent.
+    parent, name = _split_uri(resolve_artifact_uri(artifact_uri, tracking_uri))
+    repository = get_artifact_repository(parent, tracking_uri or _client(None).tracking_uri)
+    return repository.list_artifacts(name or None)
+
+
+def _read_artifact(artifact_uri: str, parse: Any, what: str) -> Any:
+    with tempfile.TemporaryDirectory(prefix="heron-load-") as temp:
+        local = download_artifacts(artifact_uri, dst_path=temp)
+        with open(local, encoding="utf-8") as handle:
+            try:
+                return parse(handle)
+            except UnicodeDecodeError as error:
+                raise BadRequest(
+                    f"Artifact {artifact_uri!r} is not valid UTF-8. To read a file in another "
+                    "encoding, download it with `heron.artifacts.download_artifacts` and open "
+                    "it with the correct `encoding`."
+                ) from error
+            except ValueError as error:
+                raise BadRequest(f"Unable to form a {what} object from file content") from error
+
+
+def load_text(artifact_uri: str) -> str:
+    """The contents of a text artifact (UTF-8), e.g. ``runs:/<run_id>/notes.txt``.
+
+    Raises:
+        BadRequest: The file is not UTF-8 text.
+    """
+    text: str = _read_artifact(artifact_uri, lambda handle: str(handle.read()), "str")
+    return text
+
+
+def load_dict(artifact_uri: str) -> dict[str, Any]:
+    """The contents of a JSON artifact as a dictionary, e.g. one ``log_dict`` wrote.
+
+    Raises:
+        BadRequest: The file is not UTF-8 JSON.
+    """
+    loaded: dict[str, Any] = _read_artifact(artifact_uri, json.load, "JSON")
+    return loaded
+
+
+def load_image(artifact_uri: str) -> Any:
+    """An image artifact as a ``PIL.Image.Image`` (needs Pillow).
+
+    Raises:
+        BadRequest: The file is not an image Pillow can read.
+    """
+    try:
+        from PIL import Image
+    except ImportError as error:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "Error: loading images needs Pillow; install it with: pip install pillow"
+        ) from error
+    with tempfile.TemporaryDirectory(prefix="heron-load-") as temp:
+        local = download_artifacts(artifact_uri, dst_path=temp)
+        try:
+            image = Image.open(local)
+            image.load()
+        except Exception as error:
+            raise BadRequest("Unable to form a PIL Image object from file content") from error
+        return image

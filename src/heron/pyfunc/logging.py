@@ -167,6 +167,10 @@ def log_model_dir(
                 client.finalize_logged_model(model_id, LoggedModelStatus.FAILED)
             raise
         _upload(client, local, run_id, path_name, model_id, details.step if details else 0)
+    if model_id is not None:
+        from heron.tracking.fluent_models import remember_logged_model
+
+        remember_logged_model(model_id)  # what heron.last_logged_model() returns
     _append_history(client, run_id, _history_entry(mlflow_model, path_name))
     info = ModelInfo.from_model(mlflow_model, path_name, f"runs:/{run_id}/{path_name}")
     if registered_model_name is not None:

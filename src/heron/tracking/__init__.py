@@ -12,14 +12,40 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from heron.tracking.async_logging import RunOperations, flush_async_logging
     from heron.tracking.client import MlflowClient
+    from heron.tracking.session import (
+        get_registry_uri,
+        get_tracking_uri,
+        is_tracking_uri_set,
+        set_registry_uri,
+        set_tracking_uri,
+    )
 
 _LAZY = {
     "MlflowClient": "heron.tracking.client",
     "RunOperations": "heron.tracking.async_logging",
     "flush_async_logging": "heron.tracking.async_logging",
+    **dict.fromkeys(
+        (
+            "get_registry_uri",
+            "get_tracking_uri",
+            "is_tracking_uri_set",
+            "set_registry_uri",
+            "set_tracking_uri",
+        ),
+        "heron.tracking.session",
+    ),
 }
 
-__all__ = ["MlflowClient", "RunOperations", "flush_async_logging"]
+__all__ = [
+    "MlflowClient",
+    "RunOperations",
+    "flush_async_logging",
+    "get_registry_uri",
+    "get_tracking_uri",
+    "is_tracking_uri_set",
+    "set_registry_uri",
+    "set_tracking_uri",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -1,0 +1,134 @@
+"""MLflow 3.x fluent names that scripts use: restore, load_table, the logged-model API,
+``heron.artifacts.load_*``/``list_artifacts``, ``heron.client`` and the tag constants."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+import pytest
+
+import heron.artifacts
+from heron.entities import LifecycleStage, LoggedModelStatus
+from heron.exceptions import BadRequest, InvalidParameter, NotFound
+
+
+def test_restore_run_and_experiment_and_delete_experiment_tag(fluent: ModuleType) -> None:
+    experiment_id = fluent.create_experiment("restorable")
+    fluent.set_experiment(experiment_id=experiment_id)
+    fluent.set_experiment_tag("team", "a")
+    fluent.delete_experiment_tag("team")
+    assert "team" not in fluent.get_experiment(experiment_id).tags
+    with pytest.raises(NotFound):
+        fluent.delete_experiment_tag("team")
+    with fluent.start_run() as run:
+        pass
+    fluent.delete_run(run.info.run_id)
+    fluent.restore_run(run.info.run_id)
+    assert fluent.get_run(run.info.run_id).info.lifecycle_stage == LifecycleStage.ACTIVE
+    fluent.delete_experiment(experiment_id)
+    fluent.restore_experiment(experiment_id)
+    assert fluent.get_experiment(experiment_id).lifecycle_stage == LifecycleStage.ACTIVE
+
+
+def test_load_table_concatenates_the_runs_tables_with_extra_columns(fluent: ModuleType) -> None:
+    fluent.set_experiment("tables")
+    ids = []
+    for value in (1, 2):
+        with fluent.start_run() as run:
+            fluent.log_table({"x": [value, value * 10]}, "eval/table.json")
+            ids.append(run.info.run_id)
+    with fluent.start_run():
+        fluent.log_table({"x": [99]}, "other.json")
+    frame = fluent.load_table("eval/table.json", extra_columns=["run_id"])
+    assert sorted(frame["x"].tolist()) == [1, 2, 10, 20]
+    assert sorted(set(frame["run_id"])) == sorted(ids)
+    only = fluent.load_table("eval/table.json", run_ids=[ids[0]])
+    assert only["x"].tolist() == [1, 10]
+    with pytest.raises(InvalidParameter):
+        fluent.load_table("../escape.json")
+
+
+def test_logged_model_fluent_api(fluent: ModuleType) -> None:
+    fluent.set_experiment("models")
+    with fluent.start_run() as run:
+        model = fluent.initialize_logged_model(name="agent", params={"lr": "0.1"}, tags={"a": "1"})
+    assert model.status == LoggedModelStatus.PENDING
+    assert model.source_run_id == run.info.run_id
+    assert fluent.last_logged_model().model_id == model.model_id
+    ready = fluent.finalize_logged_model(model.model_id, "READY")
+    assert ready.status == LoggedModelStatus.READY
+    fluent.set_logged_model_tags(model.model_id, {"b": 2})
+    fluent.delete_logged_model_tag(model.model_id, "a")
+    assert fluent.get_logged_model(model.model_id).tags == {"b": "2"}
+    fluent.log_model_params({"depth": "3"}, model_id=model.model_id)
+    assert fluent.get_logged_model(model.model_id).params == {"lr": "0.1", "depth": "3"}
+    found = fluent.search_logged_models(filter_string="name = 'agent'", output_format="list")
+    assert [m.model_id for m in found] == [model.model_id]
+    frame = fluent.search_logged_models()
+    assert frame["model_id"].tolist() == [model.model_id]
+    with pytest.raises(InvalidParameter, match="Unsupported output format"):
+        fluent.search_logged_models(output_format="json")
+
+
+def test_external_and_active_models(fluent: ModuleType) -> None:
+    fluent.set_experiment("active")
+    with pytest.raises(InvalidParameter):
+        fluent.set_active_model()
+    with pytest.raises(InvalidParameter, match="No model_id"):
+        fluent.log_model_params({"a": "1"})
+    active = fluent.set_active_model(name="chatbot")  # created as an external model
+    assert fluent.get_active_model_id() == active.model_id
+    assert active.tags["mlflow.model.isExternal"] == "true"
+    assert active.status == LoggedModelStatus.READY
+    mlmodel = heron.artifacts.load_text(f"models:/{active.model_id}/MLmodel")
+    assert active.model_id in mlmodel
+    fluent.log_model_params({"temperature": "0.2"})
+    assert fluent.get_logged_model(active.model_id).params == {"temperature": "0.2"}
+    with fluent.set_active_model(name="other") as other:
+        assert fluent.get_active_model_id() == other.model_id
+    assert fluent.get_active_model_id() == active.model_id
+    again = fluent.set_active_model(name="chatbot")
+    assert again.model_id == active.model_id
+    with pytest.raises(InvalidParameter, match="does not match"):
+        fluent.set_active_model(name="nope", model_id=active.model_id)
+    fluent.clear_active_model()
+    assert fluent.get_active_model_id() is None
+
+
+def test_artifact_loaders_and_listing(fluent: ModuleType) -> None:
+    with fluent.start_run() as run:
+        fluent.log_text("hello", "notes/a.txt")
+        fluent.log_dict({"k": [1, 2]}, "notes/b.json")
+        fluent.log_text("not json", "notes/c.json")
+    uri = f"runs:/{run.info.run_id}"
+    assert heron.artifacts.load_text(f"{uri}/notes/a.txt") == "hello"
+    assert heron.artifacts.load_dict(f"{uri}/notes/b.json") == {"k": [1, 2]}
+    with pytest.raises(BadRequest, match="Unable to form a JSON object"):
+        heron.artifacts.load_dict(f"{uri}/notes/c.json")
+    listed = heron.artifacts.list_artifacts(f"{uri}/notes")
+    assert sorted(info.path for info in listed) == ["notes/a.txt", "notes/b.json", "notes/c.json"]
+    by_run = heron.artifacts.list_artifacts(run_id=run.info.run_id, artifact_path="notes")
+    assert sorted(info.path for info in by_run) == sorted(info.path for info in listed)
+    direct = heron.artifacts.list_artifacts(f"{run.info.artifact_uri}/notes")
+    assert sorted(info.path for info in direct) == sorted(info.path for info in listed)
+    with pytest.raises(InvalidParameter, match="Exactly one"):
+        heron.artifacts.list_artifacts()
+    with pytest.raises(InvalidParameter):
+        heron.artifacts.list_artifacts(uri, artifact_path="notes")
+
+
+def test_load_image_round_trip(fluent: ModuleType) -> None:
+    image_module = pytest.importorskip("PIL.Image")
+    with fluent.start_run() as run:
+        fluent.log_image(image_module.new("RGB", (3, 2), "red"), "pic.png")
+    loaded = heron.artifacts.load_image(f"runs:/{run.info.run_id}/pic.png")
+    assert loaded.size == (3, 2)
+
+
+def test_mlflow_import_paths() -> None:
+    from heron.client import MlflowClient
+    from heron.tracking import MlflowClient as TrackingClient
+    from heron.utils.mlflow_tags import MLFLOW_PARENT_RUN_ID, MLFLOW_RUN_NAME
+
+    assert MlflowClient is TrackingClient
+    assert (MLFLOW_RUN_NAME, MLFLOW_PARENT_RUN_ID) == ("mlflow.runName", "mlflow.parentRunId")
