@@ -12,7 +12,7 @@ from heron.auth.identity import Authenticator
 from heron.auth.policy import Policy, audit
 from heron.auth.resolve import Resolver
 from heron.auth.store import AuthStore
-from heron.exceptions import AlreadyExists
+from heron.exceptions import AlreadyExists, InvalidState
 
 if TYPE_CHECKING:
     from heron.auth.served import ServedApp
@@ -51,6 +51,7 @@ def protect(app: ServedApp, auth: AuthConfig | None = None) -> AuthGate:
 
     Raises:
         InvalidParameter: a bad configuration, or no admin password for a new database.
+        InvalidState: a route of the app has no permission rule (deny by default).
     """
     auth = auth or read_auth_config()
     _audit_to_stderr()
@@ -60,4 +61,10 @@ def protect(app: ServedApp, auth: AuthConfig | None = None) -> AuthGate:
     policy = Policy(store, Resolver(lambda: app.services.tracking), auth.default_permission)
     gate = AuthGate(app, authenticator, policy, AuthApi(store, authenticator, policy))
     gate.session_hours = auth.session_hours
+    missing = gate.unruled()
+    if missing:
+        raise InvalidState(
+            "Refusing to serve routes without a permission rule in heron.auth.rules: "
+            + ", ".join(missing)
+        )
     return gate

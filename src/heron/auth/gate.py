@@ -25,7 +25,7 @@ from heron.auth.resolve import NeedsStore, Unresolvable
 from heron.auth.rules import API_RULES, AUTHENTICATED, ROUTE_RULES, Rule, route_key
 from heron.auth.wire import ClientDisconnected, Receive, Scope, Send, header, read_body, send_bytes
 from heron.exceptions import HeronError
-from heron.protocol import error_body
+from heron.protocol import ROUTES, error_body
 
 if TYPE_CHECKING:
     from heron.auth.api import AuthApi
@@ -113,6 +113,18 @@ class AuthGate:
                 )
             partial = partial or match == Match.PARTIAL
         return AUTHENTICATED, {}
+
+    def unruled(self) -> list[str]:
+        """Routes the app serves that have no rule (a server with any refuses to start)."""
+        missing = [f"{r.name} ({r.url})" for r in ROUTES if r.name not in API_RULES]
+        for route in self.app.router.routes:
+            if isinstance(route, Mount):
+                continue
+            for method in sorted(getattr(route, "methods", None) or ()):
+                key = route_key(method, getattr(route, "path", ""))
+                if method != "HEAD" and key not in ROUTE_RULES:
+                    missing.append(key)
+        return missing
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
