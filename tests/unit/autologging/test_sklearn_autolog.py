@@ -213,3 +213,22 @@ def test_concurrent_fits_get_their_own_runs(autolog: ModuleType, regression: Any
     runs = autolog.search_runs(output_format="list", search_all_experiments=True)
     assert sorted(r.data.params["alpha"] for r in runs) == ["1.0", "2.0", "3.0", "4.0"]
     assert {r.info.status for r in runs} == {"FINISHED"}
+
+
+def test_registered_model_pos_label_and_input_example(fluent: ModuleType) -> None:
+    x, y = load_iris(return_X_y=True, as_frame=True)
+    binary = (y == 2).astype(int)
+    heron.sklearn.autolog(registered_model_name="iris-binary", pos_label=1, log_input_examples=True)
+    try:
+        model = LogisticRegression(max_iter=300).fit(x, binary)
+    finally:
+        heron.sklearn.autolog(disable=True)
+    run = _run(fluent)
+    expected = sklearn.metrics.precision_score(binary, model.predict(x), pos_label=1)
+    assert run.data.metrics["training_precision_score"] == pytest.approx(expected)
+    (version,) = fluent.search_model_versions(filter_string="name = 'iris-binary'")
+    assert version.run_id == run.info.run_id
+    model_dir = Path(
+        heron.artifacts.download_artifacts(run_id=run.info.run_id, artifact_path="model")
+    )
+    assert (model_dir / "input_example.json").exists()
