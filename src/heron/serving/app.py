@@ -42,8 +42,10 @@ async def _read_body(request: Any, limit: int) -> bytes:
         f"The request body is larger than the scoring server's limit of {limit} bytes; send "
         "smaller batches or raise HERON_SCORING_SERVER_MAX_BODY_SIZE."
     )
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise too_big
+    if declared is not None and declared.isdigit():
+        if int(declared) > limit:
+            raise too_big
+        return bytes(await request.body())  # the size is known and allowed: one read
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
@@ -52,6 +54,15 @@ async def _read_body(request: Any, limit: int) -> bytes:
             raise too_big
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+async def _within(future: Any, seconds: float) -> Any:
+    """``await future`` for at most ``seconds`` (asyncio.timeout where it exists: no extra task)."""
+    timeout = getattr(asyncio, "timeout", None)
+    if timeout is None:  # Python 3.10
+        return await asyncio.wait_for(future, seconds)
+    async with timeout(seconds):
+        return await future
 
 
 def create_app(model: Any, timeout: float | None = None, max_body_size: int | None = None) -> Any:
@@ -84,8 +95,7 @@ def create_app(model: Any, timeout: float | None = None, max_body_size: int | No
         try:
             body = await _read_body(request, limit)
             work = functools.partial(invocations, body, request.headers.get("content-type"), model)
-            loop = asyncio.get_running_loop()
-            answer = await asyncio.wait_for(loop.run_in_executor(None, work), seconds)
+            answer = await _within(asyncio.get_running_loop().run_in_executor(None, work), seconds)
         except HeronError as error:
             content, status = error_answer(error)
             return Response(content, status, media_type="application/json")
