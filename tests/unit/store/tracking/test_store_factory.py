@@ -64,7 +64,7 @@ def test_resolve_artifact_root_makes_paths_absolute(tmp_path: Path) -> None:
     assert resolve_artifact_root(str(tmp_path / "a" / ".." / "b")) == (tmp_path / "b").as_uri()
 
 
-@pytest.mark.parametrize("uri", ["ftp://x/y", "/plain/path", "sqlit:///x.db"])
+@pytest.mark.parametrize("uri", ["ftp://x/y", "databricks", "sqlit:///x.db"])
 def test_unknown_scheme(uri: str) -> None:
     with pytest.raises(InvalidParameter, match=r"Supported schemes: .*postgresql://.*sqlite://"):
         get_tracking_store(uri)

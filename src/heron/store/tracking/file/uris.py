@@ -7,9 +7,14 @@ from urllib.parse import unquote, urlsplit
 
 from heron.exceptions import InvalidParameter
 
+# Names MLflow gives a meaning other than a folder (Databricks workspaces and profiles).
+_PROFILE_NAMES = frozenset({"databricks", "databricks-uc", "uc"})
+
 
 def is_folder_uri(uri: str) -> bool:
     """Whether ``uri`` is a plain path (``./mlruns``, ``/data/mlruns``) or a ``file:`` URI."""
+    if uri.split(":", 1)[0].lower() in _PROFILE_NAMES:
+        return False
     scheme = urlsplit(uri).scheme.lower()
     return scheme == "file" or len(scheme) <= 1  # one letter: a Windows drive
 
