@@ -66,7 +66,8 @@ class FileTrackingStore(TrackingStore):
             (``file://<root>/<experiment_id>``), as MLflow does.
     """
 
-    local_reads = True
+    local_reads = False
+    # Reads are local, but a search reads every run's files: not for a server's event loop.
 
     def __init__(self, root: str, artifact_root: str | None = None):
         root = os.path.abspath(root)
