@@ -207,10 +207,42 @@ _CLASS_BY_CODE: dict[str, type[HeronError]] = {
 
 # MLflow's public names, so `from heron.exceptions import MlflowException` keeps working.
 MlflowException = HeronError
+MlflowNotImplementedException = NotImplementedFeature
+
+
+class MissingConfigException(HeronError):
+    """A required configuration file or setting is missing (MLflow's name)."""
+
+
+class InvalidUrlException(HeronError):
+    """A URL is malformed or not allowed (MLflow's name)."""
+
+
+# MLflow's server mapping of HTTP statuses back to error codes (get_error_code).
+HTTP_STATUS_TO_ERROR_CODE: dict[int, str] = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHENTICATED",
+    403: "PERMISSION_DENIED",
+    404: "ENDPOINT_NOT_FOUND",
+    409: "ALREADY_EXISTS",
+    429: "RESOURCE_EXHAUSTED",
+    499: "CANCELLED",
+    500: "INTERNAL_ERROR",
+    501: "NOT_IMPLEMENTED",
+    503: "TEMPORARILY_UNAVAILABLE",
+    504: "DEADLINE_EXCEEDED",
+}
+
+
+def get_error_code(http_status: int) -> int:
+    """The protobuf number of the error code MLflow maps an HTTP status to (else 1)."""
+    return ERROR_CODE_NUMBERS[HTTP_STATUS_TO_ERROR_CODE.get(http_status, "INTERNAL_ERROR")]
+
 
 __all__ = [
     "ERROR_CODE_NUMBERS",
     "HTTP_STATUS",
+    "HTTP_STATUS_TO_ERROR_CODE",
     "AlreadyExists",
     "BadRequest",
     "EndpointNotFound",
@@ -218,11 +250,15 @@ __all__ = [
     "HeronError",
     "InvalidParameter",
     "InvalidState",
+    "InvalidUrlException",
+    "MissingConfigException",
     "MlflowException",
+    "MlflowNotImplementedException",
     "NotFound",
     "NotImplementedFeature",
     "PermissionDenied",
     "RestException",
     "TemporarilyUnavailable",
     "Unauthenticated",
+    "get_error_code",
 ]

@@ -114,18 +114,10 @@ NOT_YET: dict[str, set[str]] = {
         "ModelInputExample",
         "add_libraries_to_model",
         "convert_input_example_to_serving_input",
-        "get_model_info",
         "list_evaluators",
         "set_model",
-        "set_signature",
         "update_model_requirements",
         "validate_serving_input",
-        "EvaluationArtifact",
-        "EvaluationMetric",
-        "EvaluationResult",
-        "MetricThreshold",
-        "evaluate",
-        "make_metric",
     },
     "pyfunc": {
         "Context",
@@ -133,19 +125,9 @@ NOT_YET: dict[str, set[str]] = {
         "archive_directory",
         "build_model_env",
         "extract_archive_to_dir",
-        "get_default_conda_env",
-        "get_default_pip_requirements",
-        "load_pyfunc",
         "set_prediction_context",
         "update_signature_for_type_hint_from_example",
     },
-    "exceptions": {
-        "InvalidUrlException",
-        "MissingConfigException",
-        "MlflowNotImplementedException",
-        "get_error_code",
-    },
-    "sklearn": {"get_default_conda_env", "get_default_pip_requirements"},
 }
 
 

@@ -21,19 +21,41 @@ _LAZY = {
     "ModelSignature": "heron.models.signature",
     "infer_signature": "heron.models.signature",
     "infer_pip_requirements": "heron.models.environment",
-    # Serving lives above this package; these names are looked up on first use only.
+    # Evaluation, MLmodel-by-URI and serving live above this package; these names are
+    # looked up on first use only.
+    **dict.fromkeys(
+        (
+            "EvaluationArtifact",
+            "EvaluationMetric",
+            "EvaluationResult",
+            "MetricThreshold",
+            "evaluate",
+            "make_metric",
+        ),
+        "heron.evaluation",
+    ),
+    "get_model_info": "heron.model_files",
+    "set_signature": "heron.model_files",
     "predict": "heron.serving.batch",
     "build_docker": "heron.serving.docker",
 }
 
 __all__ = [
+    "EvaluationArtifact",
+    "EvaluationMetric",
+    "EvaluationResult",
+    "MetricThreshold",
     "Model",
     "ModelInfo",
     "ModelSignature",
     "build_docker",
+    "evaluate",
+    "get_model_info",
     "infer_pip_requirements",
     "infer_signature",
+    "make_metric",
     "predict",
+    "set_signature",
     "validate_schema",
 ]
 

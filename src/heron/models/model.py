@@ -8,12 +8,14 @@ library knows are kept as they were read and written back unchanged.
 from __future__ import annotations
 
 import datetime
+import importlib
 import os
 import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from heron.exceptions import InvalidParameter, NotFound
+from heron.models.uris import local_path
 from heron.version import __version__
 
 if TYPE_CHECKING:
@@ -202,12 +204,19 @@ class Model:
     def load(cls, path: str | os.PathLike[str]) -> Model:
         """Read the MLmodel file at ``path`` (the file, or the model directory holding it).
 
+        ``path`` may also be a model URI (``runs:/``, ``models:/``, ``s3://``...): its MLmodel
+        file is downloaded first, as MLflow's ``Model.load`` does.
+
         Raises:
             NotFound: There is no MLmodel file there.
             InvalidParameter: The file is not a YAML mapping.
         """
         import yaml
 
+        if local_path(path) is None:
+            # A URI: downloading lives above this package, looked up on first use only.
+            loaded: Model = importlib.import_module("heron.model_files").load_mlmodel(path)
+            return loaded
         file = mlmodel_path(path)
         if not os.path.isfile(file):
             raise NotFound(f"Could not find an 'MLmodel' configuration file at '{os.fspath(path)}'")

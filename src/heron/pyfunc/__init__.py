@@ -7,6 +7,7 @@ with :func:`log_model`.
 
 from __future__ import annotations
 
+from heron.pyfunc.defaults import get_default_conda_env, get_default_pip_requirements, load_pyfunc
 from heron.pyfunc.dependencies import get_model_dependencies, spark_udf
 from heron.pyfunc.loading import PyFuncModel, load_model
 from heron.pyfunc.model import PYFUNC_FLAVOR
@@ -21,8 +22,11 @@ __all__ = [
     "PythonModel",
     "PythonModelContext",
     "add_to_model",
+    "get_default_conda_env",
+    "get_default_pip_requirements",
     "get_model_dependencies",
     "load_model",
+    "load_pyfunc",
     "log_model",
     "save_model",
     "spark_udf",

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from heron.exceptions import InvalidParameter, NotFound
+from heron.models.environment import BASE_REQUIREMENT, conda_environment, pinned_requirement
 from heron.sklearn.autolog_patches import autolog
 from heron.sklearn.serialization import (
     SERIALIZATION_FORMAT_CLOUDPICKLE,
@@ -41,6 +42,8 @@ __all__ = [
     "SERIALIZATION_FORMAT_SKOPS",
     "SUPPORTED_SERIALIZATION_FORMATS",
     "autolog",
+    "get_default_conda_env",
+    "get_default_pip_requirements",
     "load_model",
     "log_model",
     "save_model",
@@ -61,6 +64,21 @@ def _requirement_modules(serialization_format: str) -> list[str]:
     elif serialization_format == SERIALIZATION_FORMAT_SKOPS:
         modules.append("skops")
     return modules
+
+
+def get_default_pip_requirements(
+    include_cloudpickle: bool = False, include_skops: bool = False
+) -> list[str]:
+    """scikit-learn (and cloudpickle/skops when asked), pinned to the installed versions."""
+    modules = ["scikit-learn"]
+    modules += ["cloudpickle"] if include_cloudpickle else []
+    modules += ["skops"] if include_skops else []
+    return [pinned_requirement(module) for module in modules]
+
+
+def get_default_conda_env(include_cloudpickle: bool = False) -> dict[str, Any]:
+    """MLflow's conda environment for a scikit-learn model."""
+    return conda_environment([BASE_REQUIREMENT, *get_default_pip_requirements(include_cloudpickle)])
 
 
 def save_model(

@@ -132,3 +132,54 @@ def test_mlflow_import_paths() -> None:
 
     assert MlflowClient is TrackingClient
     assert (MLFLOW_RUN_NAME, MLFLOW_PARENT_RUN_ID) == ("mlflow.runName", "mlflow.parentRunId")
+
+
+def test_model_info_model_load_and_set_signature_by_uri(fluent: ModuleType) -> None:
+    import heron.models
+    import heron.pyfunc
+    from heron.models.model import Model
+    from heron.types import ColSpec, Schema
+
+    class Doubler(heron.pyfunc.PythonModel):
+        def predict(self, context: object, model_input: object) -> object:
+            return model_input
+
+    with fluent.start_run() as run:
+        logged = heron.pyfunc.log_model(name="doubler", python_model=Doubler())
+    runs_uri = f"runs:/{run.info.run_id}/doubler"
+    info = heron.models.get_model_info(runs_uri)
+    assert (info.model_uri, info.run_id) == (runs_uri, run.info.run_id)
+    assert info.model_id == logged.model_id
+    assert "python_function" in info.flavors
+    assert heron.models.get_model_info(f"models:/{logged.model_id}").model_id == logged.model_id
+    assert Model.load(runs_uri).model_id == logged.model_id
+    assert fluent.last_logged_model().model_id == logged.model_id
+
+    signature = heron.models.ModelSignature(inputs=Schema([ColSpec("double", "x")]))
+    heron.models.set_signature(f"models:/{logged.model_id}", signature)
+    assert Model.load(f"models:/{logged.model_id}").signature == signature
+    with pytest.raises(InvalidParameter, match="ModelSignature"):
+        heron.models.set_signature(runs_uri, "not a signature")  # type: ignore[arg-type]
+
+
+def test_mlflow_exception_names() -> None:
+    from heron.exceptions import (
+        MissingConfigException,
+        MlflowException,
+        MlflowNotImplementedException,
+        get_error_code,
+    )
+
+    assert (get_error_code(404), get_error_code(400), get_error_code(418)) == (1001, 4, 1)
+    assert MlflowNotImplementedException("x").error_code == "NOT_IMPLEMENTED"
+    assert issubclass(MissingConfigException, MlflowException)
+
+
+def test_pyfunc_and_sklearn_defaults() -> None:
+    import heron.pyfunc
+    import heron.sklearn
+
+    assert heron.sklearn.get_default_pip_requirements()[0].startswith("scikit-learn==")
+    pip = heron.pyfunc.get_default_conda_env()["dependencies"][-1]["pip"]
+    assert pip[0].startswith("mlflow==")
+    assert pip[1].startswith("cloudpickle==")
