@@ -113,11 +113,9 @@ NOT_YET: dict[str, set[str]] = {
         "FlavorBackend",
         "ModelInputExample",
         "add_libraries_to_model",
-        "convert_input_example_to_serving_input",
         "list_evaluators",
         "set_model",
         "update_model_requirements",
-        "validate_serving_input",
     },
     "pyfunc": {
         "Context",

@@ -38,6 +38,8 @@ _LAZY = {
     "set_signature": "heron.model_files",
     "predict": "heron.serving.batch",
     "build_docker": "heron.serving.docker",
+    "validate_serving_input": "heron.serving.validation",
+    "convert_input_example_to_serving_input": "heron.serving.validation",
 }
 
 __all__ = [
@@ -49,6 +51,7 @@ __all__ = [
     "ModelInfo",
     "ModelSignature",
     "build_docker",
+    "convert_input_example_to_serving_input",
     "evaluate",
     "get_model_info",
     "infer_pip_requirements",
@@ -57,6 +60,7 @@ __all__ = [
     "predict",
     "set_signature",
     "validate_schema",
+    "validate_serving_input",
 ]
 
 

@@ -9,7 +9,7 @@ import pytest
 
 import heron.artifacts
 from heron.entities import LifecycleStage, LoggedModelStatus
-from heron.exceptions import BadRequest, InvalidParameter, NotFound
+from heron.exceptions import BadRequest, HeronError, InvalidParameter, NotFound
 
 
 def test_restore_run_and_experiment_and_delete_experiment_tag(fluent: ModuleType) -> None:
@@ -183,3 +183,24 @@ def test_pyfunc_and_sklearn_defaults() -> None:
     pip = heron.pyfunc.get_default_conda_env()["dependencies"][-1]["pip"]
     assert pip[0].startswith("mlflow==")
     assert pip[1].startswith("cloudpickle==")
+
+
+def test_serving_input_round_trip(tmp_path: object) -> None:
+    pd = pytest.importorskip("pandas")
+    import heron.models
+    import heron.pyfunc
+
+    class Total(heron.pyfunc.PythonModel):
+        def predict(self, context: object, model_input: object) -> object:
+            return model_input.sum(axis=1).tolist()  # type: ignore[attr-defined]
+
+    path = f"{tmp_path}/model"
+    example = pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 4.0]})
+    heron.pyfunc.save_model(path, python_model=Total(), input_example=example)
+    body = heron.models.convert_input_example_to_serving_input(example)
+    assert body is not None
+    assert '"dataframe_split"' in body
+    assert heron.models.convert_input_example_to_serving_input(None) is None
+    assert list(heron.models.validate_serving_input(path, body)) == [4.0, 6.0]
+    with pytest.raises(HeronError):
+        heron.models.validate_serving_input(path, {"nope": 1})
