@@ -97,9 +97,13 @@ class Runs:
         return run_dir
 
     def rewrite(self, info: RunInfo, deleted_time: int | None) -> None:
-        """Replace a run's ``meta.yaml`` (``deleted_time`` kept for deleted runs)."""
+        """Set a run's lifecycle stage from ``info`` (and ``deleted_time``, for deleted runs)."""
         run_dir = self.reader.find_run_dir(info.run_id)
-        layout.write_yaml(os.path.join(run_dir, layout.META), records.run_meta(info, deleted_time))
+        with layout.locked(run_dir):
+            current = self.reader.read_run_info(run_dir)  # keep what changed meanwhile
+            info = dataclasses.replace(current, lifecycle_stage=info.lifecycle_stage)
+            meta = records.run_meta(info, deleted_time)
+            layout.write_yaml(os.path.join(run_dir, layout.META), meta)
 
     def update(
         self,
