@@ -35,6 +35,12 @@ class RunInfo(Entity):
         return replace(self, **changes)
 
 
+def _first(mlflow_name: Any, field_name: Any, default: Any) -> Any:
+    if mlflow_name is not None:
+        return mlflow_name
+    return field_name if field_name is not None else default()
+
+
 @dataclass(frozen=True, slots=True)
 class Run(Entity):
     """A run: its info, data, inputs and outputs (the models it logged)."""
@@ -43,3 +49,24 @@ class Run(Entity):
     data: RunData = field(default_factory=RunData)
     inputs: RunInputs = field(default_factory=RunInputs)
     outputs: RunOutputs = field(default_factory=RunOutputs)
+
+    def __init__(
+        self,
+        run_info: RunInfo | None = None,
+        run_data: RunData | None = None,
+        run_inputs: RunInputs | None = None,
+        run_outputs: RunOutputs | None = None,
+        *,
+        info: RunInfo | None = None,
+        data: RunData | None = None,
+        inputs: RunInputs | None = None,
+        outputs: RunOutputs | None = None,
+    ) -> None:
+        """Positional arguments, MLflow's keywords (``run_info=``...) or the field names."""
+        chosen = run_info if run_info is not None else info
+        if chosen is None:
+            raise TypeError("run_info cannot be None")
+        object.__setattr__(self, "info", chosen)
+        object.__setattr__(self, "data", _first(run_data, data, RunData))
+        object.__setattr__(self, "inputs", _first(run_inputs, inputs, RunInputs))
+        object.__setattr__(self, "outputs", _first(run_outputs, outputs, RunOutputs))

@@ -204,3 +204,14 @@ def test_serving_input_round_trip(tmp_path: object) -> None:
     assert list(heron.models.validate_serving_input(path, body)) == [4.0, 6.0]
     with pytest.raises(HeronError):
         heron.models.validate_serving_input(path, {"nope": 1})
+
+
+def test_run_takes_mlflow_argument_names() -> None:
+    from heron.entities import Run, RunData, RunInfo
+
+    info = RunInfo("r1", "0", "me", "RUNNING", 1, None, "active")
+    data = RunData(params=[])
+    assert Run(run_info=info, run_data=data) == Run(info, data) == Run(info=info, data=data)
+    assert Run(info).data == RunData()
+    with pytest.raises(TypeError, match="run_info cannot be None"):
+        Run()
