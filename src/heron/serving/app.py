@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from heron.config import SCORING_SERVER_MAX_BODY_SIZE, SCORING_SERVER_REQUEST_TIMEOUT
@@ -84,6 +85,9 @@ def create_app(model: Any, timeout: float | None = None, max_body_size: int | No
     seconds = float(SCORING_SERVER_REQUEST_TIMEOUT.get(timeout) or 60)
     limit = int(SCORING_SERVER_MAX_BODY_SIZE.get(max_body_size) or 64 * 1024 * 1024)
     os.environ["_MLFLOW_IS_IN_SERVING_ENVIRONMENT"] = "true"
+    # Predictions take the GIL: one thread runs them in turn (no thrashing between
+    # threads, shorter tails); a timed-out request still answers 504 while it waits.
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="heron-predict")
 
     async def ping(request: Request) -> Response:
         return Response(b"\n", 200 if model is not None else 404, media_type="application/json")
@@ -95,7 +99,9 @@ def create_app(model: Any, timeout: float | None = None, max_body_size: int | No
         try:
             body = await _read_body(request, limit)
             work = functools.partial(invocations, body, request.headers.get("content-type"), model)
-            answer = await _within(asyncio.get_running_loop().run_in_executor(None, work), seconds)
+            answer = await _within(
+                asyncio.get_running_loop().run_in_executor(executor, work), seconds
+            )
         except HeronError as error:
             content, status = error_answer(error)
             return Response(content, status, media_type="application/json")
