@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import ADMIN, ALICE, BOB, AuthServer
+from fixtures.auth_server import ADMIN, ALICE, BOB, AuthServer
 from fixtures.server import start_server
 
 pytestmark = pytest.mark.integration

@@ -13,7 +13,7 @@ import re
 import httpx
 import pytest
 
-from conftest import ALICE, BOB, AuthServer
+from fixtures.auth_server import ALICE, BOB, AuthServer
 from heron.auth.rules import API_RULES, ROUTE_RULES, route_key
 from heron.protocol import ROUTES
 from heron.server.app import HeronApp
