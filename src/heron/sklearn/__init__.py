@@ -122,7 +122,9 @@ def save_model(
         InvalidParameter: Bad format, unserializable model, untrusted skops types.
         AlreadyExists: ``path`` exists and is not an empty directory.
     """
-    import sklearn
+    from heron.extras import import_extra
+
+    sklearn = import_extra("sklearn", "sklearn", "heron.sklearn", package="scikit-learn")
 
     from heron.models.environment import write_environment
     from heron.models.model import Model
@@ -209,6 +211,9 @@ def _flavor_conf(model_dir: str, model: Model) -> dict[str, Any]:
 
 
 def _load_from_dir(model_dir: str, model: Model) -> Any:
+    from heron.extras import import_extra
+
+    import_extra("sklearn", "sklearn", "Loading a scikit-learn model", package="scikit-learn")
     conf = _flavor_conf(model_dir, model)
     file_name = conf.get("pickled_model") or model.flavors.get(PYFUNC_FLAVOR_NAME, {}).get(
         "model_path"

@@ -27,8 +27,10 @@ def runs_to_dataframe(runs: Sequence[Run]) -> Any:
     ``end_time`` (``datetime64[ns, UTC]``), then ``metrics.<key>`` (NaN when missing),
     ``params.<key>`` and ``tags.<key>`` (None when missing), keys in order of appearance.
     """
+    from heron.extras import import_extra
+
+    pd = import_extra("pandas", "pandas", "search_runs (a DataFrame)")
     import numpy as np
-    import pandas as pd
 
     info: dict[str, list[Any]] = {name: [] for name in INFO_COLUMNS}
     metrics: dict[str, list[Any]] = {}

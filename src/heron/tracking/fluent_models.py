@@ -197,8 +197,9 @@ def search_logged_models(
         models = models[:max_results]
     if output_format == "list":
         return models
-    import pandas as pd
+    from heron.extras import import_extra
 
+    pd = import_extra("pandas", "pandas", "search_logged_models (a DataFrame)")
     return pd.DataFrame([model.to_dictionary() for model in models])
 
 

@@ -72,8 +72,9 @@ def load_table(
     Raises:
         InvalidParameter: ``artifact_file`` is not a relative path.
     """
-    import pandas as pd
+    from heron.extras import import_extra
 
+    pd = import_extra("pandas", "pandas", "load_table")
     if not artifact_file or posixpath.isabs(artifact_file) or ".." in artifact_file.split("/"):
         raise InvalidParameter(f"Invalid artifact file path: {artifact_file!r}")
     client = session.client()

@@ -169,6 +169,9 @@ class PostgresDriver(Driver):
     """
 
     def __init__(self, conninfo: str):
+        from heron.extras import import_extra
+
+        import_extra("psycopg", "postgres", "A postgresql:// store")  # fail early, in one line
         self.conninfo = conninfo
 
     def connect(self) -> Any:
