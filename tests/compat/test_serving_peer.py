@@ -20,6 +20,8 @@ from typing import Any
 import pytest
 from processes import SCRIPTS, clean_env, free_port
 
+import heron.pyfunc
+
 pytestmark = [pytest.mark.compat, pytest.mark.slow]
 
 SAVE_WITH_MLFLOW = """
@@ -52,6 +54,29 @@ SAME_ANSWERS: list[tuple[Any, str]] = [
 ]
 
 
+ECHO_REQUESTS: list[tuple[Any, str]] = [
+    (
+        {"dataframe_split": {"columns": ["i", "f", "s"], "data": [[1, 1.5, "u"], [2, None, "v"]]}},
+        "application/json",
+    ),
+    ({"dataframe_records": [{"i": 1, "s": "x"}, {"i": 2}]}, "application/json"),
+    ({"inputs": [1, 2, 3]}, "application/json"),
+    ({"inputs": [[1.5, 2.5], [3.5, 4.5]]}, "application/json"),
+    ({"inputs": {"k": [1, 2], "t": ["a", "b"]}}, "application/json"),
+    ({"inputs": "text"}, "application/json"),
+    ({"instances": [{"k": 1, "t": "a"}, {"k": 2, "t": "b"}]}, "application/json"),
+    ({"inputs": [1], "params": {"p": 1}}, "application/json"),
+    (b"i,f\n1,0.25\n2,\n", "text/csv"),
+]
+
+
+class Echo(heron.pyfunc.PythonModel):
+    """Answers its input as the scoring server received it."""
+
+    def predict(self, context: Any, model_input: Any, params: Any = None) -> Any:
+        return model_input
+
+
 @pytest.fixture(scope="module")
 def models(mlflow_venv: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     import pandas as pd
@@ -71,7 +96,12 @@ def models(mlflow_venv: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[
         env=clean_env(),
         check=True,
     )
-    return {"heron_saved": root / "heron_saved", "mlflow_saved": root / "mlflow_saved"}
+    heron.pyfunc.save_model(root / "echo", python_model=Echo())
+    return {
+        "heron_saved": root / "heron_saved",
+        "mlflow_saved": root / "mlflow_saved",
+        "echo": root / "echo",
+    }
 
 
 @contextlib.contextmanager
@@ -162,3 +192,15 @@ def test_mlflow_scoring_client_against_heron(models: dict[str, Path], mlflow_ven
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["frame"] == pytest.approx([2.0, 4.0])
     assert result["columns"] == pytest.approx([6.0])
+
+
+def test_predictions_encoded_as_mlflow_encodes_them(
+    models: dict[str, Path], mlflow_venv: Path
+) -> None:
+    answers: dict[str, list[tuple[int, Any]]] = {}
+    for kind in ("mlflow", "heron"):
+        with scoring_server(kind, models["echo"], mlflow_venv) as port:
+            answers[kind] = [ask(port, body, ctype) for body, ctype in ECHO_REQUESTS]
+    pairs = zip(ECHO_REQUESTS, answers["heron"], answers["mlflow"], strict=True)
+    for (body, ctype), ours, theirs in pairs:
+        assert repr(ours) == repr(theirs), (body, ctype)  # repr: NaN equals NaN
