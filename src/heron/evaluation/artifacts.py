@@ -43,6 +43,12 @@ class ArtifactSet:
         if plots.save_plot(draw, os.path.join(self.directory, file_name)):
             self._files[name] = (file_name, ImageEvaluationArtifact)
 
+    def figure(self, name: str, figure: Any) -> None:
+        """Save a drawn matplotlib figure to ``<name>.png``."""
+        file_name = f"{name}.png"
+        figure.savefig(os.path.join(self.directory, file_name), bbox_inches="tight")
+        self._files[name] = (file_name, ImageEvaluationArtifact)
+
     def table(self, name: str, frame: Any) -> None:
         """Write a DataFrame to ``<name>.csv``."""
         file_name = f"{name}.csv"

@@ -15,7 +15,7 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from heron.evaluation import artifacts as artifact_writer
-from heron.evaluation import classifier, models, plots
+from heron.evaluation import classifier, explain, models, plots
 from heron.evaluation.inputs import EvalData, prepare
 from heron.evaluation.metrics import EvaluationMetric, MetricValue, aggregate, compute_extra_metrics
 from heron.evaluation.regressor import regressor_metrics
@@ -84,6 +84,8 @@ def _builtin(
         values.update(regressor_metrics(data.targets, y_pred, weight))
     elif model_type == "classifier":
         values.update(_classifier(predictor, data, y_pred, config, written))
+    if model_type is not None:
+        explain.log_explanations(predictor, data.features, data.targets, y_pred, config, written)
     return values
 
 
@@ -164,7 +166,9 @@ def evaluate(
         feature_names: Feature columns to use (DataFrame) or names (numpy).
         evaluators: ``"default"`` (or None).
         evaluator_config: ``sample_weights``, ``pos_label``, ``label_list``, ``average``,
-            ``metric_prefix``, ``max_classes_for_multiclass_roc_pr``.
+            ``metric_prefix``, ``max_classes_for_multiclass_roc_pr``, and for SHAP (when
+            installed) ``log_model_explainability``, ``explainability_algorithm``,
+            ``explainability_nsamples``, ``explainability_kernel_link``.
         extra_metrics: Custom metrics from :func:`make_metric`.
         custom_artifacts: ``f(eval_df, builtin_metrics, artifacts_dir) -> {name: artifact}``.
         env_manager: Only ``local`` (the model runs in this process).

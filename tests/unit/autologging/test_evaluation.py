@@ -170,3 +170,37 @@ def test_validate_evaluation_results(fluent: ModuleType) -> None:
     fluent.validate_evaluation_results(thresholds, baseline, candidate)
     with pytest.raises(InvalidParameter, match="greater_is_better"):
         MetricThreshold(threshold=1.0)
+
+
+def test_shap_explanations_when_installed(
+    fluent: ModuleType, regression_frame: pd.DataFrame
+) -> None:
+    pytest.importorskip("shap", reason="shap is not installed (pip install heron[shap])")
+    x = regression_frame.drop(columns="target")
+    model = LinearRegression().fit(x, regression_frame["target"])
+    with fluent.start_run():
+        info = heron.sklearn.log_model(model, name="model")
+    result = fluent.evaluate(
+        info.model_uri,
+        regression_frame,
+        targets="target",
+        model_type="regressor",
+        evaluator_config={"explainability_nsamples": 40},
+    )
+    assert {"shap_beeswarm_plot", "shap_feature_importance_plot"} <= set(result.artifacts)
+    with pytest.raises(InvalidParameter, match="unsupported"):
+        fluent.evaluate(
+            info.model_uri,
+            regression_frame,
+            targets="target",
+            model_type="regressor",
+            evaluator_config={"explainability_algorithm": "magic"},
+        )
+    quiet = fluent.evaluate(
+        info.model_uri,
+        regression_frame,
+        targets="target",
+        model_type="regressor",
+        evaluator_config={"log_model_explainability": False},
+    )
+    assert not any(name.startswith("shap_") for name in quiet.artifacts)
