@@ -22,12 +22,13 @@ from heron.store.tracking.sql.values import encode_metric_value
 
 _POINT_COLUMNS = "run_uuid, key, step, timestamp, value, is_nan"
 _INSERT_POINT = f"INSERT INTO metrics ({_POINT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?) "
+# The latest point of one (run, key): the last entry of the metrics key in (step,
+# timestamp, value) order, one index probe (a window over the whole chunk sorts every point).
 _LATEST = (
     "INSERT INTO latest_metrics (run_uuid, key, step, timestamp, value, is_nan, model_id, "
     "dataset_name, dataset_digest) SELECT run_uuid, key, step, timestamp, value, is_nan, "
-    "model_id, dataset_name, dataset_digest FROM (SELECT m.*, row_number() OVER (PARTITION BY "
-    "run_uuid, key ORDER BY step DESC, timestamp DESC, value DESC) AS position FROM metrics m "
-    "WHERE run_uuid IN ({marks})) AS ranked WHERE position = 1"
+    "model_id, dataset_name, dataset_digest FROM metrics WHERE run_uuid = ? AND key = ? "
+    "ORDER BY step DESC, timestamp DESC, value DESC LIMIT 1"
 )
 
 
@@ -152,7 +153,8 @@ def write_runs(db: Database, rows: RunRows, attached: AttachedSqlite | None = No
             )
             copied = cursor.rowcount
         _write_model_points(cursor, rows.model_points)
-        cursor.execute(_LATEST.format(marks=", ".join("?" * len(ids))), ids)
+        cursor.execute(f"SELECT DISTINCT run_uuid, key FROM metrics WHERE {where}", ids)
+        cursor.executemany(_LATEST, cursor.fetchall())
         cursor.executemany(
             "INSERT INTO datasets (dataset_uuid, experiment_id, name, digest, source_type, "
             "source, schema, profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
