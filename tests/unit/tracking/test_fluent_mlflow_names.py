@@ -215,3 +215,21 @@ def test_run_takes_mlflow_argument_names() -> None:
     assert Run(info).data == RunData()
     with pytest.raises(TypeError, match="run_info cannot be None"):
         Run()
+
+
+def test_local_artifact_locations_are_plain_absolute_paths(fluent: ModuleType) -> None:
+    import os
+
+    relative = fluent.create_experiment("rel", artifact_location="rel/dir")
+    assert fluent.get_experiment(relative).artifact_location == os.path.join(os.getcwd(), "rel/dir")
+    absolute = fluent.create_experiment("abs", artifact_location="/abs/dir")
+    assert fluent.get_experiment(absolute).artifact_location == "/abs/dir"
+    uri = fluent.create_experiment("uri", artifact_location="file:///abs/uri")
+    assert fluent.get_experiment(uri).artifact_location == "file:///abs/uri"
+    fluent.set_experiment(experiment_id=relative)
+    with fluent.start_run() as run:
+        fluent.log_text("x", "a.txt")
+    assert run.info.artifact_uri == os.path.join(
+        os.getcwd(), "rel/dir", run.info.run_id, "artifacts"
+    )
+    assert heron.artifacts.load_text(f"runs:/{run.info.run_id}/a.txt") == "x"

@@ -7,6 +7,7 @@ other schemes (``http(s)``) are added with :func:`register_tracking_store`.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -114,6 +115,17 @@ def resolve_artifact_root(root: str | None = None) -> str:
     if len(urlsplit(value).scheme) > 1:  # one letter is a Windows drive, not a scheme
         return value
     return Path(value).expanduser().resolve().as_uri()
+
+
+def experiment_location(artifact_location: str) -> str:
+    """An experiment's explicit artifact location as stored, as MLflow stores it.
+
+    A local path (relative or absolute) becomes a plain absolute path, relative ones against
+    the current directory; URIs (``file:``, ``s3://``...) are kept as given.
+    """
+    if len(urlsplit(artifact_location).scheme) > 1:
+        return artifact_location
+    return os.path.abspath(artifact_location)
 
 
 def append_to_uri(base: str, name: str) -> str:

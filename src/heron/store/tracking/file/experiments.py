@@ -11,7 +11,7 @@ from heron.entities import Experiment, LifecycleStage, RunInfo, ViewType
 from heron.entities.run_data import ExperimentTag
 from heron.exceptions import AlreadyExists, InvalidParameter, InvalidState, NotFound
 from heron.store.clock import now_millis
-from heron.store.tracking import append_to_uri, resolve_artifact_root
+from heron.store.tracking import append_to_uri, experiment_location
 from heron.store.tracking.base import DEFAULT_EXPERIMENT_ID, DEFAULT_EXPERIMENT_NAME
 from heron.store.tracking.file import layout, records
 from heron.store.tracking.file.reader import MlrunsReader
@@ -79,7 +79,7 @@ class Experiments:
     ) -> None:
         now = now_millis()
         location = (
-            resolve_artifact_root(artifact_location)
+            experiment_location(artifact_location)
             if artifact_location
             else append_to_uri(self.artifact_root, experiment_id)
         )

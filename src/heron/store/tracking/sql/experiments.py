@@ -12,7 +12,7 @@ from heron.store.clock import now_millis
 from heron.store.db import Database
 from heron.store.db.dialect import Dialect
 from heron.store.db.drivers import Cursor
-from heron.store.tracking import append_to_uri, resolve_artifact_root
+from heron.store.tracking import append_to_uri, experiment_location
 from heron.store.tracking.base import DEFAULT_EXPERIMENT_ID, DEFAULT_EXPERIMENT_NAME
 from heron.store.tracking.sql.values import experiment_key
 from heron.validation import (
@@ -43,7 +43,7 @@ def create_experiment(
     """Create an experiment; its artifacts default to ``<root>/<experiment_id>``."""
     validate_experiment_name(name)
     validate_artifact_location(artifact_location)
-    location = resolve_artifact_root(artifact_location) if artifact_location else None
+    location = experiment_location(artifact_location) if artifact_location else None
     tag_rows = {tag.key: tag.value for tag in tags or ()}
     for key, value in tag_rows.items():
         validate_experiment_tag(key, value)
