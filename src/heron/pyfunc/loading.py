@@ -15,7 +15,9 @@ import sys
 from typing import Any
 
 from heron.exceptions import InvalidParameter
+from heron.models.enforcement import enforce_schema  # light; imported here, not per predict
 from heron.models.model import Model
+from heron.models.params import enforce_params
 from heron.pyfunc.model import PYFUNC_FLAVOR
 
 
@@ -64,9 +66,6 @@ class PyFuncModel:
         """
         signature = self._model_meta.signature
         if signature is not None:
-            from heron.models.enforcement import enforce_schema
-            from heron.models.params import enforce_params
-
             if signature.inputs is not None:
                 data = enforce_schema(data, signature.inputs)
             params = enforce_params(params, signature.params)

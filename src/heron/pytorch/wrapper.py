@@ -36,10 +36,9 @@ class PyTorchWrapper:
             InvalidParameter: Unsupported input type, or ``device`` given as a param.
         """
         import numpy as np
-        import pandas as pd
         import torch
 
-        params = dict(params or {})
+        params = dict(params) if params else {}
         if "device" in params:
             raise InvalidParameter(
                 "'device' can no longer be specified as an inference parameter; give it at "
@@ -48,6 +47,8 @@ class PyTorchWrapper:
         with torch.no_grad():
             if isinstance(data, np.ndarray):
                 return _to_numpy(self._forward(torch.from_numpy(data), params))
+            import pandas as pd
+
             if isinstance(data, pd.DataFrame):
                 values = data.to_numpy(dtype=np.float32)
                 if not values.flags.writeable:  # pandas' copy-on-write views are read-only
