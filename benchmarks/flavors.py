@@ -12,7 +12,7 @@ Usage: python benchmarks/flavors.py [--rounds 3] [--cases pytorch_pickle,onnx,..
    Heron runs in this checkout's interpreter, MLflow in ``~/.cache/heron-peers/
    mlflow-flavors`` (the compat tests' virtualenv with the same CPU frameworks).
 3. Overhead: in Heron, the pyfunc predict of 1,000 rows against the framework's own call on
-   the same data (median of 50 calls each).
+   the same data (medians of 60 interleaved calls each).
 
 Goals (issue 17): cold load >= 3x faster than MLflow; pyfunc overhead <= 10%.
 """
@@ -83,17 +83,13 @@ def native():
         return native_model(tf.convert_to_tensor(inputs))
     return native_model.predict(inputs)
 
-def timed(function):
-    function()
-    samples = []
-    for _ in range(50):
-        start = time.perf_counter()
-        function()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
-
 import statistics
-print(json.dumps({{"native": timed(native), "pyfunc": timed(lambda: model.predict(inputs))}}))
+native(); model.predict(inputs)
+natives, pyfuncs = [], []
+for _ in range(60):  # interleaved, so a busy machine slows both alike
+    start = time.perf_counter(); native(); natives.append(time.perf_counter() - start)
+    start = time.perf_counter(); model.predict(inputs); pyfuncs.append(time.perf_counter() - start)
+print(json.dumps({{"native": statistics.median(natives), "pyfunc": statistics.median(pyfuncs)}}))
 """
 
 
