@@ -10,13 +10,21 @@ runs in its own virtualenv with the same CPU frameworks (torch pinned to 2.13.0)
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import signal
+import subprocess
 import sys
+import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-from processes import peer_venv, run_script
+from processes import clean_env, free_port, peer_venv, run_script
 
 pytestmark = [pytest.mark.compat, pytest.mark.xdist_group("flavor-models")]
 
@@ -74,6 +82,7 @@ def exchanged(flavors_python: Path, tmp_path_factory: pytest.TempPathFactory) ->
     return {
         "saved": {"heron": heron["saved"], "mlflow": mlflow["saved"]},
         "loaded": {"heron": heron_loaded, "mlflow": mlflow["loaded"]},
+        "dirs": {"heron": heron_dir, "mlflow": mlflow_dir},
     }
 
 
@@ -111,3 +120,60 @@ def test_both_write_the_same_layout(exchanged: dict[str, Any], case: str) -> Non
     assert sorted(heron_model["flavors"]) == sorted(mlflow_model["flavors"])
     for flavor, keys in mlflow_model["flavors"].items():
         assert set(heron_model["flavors"][flavor]) - {"code"} == set(keys) - {"code"}
+
+
+@pytest.mark.parametrize("case", ["pytorch_pt2", "onnx", "lightgbm_classifier"])
+def test_mlflow_model_is_served_by_heron(exchanged: dict[str, Any], case: str) -> None:
+    """``heron models serve`` of a model MLflow saved answers what MLflow's pyfunc predicted."""
+    sys.path.insert(0, str(Path(__file__).parent / "scripts"))
+    try:
+        from flavor_models import COLUMNS, data
+    finally:
+        sys.path.pop(0)
+    x, _ = data()
+    body: dict[str, Any] = {"inputs": x.tolist()}
+    if case == "lightgbm_classifier":
+        body = {"dataframe_split": {"columns": COLUMNS, "data": x.tolist()}}
+    with serving(exchanged["dirs"]["mlflow"] / case) as url:
+        predictions = invoke(url, body)
+    expected = exchanged["saved"]["mlflow"][case]["pyfunc"]
+    if isinstance(expected, dict):
+        predictions = {k: predictions[k] for k in expected}
+    _close(predictions, expected)
+
+
+@contextlib.contextmanager
+def serving(model_path: Path) -> Iterator[str]:
+    """``heron models serve`` (local environment) of ``model_path`` on a free port."""
+    port = free_port()
+    command = [sys.executable, "-m", "heron", "models", "serve", "-m", str(model_path)]
+    process = subprocess.Popen(
+        [*command, "-p", str(port), "--env-manager", "local"],
+        env=clean_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise AssertionError(process.stdout.read().decode())  # type: ignore[union-attr]
+            with contextlib.suppress(OSError), urllib.request.urlopen(url + "/ping", timeout=2):
+                break
+            time.sleep(0.2)
+        yield url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(20)
+
+
+def invoke(url: str, body: Any) -> Any:
+    request = urllib.request.Request(
+        url + "/invocations",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as answer:
+        return json.loads(answer.read())["predictions"]
