@@ -16,6 +16,11 @@ Usage: python benchmarks/import_mlflow.py [--runs 2000] [--metrics 20] [--steps 
 
 Prints points/s for each and Heron's speed-ups (goals, issue 18: >= 50x over
 mlflow-export-import, >= 10x over Heron's export/import).
+
+Measured on the shared 2-core machine (load 7-11) with ``--runs 500 --peer-runs 10``
+(10M points; generating the full 2,000-run database alone took longer than the time
+available): import-mlflow 187,516 points/s copying, 118,747 with its verification;
+mlflow-export-import 928 points/s (128x); Heron's export/import 31,575 points/s (3.8x).
 """
 
 from __future__ import annotations
@@ -82,15 +87,14 @@ def make_mlflow_db(path: Path, runs: int, metrics: int, steps: int) -> None:
             [(f"t{k}", f"v{k}", run_id) for k in range(4)]
             + [("mlflow.runName", f"run-{index}", run_id)],
         )
-        points = [
-            (f"m{k}", step * 0.001 + k, now + step, run_id, step, 0)
-            for k in range(metrics)
-            for step in range(steps)
-        ]
-        connection.executemany(
+        # Every point in one statement: keys x steps from recursive counters.
+        connection.execute(
+            "WITH RECURSIVE k(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM k WHERE n + 1 < ?), "
+            "s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n + 1 < ?) "
             "INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            points,
+            "SELECT 'm' || k.n, s.n * 0.001 + k.n, ? + s.n, ?, s.n, 0 FROM k, s "
+            "ORDER BY k.n, s.n",
+            (metrics, steps, now, run_id),
         )
         connection.executemany(
             "INSERT INTO latest_metrics (key, value, timestamp, step, is_nan, run_uuid) "
