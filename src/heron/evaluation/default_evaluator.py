@@ -180,6 +180,12 @@ def evaluate(
         InvalidParameter: Bad arguments: missing targets column, a model that cannot predict
             the data, classifier metrics on continuous targets, ...
     """
+    from heron.data import Dataset
+
+    if isinstance(data, Dataset):  # a dataset names its own targets and predictions
+        targets = targets if targets is not None else getattr(data, "targets", None)
+        if model is None and predictions is None:
+            predictions = getattr(data, "predictions", None)
     _check(model, model_type, evaluators, targets, predictions)
     if env_manager != "local":
         raise InvalidParameter("Heron evaluates models in this process: env_manager='local'.")

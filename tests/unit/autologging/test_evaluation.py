@@ -204,3 +204,12 @@ def test_shap_explanations_when_installed(
         evaluator_config={"log_model_explainability": False},
     )
     assert not any(name.startswith("shap_") for name in quiet.artifacts)
+
+
+def test_dataset_names_its_targets_and_predictions(fluent: ModuleType) -> None:
+    frame = pd.DataFrame({"y": [1.0, 2.0, 3.0], "p": [1.0, 2.5, 2.0]})
+    dataset = heron.data.from_pandas(frame, targets="y", predictions="p", name="static")
+    result = fluent.evaluate(data=dataset, model_type="regressor")
+    assert result.metrics["mean_absolute_error"] == pytest.approx(0.5)
+    (dataset_input,) = fluent.get_run(result.run_id).inputs.dataset_inputs
+    assert dataset_input.dataset.name == "static"
