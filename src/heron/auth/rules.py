@@ -176,6 +176,9 @@ ROUTE_RULES: dict[str, Rule] = {
     "GET /api/2.0/mlflow/logged-models/{model_id}/artifacts/files": needs(_exp("read", "model_id")),
     "POST /api/2.0/mlflow/upload-artifact": _RUN_UPDATE,
     "POST /api/2.0/mlflow/experiments/search-datasets": needs(_exp("read", "experiment_ids")),
+    # MLflow's GraphQL endpoint: its fields read any experiment, so admins only for now.
+    "GET /graphql": ADMIN,
+    "POST /graphql": ADMIN,
     # Web UI pages and their helpers.
     "GET /": LISTING,
     "GET /experiments": LISTING,

@@ -52,6 +52,7 @@ class HeronApp:
                 *plain_routes(settings),
                 *_artifact_routes(settings),
                 *_ui_routes(settings, self.services),
+                *_graphql_routes(self.services),
             ]
         )
         self._prefix = settings.static_prefix
@@ -110,6 +111,13 @@ def _artifact_routes(settings: ServerSettings) -> list[BaseRoute]:
     from heron.server.artifacts import artifact_routes
 
     return artifact_routes(settings.artifacts_destination)
+
+
+def _graphql_routes(services: Services) -> list[BaseRoute]:
+    """``/graphql``: MLflow's GraphQL endpoint (graphql-core imported on first request)."""
+    from heron.server.graphql import graphql_routes
+
+    return graphql_routes(services)
 
 
 def _ui_routes(settings: ServerSettings, services: Services) -> list[BaseRoute]:
