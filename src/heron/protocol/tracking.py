@@ -303,8 +303,9 @@ HISTORY_ROUTES: tuple[Route, ...] = (
         "GET",
         "/mlflow/metrics/get-history-bulk",
         (
-            string("run_id", repeated=True, required=True, doc="at most 100"),
-            _METRIC_KEY,
+            # Not required here: the handler refuses a missing one with MLflow's message.
+            string("run_id", repeated=True, doc="at least 1, at most 100"),
+            string("metric_key", doc="required"),
             int32("max_results", doc="at most 25000"),
         ),
         (nested("metrics", "MetricWithRunId", repeated=True),),

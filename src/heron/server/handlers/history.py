@@ -45,7 +45,11 @@ def _with_run(points: Iterable[Metric], run_id: str) -> list[Metric]:
 @handles("GetMetricHistoryBulk", quick_read=True)
 def get_metric_history_bulk(request: Request, services: Services) -> Result:
     """The history of one metric for up to 100 runs (each run's points by time)."""
-    run_ids = request["run_id"]
+    run_ids = request.get("run_id") or []
+    if not run_ids:
+        raise InvalidParameter("GetMetricHistoryBulk request must specify at least one run_id.")
+    if not request.get("metric_key"):
+        raise InvalidParameter("GetMetricHistoryBulk request must specify a metric_key.")
     _check_run_count(run_ids, "GetMetricHistoryBulk")
     max_results = min(request.get("max_results", MAX_BULK_RESULTS), MAX_BULK_RESULTS)
     points: list[Metric] = []
@@ -71,7 +75,10 @@ def get_metric_history_bulk_interval(request: Request, services: Services) -> Re
         )
     max_results = request.get("max_results", MAX_SAMPLED_STEPS)
     if not 1 <= max_results <= MAX_SAMPLED_STEPS:
-        raise InvalidParameter(f"max_results must be between 1 and {MAX_SAMPLED_STEPS}.")
+        raise InvalidParameter(
+            f"max_results must be between 1 and {MAX_SAMPLED_STEPS}. "
+            "See the API docs for more information about request parameters."
+        )
     start, end = request.get("start_step"), request.get("end_step")
     if start is not None and end is not None and start > end:
         raise InvalidParameter(

@@ -164,7 +164,10 @@ def test_bulk_interval_samples_each_run_like_mlflow(ui: UiApp) -> None:
         "If either start step or end step are specified, both must be specified."
     )
     bad = ui.http.get(INTERVAL, params={"run_ids": long, "metric_key": "m", "max_results": 0})
-    assert bad.json()["message"] == "max_results must be between 1 and 2500."
+    assert bad.json()["message"] == (
+        "max_results must be between 1 and 2500. "
+        "See the API docs for more information about request parameters."
+    )
     many = ui.http.get(
         INTERVAL, params={"run_ids": [str(i) for i in range(101)], "metric_key": "m"}
     )
