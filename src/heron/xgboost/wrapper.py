@@ -43,11 +43,12 @@ class XGBModelWrapper:
         import xgboost
 
         model = self.xgb_model
-        params = accepted_params(model.predict, dict(params or {}))
+        params = accepted_params(model.predict, dict(params)) if params else {}
         if isinstance(model, xgboost.Booster):
             return model.predict(xgboost.DMatrix(data), validate_features=True, **params)
         return model.predict(data, **params)
 
     def _predict_proba(self, data: Any, params: dict[str, Any] | None = None) -> Any:
         model = self.xgb_model
-        return model.predict_proba(data, **accepted_params(model.predict_proba, dict(params or {})))
+        kwargs = accepted_params(model.predict_proba, dict(params)) if params else {}
+        return model.predict_proba(data, **kwargs)
