@@ -81,6 +81,8 @@ def execute(services: Services, message: dict[str, Any]) -> dict[str, Any]:
     """Run one GraphQL request ``{"query", "variables", "operationName"}``."""
     from graphql import GraphQLError, execute_sync, parse, validate
 
+    from heron.server.graphql.resolvers import field_resolver
+
     query = message.get("query")
     variables = message.get("variables")
     if not isinstance(query, str):
@@ -104,6 +106,7 @@ def execute(services: Services, message: dict[str, Any]) -> dict[str, Any]:
         variable_values=variables,
         operation_name=message.get("operationName"),
         context_value={"services": services},
+        field_resolver=field_resolver,
     )
     errors = [error.message for error in result.errors] if result.errors else None
     return {"data": result.data, "errors": errors}

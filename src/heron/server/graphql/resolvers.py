@@ -88,6 +88,36 @@ def _search_datasets(_: Any, info: Any, input: Mapping[str, Any] | None = None) 
     return {"datasetSummaries": _camel(dataset_summaries(_services(info).tracking, ids))}
 
 
+def _proto_default(field_type: Any) -> Any:
+    """What MLflow's protobuf-backed answer holds for an unset field of this type."""
+    from graphql import GraphQLEnumType, GraphQLList, GraphQLObjectType, get_nullable_type
+
+    kind = get_nullable_type(field_type)
+    if isinstance(kind, GraphQLList):
+        return []
+    if isinstance(kind, GraphQLObjectType):
+        return {}
+    if isinstance(kind, GraphQLEnumType):
+        return None
+    return {"String": "", "LongString": "0", "Int": 0, "Float": 0.0, "Boolean": False}.get(
+        kind.name
+    )
+
+
+def field_resolver(source: Any, info: Any, **args: Any) -> Any:
+    """Read a key of a REST answer; an absent one reads as protobuf's default, as in MLflow
+    (``[]``, ``""``, ``"0"``...), except ``apiError`` (not part of MLflow's messages)."""
+    if not isinstance(source, Mapping):
+        return getattr(source, info.field_name, None)
+    if info.field_name in source:
+        return source[info.field_name]
+    return None if info.field_name == "apiError" else _proto_default(info.return_type)
+
+
+def _long_string(value: Any) -> str:
+    return str(int(value))
+
+
 def attach(schema: GraphQLSchema) -> None:
     """Set the resolvers on the fields of the schema built from the SDL."""
     query, mutation = schema.query_type, schema.mutation_type
@@ -105,9 +135,15 @@ def attach(schema: GraphQLSchema) -> None:
     query.fields["test"].resolve = _echo
     mutation.fields["mlflowSearchRuns"].resolve = _rest_field("SearchRuns")
     mutation.fields["mlflowSearchDatasets"].resolve = _search_datasets
-    mutation.fields["testMutation"].resolve = _echo
+    # MLflow 3.17.2 answers testMutation with null (its resolver is never bound): so do we.
+    mutation.fields["testMutation"].resolve = lambda *_, **__: None
     run_type: Any = schema.get_type("MlflowRunExtension")
     run_type.fields["experiment"].resolve = _run_experiment
     run_type.fields["modelVersions"].resolve = _run_model_versions
     metric_type: Any = schema.get_type("MlflowMetricExtension")
     metric_type.fields["value"].resolve = _metric_value
+    long_string: Any = schema.get_type("LongString")
+    # int64 as text, as MLflow's LongString scalar (graphql-core 3.3 names it coerce_output_value)
+    long_string.serialize = _long_string
+    if hasattr(long_string, "coerce_output_value"):
+        long_string.coerce_output_value = _long_string
