@@ -83,10 +83,12 @@ def dump_model(
 
 
 def _dump_skops(sk_model: Any, output_path: str, trusted: Sequence[str] | None) -> None:
-    import skops.io
+    from heron.sklearn.skops_import import import_skops_io
+
+    skops_io = import_skops_io()
 
     try:
-        data = skops.io.dumps(sk_model)
+        data = skops_io.dumps(sk_model)
     except Exception as error:
         raise InvalidParameter(
             "The sklearn model could not be serialized in the skops serialization format "
@@ -94,7 +96,7 @@ def _dump_skops(sk_model: Any, output_path: str, trusted: Sequence[str] | None) 
             "defined at the top level; use serialization_format='cloudpickle' for such models, "
             "with the caution that loading a pickle can execute arbitrary code."
         ) from error
-    untrusted = sorted(set(skops.io.get_untrusted_types(data=data)) - set(trusted or ()))
+    untrusted = sorted(set(skops_io.get_untrusted_types(data=data)) - set(trusted or ()))
     if untrusted:
         raise InvalidParameter(
             f"The saved sklearn model references untrusted types: {untrusted}. If you are sure "
@@ -126,9 +128,9 @@ def load_model_file(
             "trusted sources."
         )
     if serialization_format == SERIALIZATION_FORMAT_SKOPS:
-        import skops.io
+        from heron.sklearn.skops_import import import_skops_io
 
-        return skops.io.load(path, trusted=list(skops_trusted_types or ()) or None)
+        return import_skops_io().load(path, trusted=list(skops_trusted_types or ()) or None)
     with open(path, "rb") as f:
         if serialization_format == SERIALIZATION_FORMAT_CLOUDPICKLE:
             import cloudpickle
