@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 import click
 
 from heron import config
+
+if TYPE_CHECKING:
+    from heron.store.gc import ArtifactDeleter, GcPlan
 
 
 def _ids(value: str | None) -> list[str] | None:
@@ -24,7 +28,8 @@ def _ids(value: str | None) -> list[str] | None:
     "--backend-store-uri",
     metavar="URI",
     default=None,
-    help="The Heron database to collect (default: the tracking URI, else "
+    help="The Heron database or MLflow `mlruns` folder (a path or file: URI) to collect "
+    "(default: the tracking URI, else "
     f"{config.DEFAULT_TRACKING_URI}).",
 )
 @click.option(
@@ -67,35 +72,69 @@ def gc(
     heron gc --older-than 30d
     heron gc --run-ids 'run1,run2' --dry-run
     heron gc --experiment-ids '3,4'
+    heron gc --backend-store-uri ./mlruns
     """
-    from heron.store.db import Database, ensure_schema
-    from heron.store.gc import artifact_deleter, parse_age, plan_gc, sweep
+    from heron.store.gc import artifact_deleter, parse_age
+    from heron.store.tracking.file.uris import is_folder_uri
 
     age = parse_age(older_than) if older_than is not None else None
-    db = Database(backend_store_uri or config.tracking_uri(None))
+    uri = backend_store_uri or config.tracking_uri(None)
+    ids = (_ids(run_ids), _ids(experiment_ids), _ids(logged_model_ids))
+    now = int(time.time() * 1000)
+    deleter = artifact_deleter(tracking_uri or config.tracking_uri(None), artifacts_destination)
+    if is_folder_uri(uri):
+        _collect_folder(uri, now, age, ids, deleter, dry_run)
+    else:
+        _collect_database(uri, now, age, ids, deleter, dry_run)
+    if not dry_run:
+        _remove_partial_uploads(artifacts_destination)
+
+
+_Ids = tuple[list[str] | None, list[str] | None, list[str] | None]
+
+
+def _collect_database(
+    uri: str, now: int, age: int | None, ids: _Ids, deleter: ArtifactDeleter, dry_run: bool
+) -> None:
+    from heron.store.db import Database, ensure_schema
+    from heron.store.gc import plan_gc, sweep
+
+    db = Database(uri)
     try:
         ensure_schema(db)
-        plan = plan_gc(
-            db,
-            int(time.time() * 1000),
-            age,
-            _ids(run_ids),
-            _ids(experiment_ids),
-            _ids(logged_model_ids),
-        )
+        plan = plan_gc(db, now, age, *ids)
         if dry_run:
-            for run_id, _ in plan.run_ids:
-                click.echo(f"Run with ID {run_id} would be permanently deleted.")
-            for model_id, _ in plan.model_ids:
-                click.echo(f"Logged model with ID {model_id} would be permanently deleted.")
-            for experiment_id in plan.experiment_ids:
-                click.echo(f"Experiment with ID {experiment_id} would be permanently deleted.")
-            return
-        deleter = artifact_deleter(tracking_uri or config.tracking_uri(None), artifacts_destination)
-        sweep(db, plan, deleter, click.echo)
-        _remove_partial_uploads(artifacts_destination)
+            _list(plan)
+        else:
+            sweep(db, plan, deleter, click.echo)
     finally:
         db.close()
+
+
+def _collect_folder(
+    uri: str, now: int, age: int | None, ids: _Ids, deleter: ArtifactDeleter, dry_run: bool
+) -> None:
+    """An ``mlruns`` folder (a plain path or ``file:`` URI), collected in place."""
+    from heron.store.tracking.file import check_mlruns_folder
+    from heron.store.tracking.file.gc import plan_folder_gc, sweep_folder
+    from heron.store.tracking.file.uris import mlruns_path
+
+    root = mlruns_path(uri)
+    check_mlruns_folder(root)
+    plan = plan_folder_gc(root, now, age, *ids)
+    if dry_run:
+        _list(plan)
+    else:
+        sweep_folder(root, plan, deleter, click.echo)
+
+
+def _list(plan: GcPlan) -> None:
+    for run_id, _ in plan.run_ids:
+        click.echo(f"Run with ID {run_id} would be permanently deleted.")
+    for model_id, _ in plan.model_ids:
+        click.echo(f"Logged model with ID {model_id} would be permanently deleted.")
+    for experiment_id in plan.experiment_ids:
+        click.echo(f"Experiment with ID {experiment_id} would be permanently deleted.")
 
 
 def _remove_partial_uploads(artifacts_destination: str | None) -> None:
