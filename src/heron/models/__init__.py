@@ -36,6 +36,7 @@ _LAZY = {
     ),
     "get_model_info": "heron.model_files",
     "set_signature": "heron.model_files",
+    "update_model_requirements": "heron.model_files",
     "predict": "heron.serving.batch",
     "build_docker": "heron.serving.docker",
     "validate_serving_input": "heron.serving.validation",
@@ -59,6 +60,7 @@ __all__ = [
     "make_metric",
     "predict",
     "set_signature",
+    "update_model_requirements",
     "validate_schema",
     "validate_serving_input",
 ]

@@ -17,12 +17,12 @@ from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any, Literal
 
-from heron.entities import LoggedModel, LoggedModelStatus
+from heron.entities import LoggedModel, LoggedModelOutput, LoggedModelStatus
 from heron.exceptions import InvalidParameter
 from heron.search.lexer import string_literal
 from heron.tracking import session
 from heron.tracking.fluent_experiments import active_experiment_id
-from heron.tracking.fluent_runs import active_run, get_run
+from heron.tracking.fluent_runs import active_run, active_run_id, get_run
 
 _logger = logging.getLogger(__name__)
 
@@ -223,6 +223,11 @@ def log_model_params(params: dict[str, str], model_id: str | None = None) -> Non
     if model_id is None:
         raise InvalidParameter("No model_id given and no active model set (set_active_model).")
     session.client().log_model_params(model_id, params)
+
+
+def log_outputs(models: list[LoggedModelOutput] | None = None) -> None:
+    """Record logged models as outputs of the active run (one is started if none is)."""
+    session.client().log_outputs(active_run_id(), models or [])
 
 
 class ActiveModel(LoggedModel):

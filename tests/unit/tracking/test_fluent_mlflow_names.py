@@ -233,3 +233,39 @@ def test_local_artifact_locations_are_plain_absolute_paths(fluent: ModuleType) -
         os.getcwd(), "rel/dir", run.info.run_id, "artifacts"
     )
     assert heron.artifacts.load_text(f"runs:/{run.info.run_id}/a.txt") == "x"
+
+
+def test_log_outputs_and_update_model_requirements(fluent: ModuleType) -> None:
+    import heron.models
+    import heron.pyfunc
+    from heron.entities import LoggedModelOutput
+
+    class Echo(heron.pyfunc.PythonModel):
+        def predict(self, context: object, model_input: object) -> object:
+            return model_input
+
+    external = fluent.create_external_model(name="outside")
+    with fluent.start_run() as run:
+        fluent.log_outputs([LoggedModelOutput(model_id=external.model_id, step=3)])
+        logged = heron.pyfunc.log_model(name="echo", python_model=Echo())
+    outputs = fluent.get_run(run.info.run_id).outputs.model_outputs
+    assert (external.model_id, 3) in [(o.model_id, o.step) for o in outputs]
+
+    uri = f"models:/{logged.model_id}"
+    heron.models.update_model_requirements(uri, "add", ["Requests==2.0", "numpy>=1"])
+    heron.models.update_model_requirements(uri, "remove", ["numpy"])
+    text = heron.artifacts.load_text(f"{uri}/requirements.txt").split()
+    assert "requests==2.0" in text
+    assert not any(line.startswith("numpy") for line in text)
+    conda = heron.artifacts.load_text(f"{uri}/conda.yaml")
+    assert "requests==2.0" in conda
+    local = heron.artifacts.download_artifacts(uri)
+    heron.models.update_model_requirements(local, "add", ["requests==3.0"])
+    with open(f"{local}/requirements.txt", encoding="utf-8") as handle:
+        assert "requests==3.0" in handle.read().split()
+    with pytest.raises(InvalidParameter, match="invalid requirements"):
+        heron.models.update_model_requirements(uri, "add", ["==bad"])
+    with pytest.raises(InvalidParameter, match="not supported"):
+        heron.models.update_model_requirements("models:/name/1", "add", ["x"])
+    with pytest.raises(InvalidParameter, match="Unsupported operation"):
+        heron.models.update_model_requirements(uri, "replace", ["x"])  # type: ignore[arg-type]
