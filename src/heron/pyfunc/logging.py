@@ -172,7 +172,9 @@ def log_model_dir(
 
         remember_logged_model(model_id)  # what heron.last_logged_model() returns
     _append_history(client, run_id, _history_entry(mlflow_model, path_name))
-    info = ModelInfo.from_model(mlflow_model, path_name, f"runs:/{run_id}/{path_name}")
+    # MLflow 3.x: the URI of the logged model itself (runs:/<run_id>/<name> still resolves).
+    uri = f"models:/{model_id}" if model_id is not None else f"runs:/{run_id}/{path_name}"
+    info = ModelInfo.from_model(mlflow_model, path_name, uri)
     if registered_model_name is not None:
         from heron.tracking.fluent_registry import register
 
