@@ -21,11 +21,14 @@ from starlette.routing import Match, Mount
 from heron.auth.identity import CSRF_HEADER, SESSION_COOKIE, Authenticator, Caller
 from heron.auth.pages import denied_page
 from heron.auth.policy import Policy, audit
+from heron.auth.refill import FIELDS, refill
 from heron.auth.resolve import NeedsStore, Unresolvable
 from heron.auth.rules import API_RULES, AUTHENTICATED, ROUTE_RULES, Rule, route_key
 from heron.auth.wire import ClientDisconnected, Receive, Scope, Send, header, read_body, send_bytes
 from heron.exceptions import HeronError
 from heron.protocol import ROUTES, error_body
+from heron.protocol.calls import PARSED_BODY
+from heron.protocol.wire import load_request_body
 
 if TYPE_CHECKING:
     from heron.auth.api import AuthApi
@@ -217,12 +220,13 @@ class AuthGate:
             except HeronError as error:
                 await self._error(send, error)
                 return
-            try:
-                decoded = orjson.loads(body) if body.strip() else {}
-            except orjson.JSONDecodeError:
-                decoded = {}
-            if isinstance(decoded, dict):
-                params.update(decoded)
+            try:  # as the server reads it (NaN literals too), once: handed over below
+                decoded = load_request_body(body)
+            except HeronError as error:
+                await self._error(send, error)
+                return
+            params.update(decoded)
+            scope[PARSED_BODY] = (body, decoded)
             receive = _replay(body, receive)
         params.update(path_params)
         if kind == "resources" and not user.is_admin:
@@ -288,6 +292,14 @@ class AuthGate:
                 try:
                     decoded = orjson.loads(body) if body else {}
                     result = await run_in_threadpool(self.policy.after, hook, user, params, decoded)
+                    if hook in FIELDS and not user.is_admin:
+
+                        async def keep(page: Any) -> Any:
+                            return await run_in_threadpool(
+                                self.policy.after, hook, user, params, page
+                            )
+
+                        result = await refill(self.app, scope, hook, decoded, result, keep)
                     if result is not decoded:
                         body = orjson.dumps(result)
                 except orjson.JSONDecodeError:

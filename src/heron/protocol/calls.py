@@ -21,6 +21,12 @@ from heron.protocol.wire import (
 
 _BODY_CHECKED = ("POST", "PUT")
 
+PARSED_BODY = "heron.parsed_body"
+"""ASGI scope key a layer in front of the server sets after reading and parsing a request's
+JSON body (the auth gate does, to check permissions): ``(body bytes, JSON object)``. The
+server then reads neither the body nor its JSON again. The object must be what
+:func:`~heron.protocol.wire.load_request_body` makes of the body."""
+
 
 def parse_request(
     route: Route,
@@ -29,12 +35,14 @@ def parse_request(
     body: bytes = b"",
     content_type: str | None = None,
     path_params: Mapping[str, str] | None = None,
+    parsed: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A request's fields, typed and checked, as ``{field name: value}``.
 
     A GET reads its query string (or, without one, a JSON body); other methods read a JSON
     body, and POST/PUT must say ``Content-Type: application/json``. Path parameters
-    override body fields of the same name.
+    override body fields of the same name. ``parsed`` is ``body`` already parsed (see
+    :data:`PARSED_BODY`): it is used instead of parsing ``body`` again.
 
     Raises:
         InvalidParameter: for anything MLflow's server refuses with a 400.
@@ -44,7 +52,7 @@ def parse_request(
     else:
         if method in _BODY_CHECKED:
             check_content_type(content_type)
-        data = load_request_body(body)
+        data = dict(parsed) if parsed is not None else load_request_body(body)
     if path_params:
         data.update(path_params)
     return decode_message(route.request, data)

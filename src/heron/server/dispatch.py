@@ -18,6 +18,7 @@ from typing import Any
 from heron import config
 from heron.exceptions import EndpointNotFound, HeronError, InvalidParameter
 from heron.protocol import Route, encode_response, error_body, parse_request
+from heron.protocol.calls import PARSED_BODY
 from heron.protocol.wire import dump_json
 from heron.server.asgi import (
     ClientDisconnected,
@@ -139,13 +140,18 @@ class Dispatcher:
             allow = ", ".join(methods).encode()
             await send_bytes(send, 405, b"Method Not Allowed", b"text/plain", [(b"allow", allow)])
             return
-        try:
-            body = await read_body(receive, MAX_BODY_BYTES)
-        except ClientDisconnected:
-            return
-        except InvalidParameter as error:
-            await send_bytes(send, 400, dump_json(error_body(error)))
-            return
+        handed: tuple[bytes, dict[str, Any]] | None = scope.get(PARSED_BODY)
+        parsed: dict[str, Any] | None = None
+        if handed is not None:  # read and parsed by the auth gate already
+            body, parsed = handed
+        else:
+            try:
+                body = await read_body(receive, MAX_BODY_BYTES)
+            except ClientDisconnected:
+                return
+            except InvalidParameter as error:
+                await send_bytes(send, 400, dump_json(error_body(error)))
+                return
         query_string = scope.get("query_string", b"")
         content_type = header(scope, b"content-type")
         name = endpoint.route.name
@@ -154,7 +160,9 @@ class Dispatcher:
             return self.scheduler.run(
                 name,
                 endpoint.quick_read and self.services.quick_reads,
-                lambda: self.call(endpoint, method, query_string, body, content_type, path_params),
+                lambda: self.call(
+                    endpoint, method, query_string, body, content_type, path_params, parsed
+                ),
             )
 
         repeat = self.recent_creates.key(name, scope, body)
@@ -186,13 +194,17 @@ class Dispatcher:
         body: bytes,
         content_type: str | None,
         path_params: dict[str, str],
+        parsed: dict[str, Any] | None = None,
     ) -> tuple[int, bytes]:
-        """Parse, handle and encode one call: ``(HTTP status, JSON body)``."""
+        """Parse, handle and encode one call: ``(HTTP status, JSON body)``; ``parsed`` is
+        ``body`` already parsed by a layer in front (see :data:`PARSED_BODY`)."""
         route = endpoint.route
         try:
             if endpoint.handler is None:
                 raise EndpointNotFound(f"{route.name} is not implemented by this server")
-            request = parse_request(route, method, query_string, body, content_type, path_params)
+            request = parse_request(
+                route, method, query_string, body, content_type, path_params, parsed
+            )
             result: Any = endpoint.handler(request, self.services)
             return 200, encode_response(route, result)
         except HeronError as error:
