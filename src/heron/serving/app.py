@@ -1,5 +1,5 @@
-"""The scoring server's web app (Starlette): ``/ping``, ``/health``, ``/version`` and
-``/invocations`` with MLflow's protocol.
+"""The scoring server's web app (a bare ASGI app, see :mod:`heron.serving.asgi`):
+``/ping``, ``/health``, ``/version`` and ``/invocations`` with MLflow's protocol.
 
 Predictions run in a worker thread under the request timeout (504 when exceeded, while the
 server keeps serving); bodies over the size limit are refused before they are read whole.
@@ -9,15 +9,14 @@ Worker processes build the app with :func:`app_from_env` from the variables
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import os
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from heron.config import SCORING_SERVER_MAX_BODY_SIZE, SCORING_SERVER_REQUEST_TIMEOUT
 from heron.exceptions import BadRequest, HeronError
 from heron.protocol.errors import error_body
+from heron.serving.asgi import PredictionThread, Receive, Reply, Routes, Scope, header, read_body
 from heron.serving.scoring import invocations
 from heron.version import __version__
 
@@ -37,37 +36,8 @@ def error_answer(error: HeronError) -> tuple[bytes, int]:
     return orjson.dumps(body), error.http_status
 
 
-async def _read_body(request: Any, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    too_big = BadRequest(
-        f"The request body is larger than the scoring server's limit of {limit} bytes; send "
-        "smaller batches or raise HERON_SCORING_SERVER_MAX_BODY_SIZE."
-    )
-    if declared is not None and declared.isdigit():
-        if int(declared) > limit:
-            raise too_big
-        return bytes(await request.body())  # the size is known and allowed: one read
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_big
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-async def _within(future: Any, seconds: float) -> Any:
-    """``await future`` for at most ``seconds`` (asyncio.timeout where it exists: no extra task)."""
-    timeout = getattr(asyncio, "timeout", None)
-    if timeout is None:  # Python 3.10
-        return await asyncio.wait_for(future, seconds)
-    async with timeout(seconds):
-        return await future
-
-
 def create_app(model: Any, timeout: float | None = None, max_body_size: int | None = None) -> Any:
-    """The scoring app for a loaded pyfunc model.
+    """The scoring app (an ASGI application) for a loaded pyfunc model.
 
     Args:
         model: A :class:`heron.pyfunc.PyFuncModel` (anything with ``metadata`` and
@@ -77,47 +47,47 @@ def create_app(model: Any, timeout: float | None = None, max_body_size: int | No
         max_body_size: Largest request body in bytes (default
             ``HERON_SCORING_SERVER_MAX_BODY_SIZE``, 64 MiB).
     """
-    from starlette.applications import Starlette
-    from starlette.requests import Request
-    from starlette.responses import Response
-    from starlette.routing import Route
-
     seconds = float(SCORING_SERVER_REQUEST_TIMEOUT.get(timeout) or 60)
     limit = int(SCORING_SERVER_MAX_BODY_SIZE.get(max_body_size) or 64 * 1024 * 1024)
     os.environ["_MLFLOW_IS_IN_SERVING_ENVIRONMENT"] = "true"
     # Predictions take the GIL: one thread runs them in turn (no thrashing between
     # threads, shorter tails); a timed-out request still answers 504 while it waits.
-    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="heron-predict")
+    predictions = PredictionThread()
+    too_big = (
+        f"The request body is larger than the scoring server's limit of {limit} bytes; send "
+        "smaller batches or raise HERON_SCORING_SERVER_MAX_BODY_SIZE."
+    )
+    pong = Reply(b"\n", 200 if model is not None else 404)
+    version_reply = Reply(__version__.encode())
 
-    async def ping(request: Request) -> Response:
-        return Response(b"\n", 200 if model is not None else 404, media_type="application/json")
+    async def ping(scope: Scope, receive: Receive) -> Reply:
+        return pong
 
-    async def version(request: Request) -> Response:
-        return Response(__version__, media_type="application/json")
+    async def version(scope: Scope, receive: Receive) -> Reply:
+        return version_reply
 
-    async def predict(request: Request) -> Response:
+    async def predict(scope: Scope, receive: Receive) -> Reply:
         try:
-            body = await _read_body(request, limit)
-            work = functools.partial(invocations, body, request.headers.get("content-type"), model)
-            answer = await _within(
-                asyncio.get_running_loop().run_in_executor(executor, work), seconds
+            body = await read_body(scope, receive, limit, BadRequest(too_big))
+            content_type = header(scope, b"content-type")
+            answer = await predictions.run(
+                functools.partial(invocations, body, content_type, model), seconds
             )
         except HeronError as error:
             content, status = error_answer(error)
-            return Response(content, status, media_type="application/json")
-        except (asyncio.TimeoutError, TimeoutError):
-            return Response(
-                "Request processing time exceeded limit", 504, media_type="application/json"
-            )
-        return Response(answer.body, answer.status, media_type=answer.media_type)
+            return Reply(content, status)
+        except TimeoutError:
+            return Reply(b"Request processing time exceeded limit", 504)
+        return Reply(answer.body, answer.status, answer.media_type)
 
-    routes = [
-        Route("/ping", ping, methods=["GET"]),
-        Route("/health", ping, methods=["GET"]),
-        Route("/version", version, methods=["GET"]),
-        Route("/invocations", predict, methods=["POST"]),
-    ]
-    return Starlette(routes=routes)
+    return Routes(
+        {
+            "/ping": {"GET": ping},
+            "/health": {"GET": ping},
+            "/version": {"GET": version},
+            "/invocations": {"POST": predict},
+        }
+    )
 
 
 def load_served_model(model_uri: str) -> Any:
