@@ -47,6 +47,8 @@ _PAGE_HEADERS = [
     (b"content-security-policy", b"default-src 'self'; script-src 'none'; base-uri 'none'"),
     (b"cache-control", b"no-store"),
 ]
+READABLE = "heron.auth.readable"
+"""Scope key of a list page's readability check (``heron.server.ui.readable`` reads it)."""
 _AUDITED = ("experiment_id", "run_id", "model_id", "name", "version", "path")
 
 
@@ -197,9 +199,12 @@ class AuthGate:
         if kind == "admin" and not user.is_admin:
             await self._deny_page(scope, send, user.username)
             return
-        if kind == "listing" and not (user.is_admin or self.policy.default.can_read):
-            await self._deny_page(scope, send, user.username)
-            return
+        if kind == "listing" and not user.is_admin:
+            if not self.policy.default.can_read:
+                await self._deny_page(scope, send, user.username)
+                return
+            # list pages show only what the user may read (see heron.server.ui.readable)
+            scope[READABLE] = await run_in_threadpool(self.policy.reader, user)
         deletes = rule.deletes
         if rule.after is None and not deletes and (kind == "authenticated" or user.is_admin):
             await self.app(scope, receive, send)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from heron.auth.entities import User
@@ -107,6 +108,17 @@ class Policy:
         grants = self._user_grants(user.id)[resource]
         yes = {k for k, v in grants.items() if get_permission(v).can_read}
         return yes, set(grants) - yes, self.default.can_read
+
+    def reader(self, user: User) -> Callable[[str, str], bool]:
+        """``check(resource type, id)``: whether ``user`` may read it (their grants read
+        once, now: for one request's list page)."""
+        views = {resource: self.readable(user, resource) for resource in RESOURCE_TYPES}
+
+        def check(resource: str, resource_id: str) -> bool:
+            yes, no, default = views[resource]
+            return resource_id in yes or (default and resource_id not in no)
+
+        return check
 
     def after(self, hook: str, user: User, params: Params, body: Any) -> Any:
         """Run a rule's response hook on a successful response; the (filtered) body."""

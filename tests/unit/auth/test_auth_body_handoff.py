@@ -221,3 +221,50 @@ def test_filtered_search_pages_are_refilled_to_full_pages(
             assert len(_names(await _call(app, scope, body), field)) == 3
 
     asyncio.run(scenario())
+
+
+async def _page(app: Any, path: str, user: str) -> str:
+    """A web UI page's HTML."""
+    scope = _scope("GET", path, user)
+    scope["headers"].append((b"accept", b"text/html"))
+    chunks: list[bytes] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            assert message["status"] == 200, (path, message["status"])
+        else:
+            chunks.append(message.get("body", b""))
+
+    await app(scope, receive, send)
+    return b"".join(chunks).decode()
+
+
+def test_ui_list_pages_show_only_what_the_user_may_read(settings: ServerSettings) -> None:
+    async def scenario() -> None:
+        app = create_app(settings)
+        user = orjson.dumps({"username": "carol", "password": "carol-password-123"})
+        await _call(app, _scope("POST", "/api/2.0/mlflow/users/create", ADMIN), user)
+        api = "/api/2.0/mlflow"
+        ids = {}
+        for name in ("open-thing", "hidden-thing"):
+            body = orjson.dumps({"name": name})
+            created = await _call(app, _scope("POST", f"{api}/experiments/create", ADMIN), body)
+            ids[name] = created["experiment_id"]
+            await _call(app, _scope("POST", f"{api}/registered-models/create", ADMIN), body)
+        refuse = {"username": "carol", "permission": "NO_PERMISSIONS"}
+        grant = orjson.dumps({**refuse, "experiment_id": ids["hidden-thing"]})
+        await _call(app, _scope("POST", f"{api}/experiments/permissions/create", ADMIN), grant)
+        grant = orjson.dumps({**refuse, "name": "hidden-thing"})
+        await _call(
+            app, _scope("POST", f"{api}/registered-models/permissions/create", ADMIN), grant
+        )
+        for path in ("/", "/experiments", "/models"):
+            seen = await _page(app, path, USER)
+            assert "open-thing" in seen, path
+            assert "hidden-thing" not in seen, path
+            assert "hidden-thing" in await _page(app, path, ADMIN), path
+
+    asyncio.run(scenario())

@@ -12,6 +12,7 @@ from heron.entities import PagedList, ViewType
 from heron.exceptions import InvalidParameter
 from heron.server.ui.context import UiContext
 from heron.server.ui.query import like_pattern, view_type
+from heron.server.ui.readable import readable_page
 
 PAGE_SIZE = 100
 _ORDERS = {
@@ -36,8 +37,15 @@ def routes(ui: UiContext) -> list[BaseRoute]:
         store = ui.services.tracking
         error = None
         try:
-            page = store.search_experiments(
-                view, PAGE_SIZE, filter_string or None, order_by, params.get("page_token") or None
+            page = readable_page(
+                request,
+                "experiment",
+                lambda size, token: store.search_experiments(
+                    view, size, filter_string or None, order_by, token
+                ),
+                lambda experiment: experiment.experiment_id,
+                PAGE_SIZE,
+                params.get("page_token") or None,
             )
         except InvalidParameter as problem:  # a bad filter: said above the (empty) table
             page, error = PagedList([], None), problem.message

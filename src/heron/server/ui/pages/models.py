@@ -25,6 +25,7 @@ from heron.exceptions import InvalidParameter, NotFound
 from heron.search import string_literal
 from heron.server.ui.context import UiContext
 from heron.server.ui.query import like_pattern
+from heron.server.ui.readable import readable_page
 from heron.server.ui.registry_compare import MAX_COMPARED, compare_versions
 from heron.server.ui.registry_files import read_version_files, version_uri
 
@@ -67,10 +68,14 @@ def routes(ui: UiContext) -> list[BaseRoute]:
         sort = params.get("sort", "name") if params.get("sort") in _ORDERS else "name"
         error = None
         try:
-            page = services.registry.search_registered_models(
-                models_filter(query, extra),
+            page = readable_page(
+                request,
+                "registered_model",
+                lambda size, token: services.registry.search_registered_models(
+                    models_filter(query, extra), size, [_ORDERS[sort]], token
+                ),
+                lambda model: model.name,
                 PAGE_SIZE,
-                [_ORDERS[sort]],
                 params.get("page_token") or None,
             )
         except InvalidParameter as problem:  # a bad filter: said above the (empty) table

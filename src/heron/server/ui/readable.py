@@ -1,0 +1,55 @@
+"""List pages filtered to what the signed-in user may read (when the auth app is on).
+
+The auth gate puts a check in the request's scope (:data:`READABLE`): ``check(resource,
+id)`` with ``resource`` ``"experiment"`` or ``"registered_model"``. A page filtered by it is
+refilled from the store's next pages until it is full or the store has no more, and its page
+token continues after the last item read, as the REST searches do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from starlette.requests import Request
+
+from heron.entities.paging import PagedList
+
+READABLE = "heron.auth.readable"
+"""Scope key of the auth gate's readability check (absent: everyone reads everything)."""
+
+T = TypeVar("T")
+
+
+def readable_page(
+    request: Request,
+    resource: str,
+    search: Callable[[int, str | None], PagedList[T]],
+    key: Callable[[T], str],
+    size: int,
+    token: str | None,
+) -> PagedList[T]:
+    """One page of ``search`` holding only what the user may read.
+
+    Args:
+        request: The page's request (its scope may hold the check).
+        resource: ``"experiment"`` or ``"registered_model"``.
+        search: Asks the store for ``(max_results, page_token)``.
+        key: The id of an item, as grants name it.
+        size: The page size.
+        token: Where the page starts.
+    """
+    check: Callable[[str, str], bool] | None = request.scope.get(READABLE)
+    page = search(size, token)
+    if check is None:
+        return page
+    items = [item for item in page if check(resource, key(item))]
+    token = page.token
+    while token and len(items) < size:
+        more = search(size - len(items), token)
+        if not more:
+            token = None
+            break
+        items += [item for item in more if check(resource, key(item))]
+        token = more.token
+    return PagedList(items, token)
