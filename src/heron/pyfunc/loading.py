@@ -65,10 +65,14 @@ class PyFuncModel:
                 column and the expected type).
         """
         signature = self._model_meta.signature
-        if signature is not None:
-            if signature.inputs is not None:
-                data = enforce_schema(data, signature.inputs)
-            params = enforce_params(params, signature.params)
+        if signature is not None and signature.inputs is not None:
+            data = enforce_schema(data, signature.inputs)
+        schema = signature.params if signature is not None else None
+        if schema is not None or params is not None:
+            # Without a params schema, given params are ignored with a warning and the
+            # model gets {} (as in MLflow); with one, they are checked and defaults filled.
+            checked = enforce_params(params, schema)
+            params = {} if checked is None else checked
         if self._predict_takes_params:
             return self._predict(data, params=params)
         return self._predict(data)

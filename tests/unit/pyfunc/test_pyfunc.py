@@ -78,7 +78,10 @@ def test_python_model_with_artifacts_round_trip(tmp_path: Path, n_file: Path) ->
     n_file.write_text("100")  # the model keeps its own copy
     model = heron.pyfunc.load_model(str(path))
     assert model.predict(data).to_dict("list") == {"a": [6, 7], "b": [8, 9]}
-    assert model.predict(data, params={"extra": 1}).to_dict("list") == {"a": [7, 8], "b": [9, 10]}
+    # No params schema: params are ignored with a warning, as MLflow does (issue 19).
+    with pytest.warns(UserWarning, match="Ignoring provided params"):
+        ignored = model.predict(data, params={"extra": 1})
+    assert ignored.to_dict("list") == {"a": [6, 7], "b": [8, 9]}
     assert model.metadata.metadata == {"owner": "me"}
     unwrapped = model.unwrap_python_model()
     assert unwrapped.n == 5

@@ -269,3 +269,17 @@ def test_log_outputs_and_update_model_requirements(fluent: ModuleType) -> None:
         heron.models.update_model_requirements("models:/name/1", "add", ["x"])
     with pytest.raises(InvalidParameter, match="Unsupported operation"):
         heron.models.update_model_requirements(uri, "replace", ["x"])  # type: ignore[arg-type]
+
+
+def test_params_without_a_params_schema_are_ignored_with_a_warning(tmp_path: object) -> None:
+    import heron.pyfunc
+
+    class Echo(heron.pyfunc.PythonModel):
+        def predict(self, context: object, model_input: object, params: object = None) -> object:
+            return [params]
+
+    heron.pyfunc.save_model(f"{tmp_path}/m", python_model=Echo())
+    model = heron.pyfunc.load_model(f"{tmp_path}/m")
+    with pytest.warns(UserWarning, match="Ignoring provided params: \\['a'\\]"):
+        assert model.predict([1], params={"a": 1}) == [{}]
+    assert model.predict([1]) == [None]
