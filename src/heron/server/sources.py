@@ -4,7 +4,8 @@ A version's ``source`` is handed to every client that later downloads the model,
 local path on the server would make the server's files downloadable. So a version created
 through the server must name a location the server manages, by a positive rule:
 
-- ``runs:/<run_id>/<path>`` of the run given as ``run_id``;
+- ``runs:/<run_id>/<path>`` of the run given as ``run_id`` (which may live in another
+  tracking store, as with a separate registry store);
 - ``models:/<model_id>`` of the logged model given as ``model_id``;
 - ``models:/<name>/<version|stage|latest>`` or ``models:/<name>@<alias>``: normalised to
   ``models:/<name>/<version>`` of that registered version, whose run and logged model the
@@ -198,9 +199,10 @@ class SourceCheck:
         parts = urlsplit(source)
         scheme = parts.scheme.lower()
         if scheme == "runs":
+            # As MLflow: the URI's run must be the request's run_id; the run may live in
+            # another tracking store (a separate registry store is legitimate).
             if id_name != "run_id" or owner is None or _runs_uri_run(source) != owner:
                 raise _unrelated(source, id_name)
-            root()  # the run must exist
         elif scheme == "models":
             if id_name != "model_id" or _logged_model_id(source) != owner:
                 raise _unrelated(source, "model_id")

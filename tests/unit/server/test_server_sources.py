@@ -51,10 +51,13 @@ def test_host_addressed_sources_elsewhere_are_refused(rules: SourceCheck, source
 
 
 def test_a_run_id_that_is_not_a_run_is_refused(rules: SourceCheck, tmp_path: Path) -> None:
+    run_id = "0123456789abcdef0123456789abcdef"
+    # runs:/ of the request's run_id: accepted even when the run lives in another tracking
+    # store (MLflow 3.17.2 with a separate registry store); only a mismatch is refused.
+    accepted = rules.check(f"runs:/{run_id}/model", run_id)
+    assert (accepted.source, accepted.run_id) == (f"runs:/{run_id}/model", run_id)
     with pytest.raises(InvalidParameter, match="run_id request parameter must identify"):
-        rules.check(
-            "runs:/0123456789abcdef0123456789abcdef/model", "0123456789abcdef0123456789abcdef"
-        )
+        rules.check(f"runs:/{run_id}/model", "f" * 32)
     with pytest.raises(InvalidParameter, match="run_id request parameter must identify"):
         rules.check(str(tmp_path / "model"), "0123456789abcdef0123456789abcdef")
     with pytest.raises(InvalidParameter, match="To use a local path"):
