@@ -8,6 +8,7 @@ still accepted.
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any, NamedTuple
 
@@ -27,6 +28,7 @@ CONTENT_TYPE_PARQUET = "application/vnd.apache.parquet"
 CONTENT_TYPES = [CONTENT_TYPE_CSV, CONTENT_TYPE_JSON, CONTENT_TYPE_PARQUET]
 INPUT_KEYS = ("dataframe_split", "dataframe_records", "instances", "inputs")
 LLM_KEYS = ("messages", "prompt", "input")
+_LLM_KEY_SET = frozenset(LLM_KEYS)
 _LEGACY_FORMATS = {"pandas-split": "split", "pandas-records": "records"}
 
 _REQUIRED_FORMAT = (
@@ -83,7 +85,7 @@ def parse_json_input(payload: dict[str, Any], metadata: Any, schema: Schema | No
     Raises:
         BadRequest: Not exactly one input field, or an input that does not convert.
     """
-    if any(key in payload for key in LLM_KEYS):
+    if not _LLM_KEY_SET.isdisjoint(payload):
         signature = getattr(metadata, "signature", None)
         names = (
             {p.name for p in signature.params.params} if signature and signature.params else set()
@@ -115,23 +117,19 @@ def parse_json_input(payload: dict[str, Any], metadata: Any, schema: Schema | No
     return ParsedInput(dataframe_from_json(value, key[len("dataframe_") :], schema), params)
 
 
-def _content_type(header: str | None) -> tuple[str, dict[str, str]]:
+@functools.lru_cache(maxsize=64)
+def _content_type(header: str | None) -> tuple[str, str | None] | Answer:
+    """The media type and legacy ``format`` of a Content-Type header, or the 415 answer.
+
+    Clients send the same few headers again and again: the verdict is cached.
+    """
     parts = [part.strip() for part in (header or "").split(";")]
     options = {}
     for pair in parts[1:]:
         if pair:
             key, _, value = pair.partition("=")
             options[key.strip().lower()] = value.strip()
-    return parts[0].lower(), options
-
-
-def parse_request(body: bytes, content_type: str | None, model: Any) -> ParsedInput | Answer:
-    """The request as model input, or the 415 answer for a content type it cannot be.
-
-    Raises:
-        BadRequest: The body does not parse as its content type says.
-    """
-    mime, options = _content_type(content_type)
+    mime = parts[0].lower()
     if options.get("charset", "utf-8").lower() != "utf-8":
         return Answer(b"The scoring server only supports UTF-8", 415, "text/plain")
     legacy = options.pop("format", None)
@@ -142,6 +140,19 @@ def parse_request(body: bytes, content_type: str | None, model: Any) -> ParsedIn
         names = ", ".join(sorted(unknown | ({"format"} if legacy is not None else set())))
         text = f"Unrecognized content type parameters: {names}. {PROTOCOL_CHANGE_INFO}"
         return Answer(text.encode(), 415, "text/plain")
+    return mime, legacy
+
+
+def parse_request(body: bytes, content_type: str | None, model: Any) -> ParsedInput | Answer:
+    """The request as model input, or the 415 answer for a content type it cannot be.
+
+    Raises:
+        BadRequest: The body does not parse as its content type says.
+    """
+    verdict = _content_type(content_type)
+    if isinstance(verdict, Answer):
+        return verdict
+    mime, legacy = verdict
     schema = model.metadata.get_input_schema()
     if mime == CONTENT_TYPE_JSON:
         if legacy is not None:
