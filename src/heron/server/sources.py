@@ -32,6 +32,7 @@ sources. An operator may also require every source to match
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
@@ -167,6 +168,7 @@ class SourceCheck:
                     "Prompt sources must use an MLflow placeholder."
                 )
             return VersionSource(source, run_id or None, model_id or None)
+        source = _normalised_local(source)
         check_text(source)
         parts = urlsplit(source)
         scheme = parts.scheme.lower()
@@ -265,6 +267,21 @@ class SourceCheck:
             and port == self.settings.port
             and (host.strip("[]") in names)
         )
+
+
+def _normalised_local(source: str) -> str:
+    """A local path or ``file:`` URI with its ``.``/``..`` segments resolved (as MLflow
+    resolves a local source before checking it), so ``<run root>/model/..`` is judged, and
+    stored, as the directory it names; other sources are returned as given."""
+    parts = urlsplit(source)
+    scheme = parts.scheme.lower()
+    if "\x00" in source or not (len(scheme) <= 1 or (scheme == "file" and not parts.netloc)):
+        return source
+    path = source if len(scheme) <= 1 else parts.path
+    if not path.startswith("/") or not any(s in (".", "..") for s in path.split("/")):
+        return source
+    normalised = posixpath.normpath(path)
+    return normalised if len(scheme) <= 1 else f"{parts.scheme}://{normalised}"
 
 
 def _target(uri: str) -> tuple[str, str, int | None]:

@@ -96,3 +96,28 @@ def test_long_sources_are_not_echoed_in_full() -> None:
     with pytest.raises(InvalidParameter) as raised:
         check_text("/" + "a" * 10_000)
     assert len(raised.value.message) < 600
+
+
+def test_a_local_source_is_resolved_then_checked(tmp_path: Path) -> None:
+    """``<run root>/model/..`` stays inside the run's root: accepted (as MLflow resolves it);
+    ``..`` that leaves the root is still refused."""
+    uri = f"sqlite:///{tmp_path / 'local.db'}"
+    root = tmp_path / "artifacts"
+    settings = ServerSettings(backend_store_uri=uri, default_artifact_root=str(root))
+    tracking = get_tracking_store(uri, settings.artifact_root)
+    rules = SourceCheck(tracking, get_registry_store(uri), settings)
+    try:
+        run = tracking.create_run("0", "me", 1, [], "r")
+        run_root = run.info.artifact_uri or ""
+        run_dir = run_root.removeprefix("file://")
+        accepted = rules.check(f"{run_dir}/model/sub/..", run.info.run_id)
+        assert accepted.source == f"{run_dir}/model"
+        as_uri = rules.check(f"file://{run_dir}/model/./sub/..", run.info.run_id)
+        assert as_uri.source == f"file://{run_dir}/model"
+        with pytest.raises(InvalidParameter):
+            rules.check(f"{run_dir}/model/../../../other", run.info.run_id)
+        with pytest.raises(InvalidParameter):
+            rules.check(f"{run_dir}/%2e%2e/%2e%2e/x", run.info.run_id)
+    finally:
+        clear_registry_store_cache()
+        clear_store_cache()
