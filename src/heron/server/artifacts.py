@@ -16,16 +16,15 @@ repository's own checks (a local one also refuses symlinks that lead out of the 
 
 from __future__ import annotations
 
-import mimetypes
 import posixpath
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from heron.exceptions import InvalidParameter, NotFound, NotImplementedFeature
 from heron.protocol.wire import check_content_type, load_request_body
 from heron.server.artifact_archive import archive_routes
 from heron.server.asgi import ClientDisconnected, Receive, read_body
+from heron.server.download_headers import download_headers
 from heron.server.proxy_http import Handler, artifact_path, json_errors, json_response
 from heron.store.artifacts import get_artifact_repository
 from heron.store.artifacts.base import ArtifactRepository, split_artifact_file
@@ -45,16 +44,6 @@ UPLOAD_BUFFER_BATCHES = 2
 """Batches read ahead of the writer at most (memory: about 3 x ``UPLOAD_BATCH``)."""
 MAX_JSON_BODY = 8 << 20
 """Largest multipart-upload request body (10 000 parts fit easily)."""
-# Types a browser could render or run: served as plain text (they are attachments anyway).
-_ACTIVE_TYPES = {
-    "text/html",
-    "application/xhtml+xml",
-    "image/svg+xml",
-    "text/javascript",
-    "application/javascript",
-    "text/xml",
-    "application/xml",
-}
 
 
 def artifact_routes(destination_uri: str) -> list[BaseRoute]:
@@ -85,21 +74,6 @@ def artifact_routes(destination_uri: str) -> list[BaseRoute]:
         for path, method, handler in endpoints
     ]
     return routes + archive_routes(service.repository)
-
-
-def _download_headers(path: str) -> tuple[str, dict[str, str]]:
-    name = posixpath.basename(path)
-    media_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    if media_type in _ACTIVE_TYPES:
-        media_type = "text/plain"
-    quoted = quote(name)
-    disposition = (
-        f'attachment; filename="{name}"'
-        if quoted == name
-        else f"attachment; filename*=utf-8''{quoted}"
-    )
-    # X-Content-Type-Options: nosniff is on every response (heron.server.security).
-    return media_type, {"Content-Disposition": disposition}
 
 
 class _Failed:
@@ -231,17 +205,16 @@ class ArtifactService:
             if await run_in_threadpool(self.repository.is_dir, path):
                 raise InvalidParameter(f"Cannot download '{path}': it is a directory") from None
             raise NotFound(f"No such artifact: '{path}'") from None
-        media_type, headers = _download_headers(path)
+        # MLflow's Content-Type (no charset added) and Content-Disposition.
+        headers = download_headers(path)
         if reader.size is not None:
             headers["Content-Length"] = str(reader.size)
         if request.method == "HEAD":
             reader.close()
             from starlette.responses import Response
 
-            return Response(status_code=200, media_type=media_type, headers=headers)
-        return StreamingResponse(
-            reader, media_type=media_type, headers=headers, background=BackgroundTask(reader.close)
-        )
+            return Response(status_code=200, headers=headers)
+        return StreamingResponse(reader, headers=headers, background=BackgroundTask(reader.close))
 
     async def upload(self, request: Request) -> Response:
         """PUT ``/artifacts/<path>``: the body, streamed into the file (replaced whole)."""

@@ -1,0 +1,91 @@
+"""The Content-Type and Content-Disposition of an artifact download, as MLflow sends them.
+
+MLflow 3.17.2's rule: text extensions (``txt``, ``yaml``, ``json``, ``py``, ...) and the
+extension-less ``MLmodel`` file are ``text/plain`` (not ``MLproject``: MLflow lists it in
+lower case); other names get the type ``mimetypes`` guesses, else
+``application/octet-stream``; no ``charset`` is added.
+Types a browser could render or run stay ``text/plain`` (Heron's hardening). The file name
+goes into ``attachment; filename=...`` as a token when it can, quoted otherwise, with an
+ASCII fallback and ``filename*=UTF-8''...`` for other names.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import posixpath
+import unicodedata
+from urllib.parse import quote
+
+TEXT_EXTENSIONS = frozenset(
+    {
+        "txt",
+        "log",
+        "err",
+        "cfg",
+        "conf",
+        "cnf",
+        "cf",
+        "ini",
+        "properties",
+        "prop",
+        "hocon",
+        "toml",
+        "yaml",
+        "yml",
+        "xml",
+        "json",
+        "js",
+        "py",
+        "py3",
+        "csv",
+        "tsv",
+        "md",
+        "rst",
+        "ipynb",
+        "MLmodel",
+        "mlproject",  # MLflow lists it in lower case: a file named "MLproject" is binary
+    }
+)
+ACTIVE_TYPES = frozenset(
+    {
+        "text/html",
+        "application/xhtml+xml",
+        "image/svg+xml",
+        "text/javascript",
+        "application/javascript",
+        "text/xml",
+        "application/xml",
+    }
+)
+"""Types a browser could render or run: served as plain text (they are attachments)."""
+_TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def media_type(name: str) -> str:
+    """The Content-Type of a downloaded file named ``name`` (a base name)."""
+    extension = posixpath.splitext(name)[1].lstrip(".") or name
+    if extension in TEXT_EXTENSIONS:
+        return "text/plain"
+    guessed = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return "text/plain" if guessed in ACTIVE_TYPES else guessed
+
+
+def _header_value(value: str) -> str:
+    if value and all(char in _TOKEN for char in value):
+        return value
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def content_disposition(name: str) -> str:
+    """``attachment; filename=...`` for a file named ``name``."""
+    if name.isascii():
+        return f"attachment; filename={_header_value(name)}"
+    fallback = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode() or "download"
+    quoted = quote(name, safe="!#$&+-.^_`|~")
+    return f"attachment; filename={_header_value(fallback)}; filename*=UTF-8''{quoted}"
+
+
+def download_headers(path: str) -> dict[str, str]:
+    """The Content-Type and Content-Disposition headers of downloading ``path``."""
+    name = posixpath.basename(path)
+    return {"Content-Type": media_type(name), "Content-Disposition": content_disposition(name)}
