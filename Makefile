@@ -35,8 +35,15 @@ bench: install
 	$(BIN)/python benchmarks/charts_view.py
 	$(BIN)/python benchmarks/compare.py
 
-serve: install
+# Serving needs only Heron's own dependencies, not the dev toolchain (a dev install serves).
+serve: $(VENV)/.serve-installed
 	$(BIN)/heron server
+
+$(VENV)/.serve-installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test $(VENV)/.installed -nt pyproject.toml || \
+		$(BIN)/pip install -q --disable-pip-version-check -e .
+	touch $@
 
 quickstart: install
 	cd examples && ../$(BIN)/python quickstart.py
