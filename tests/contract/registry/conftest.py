@@ -37,6 +37,12 @@ def _postgres(request: pytest.FixtureRequest, tmp_path: Path) -> Stores:
     return get_registry_store(uri), tracking
 
 
+def _mysql(request: pytest.FixtureRequest, tmp_path: Path) -> Stores:
+    uri = request.getfixturevalue("emptied_mysql_uri")
+    tracking = get_tracking_store(uri, str(tmp_path / "artifacts"))
+    return get_registry_store(uri), tracking
+
+
 def _rest(request: pytest.FixtureRequest, tmp_path: Path) -> Stores:
     server = request.getfixturevalue("heron_server")
     server.reset()
@@ -47,12 +53,14 @@ BACKENDS: dict[str, Callable[[pytest.FixtureRequest, Path], Stores]] = {
     "sqlite": _sqlite,
     "file": _file,
     "postgresql": _postgres,
+    "mysql": _mysql,
     "rest": _rest,
 }
 PARAMS = [
     "sqlite",
     "file",
     pytest.param("postgresql", marks=pytest.mark.postgres),
+    pytest.param("mysql", marks=pytest.mark.mysql),
     pytest.param("rest", marks=pytest.mark.integration),
 ]
 

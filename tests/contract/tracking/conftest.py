@@ -29,6 +29,11 @@ def _postgres_store(request: pytest.FixtureRequest, tmp_path: Path) -> TrackingS
     return get_tracking_store(uri, str(tmp_path / "artifacts"))
 
 
+def _mysql_store(request: pytest.FixtureRequest, tmp_path: Path) -> TrackingStore:
+    uri = request.getfixturevalue("emptied_mysql_uri")
+    return get_tracking_store(uri, str(tmp_path / "artifacts"))
+
+
 def _rest_store(request: pytest.FixtureRequest, tmp_path: Path) -> TrackingStore:
     """The REST store in front of a live server (one per pytest process, emptied per test)."""
     server = request.getfixturevalue("heron_server")
@@ -40,12 +45,14 @@ BACKENDS: dict[str, Callable[[pytest.FixtureRequest, Path], TrackingStore]] = {
     "sqlite": _sqlite_store,
     "file": _file_store,
     "postgresql": _postgres_store,
+    "mysql": _mysql_store,
     "rest": _rest_store,
 }
 PARAMS = [
     "sqlite",
     "file",
     pytest.param("postgresql", marks=pytest.mark.postgres),
+    pytest.param("mysql", marks=pytest.mark.mysql),
     pytest.param("rest", marks=pytest.mark.integration),
 ]
 

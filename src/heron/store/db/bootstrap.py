@@ -9,10 +9,17 @@ processes opening the same new database at once do not race.
 
 from __future__ import annotations
 
+import re
+from typing import TYPE_CHECKING
+
 from heron.exceptions import InvalidState
 from heron.store.db.database import Database
 from heron.store.db.drivers import Cursor
 from heron.store.db.mlflow_revisions import is_mlflow_revision
+
+if TYPE_CHECKING:
+    from sqlalchemy import Table
+    from sqlalchemy.engine.interfaces import Dialect as SqlalchemyDialect
 
 #: Every schema revision Heron has shipped, oldest first (the alembic chain).
 REVISIONS: tuple[str, ...] = ("r0001_tracking_core", "r0002_logged_models", "r0003_registry")
@@ -22,6 +29,8 @@ _VERSION_TABLE_DDL = (
     "CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) NOT NULL, "
     "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
 )
+#: Every MySQL table's options: InnoDB, utf8mb4, binary (case-sensitive) collation.
+MYSQL_TABLE_OPTIONS = "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"
 _BOOTSTRAP_LOCK_ID = 0x4845524F4E  # "HERON": serialises PostgreSQL bootstraps
 
 
@@ -30,6 +39,11 @@ def read_revision(cursor: Cursor, dialect: str) -> str | None:
     if dialect == "sqlite":
         cursor.execute(
             "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+        )
+    elif dialect == "mysql":
+        cursor.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = DATABASE() "
+            "AND table_name = 'alembic_version'"
         )
     else:
         # A scan of the catalog sees what committed before this statement (to_regclass
@@ -85,6 +99,18 @@ def check_revision(revision: str, uri: str) -> None:
 def _create_schema(cursor: Cursor, dialect: str) -> str:
     if dialect == "postgresql":
         cursor.execute("SELECT pg_advisory_xact_lock(?)", (_BOOTSTRAP_LOCK_ID,))
+    elif dialect == "mysql":  # DDL commits there: a named lock, held until released
+        cursor.execute("SELECT GET_LOCK(CONCAT('heron_bootstrap_', DATABASE()), 60)")
+        cursor.fetchone()
+        try:
+            return _create_tables(cursor, dialect)
+        finally:
+            cursor.execute("SELECT RELEASE_LOCK(CONCAT('heron_bootstrap_', DATABASE()))")
+            cursor.fetchone()
+    return _create_tables(cursor, dialect)
+
+
+def _create_tables(cursor: Cursor, dialect: str) -> str:
     revision = read_revision(cursor, dialect)
     if revision is not None:  # another process created it while we waited for the lock
         return revision
@@ -97,19 +123,48 @@ def _create_schema(cursor: Cursor, dialect: str) -> str:
 
 def schema_ddl(dialect: str) -> list[str]:
     """``CREATE TABLE/INDEX IF NOT EXISTS`` statements for every table, in dependency order."""
+    from sqlalchemy.dialects.mysql.base import MySQLDialect
     from sqlalchemy.dialects.postgresql.base import PGDialect
     from sqlalchemy.dialects.sqlite.base import SQLiteDialect
     from sqlalchemy.schema import CreateIndex, CreateTable
 
     from heron.store.db.schema import metadata
 
-    compiler = SQLiteDialect() if dialect == "sqlite" else PGDialect()  # type: ignore[no-untyped-call]
+    compiler: SqlalchemyDialect
+    if dialect == "sqlite":
+        compiler = SQLiteDialect()
+    elif dialect == "mysql":
+        compiler = MySQLDialect()
+    else:
+        compiler = PGDialect()  # type: ignore[no-untyped-call]
     statements = []
     for table in metadata.sorted_tables:
-        statements.append(str(CreateTable(table, if_not_exists=True).compile(dialect=compiler)))
+        create = str(CreateTable(table, if_not_exists=True).compile(dialect=compiler))
+        if dialect == "mysql":
+            statements.append(_mysql_table(create, table, compiler))
+            continue
+        statements.append(create)
         statements.extend(
             str(CreateIndex(index, if_not_exists=True).compile(dialect=compiler))
             for index in sorted(table.indexes, key=lambda index: str(index.name))
             if dialect in index.info.get("dialects", (dialect,))
         )
     return statements
+
+
+def _mysql_table(create: str, table: Table, compiler: SqlalchemyDialect) -> str:
+    """A MySQL ``CREATE TABLE`` with its indexes inside (one atomic statement: MySQL
+    commits each DDL statement and has no ``CREATE INDEX IF NOT EXISTS``) and
+    :data:`MYSQL_TABLE_OPTIONS` (case-sensitive comparisons, code point order)."""
+    quote = compiler.identifier_preparer.quote
+    indexes = [
+        f"INDEX {quote(str(index.name))} ({', '.join(quote(c.name) for c in index.columns)})"
+        for index in sorted(table.indexes, key=lambda index: str(index.name))
+        if "mysql" in index.info.get("dialects", ("mysql",))
+    ]
+    body = create.rstrip()
+    assert body.endswith(")")
+    if indexes:
+        body = f"{body[:-1].rstrip()},\n\t{', '.join(indexes)}\n)"
+    body = re.sub(r"\bTEXT\b", "MEDIUMTEXT", body)  # TEXT holds 64 KB, not MLflow's limits
+    return f"{body} {MYSQL_TABLE_OPTIONS}"

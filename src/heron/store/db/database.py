@@ -34,7 +34,7 @@ def _sqlite_writer_lock(real_path: str) -> threading.Lock:
 
 
 class Database:
-    """Transactions on one SQLite file or PostgreSQL database, safe to share across threads.
+    """Transactions on one SQLite file or PostgreSQL/MySQL database, safe to share across threads.
 
     Every statement uses ``?`` placeholders. :meth:`write` runs its work in a write
     transaction (SQLite: ``BEGIN IMMEDIATE``, so concurrent writers queue instead of
@@ -42,8 +42,8 @@ class Database:
     one as soon as the lock is free, instead of in SQLite's busy handler, whose sleeps
     grow to tens of milliseconds under contention), commits before returning, and re-runs
     the whole work function when the database reports a lost race (SQLite busy,
-    PostgreSQL serialization failure or deadlock). Work functions must therefore have no
-    side effects outside the database.
+    PostgreSQL serialization failure or deadlock, MySQL deadlock). Work functions must
+    therefore have no side effects outside the database.
 
     Args:
         uri: A database URI (``sqlite:///...``, ``postgresql://...``) or a parsed one.
@@ -64,6 +64,11 @@ class Database:
         self._driver: Driver
         if self.uri.dialect == "sqlite":
             self._driver = SqliteDriver(self.uri.path, self.busy_timeout)
+        elif self.uri.dialect == "mysql":
+            from heron.store.db.mysql_driver import MysqlDriver
+
+            assert self.uri.conninfo is not None
+            self._driver = MysqlDriver(self.uri.conninfo)
         else:
             assert self.uri.conninfo is not None
             self._driver = PostgresDriver(self.uri.conninfo)

@@ -1,8 +1,9 @@
-"""The few SQL spellings that differ between SQLite and PostgreSQL.
+"""The few SQL spellings that differ between SQLite, PostgreSQL and MySQL.
 
 Every statement Heron writes uses ``?`` placeholders; the PostgreSQL cursor translates
 them. What cannot be translated mechanically (pattern matching, "one of these values",
-string ordering) is spelled by a :class:`Dialect`.
+string ordering) is spelled by a :class:`Dialect`. MySQL's other differences (upserts,
+RETURNING, reserved column names) are rewritten by :mod:`heron.store.db.mysql_statements`.
 """
 
 from __future__ import annotations
@@ -92,6 +93,32 @@ class PostgresDialect(Dialect):
         return f"json_agg({value})::text"
 
 
+class MysqlDialect(Dialect):
+    """MySQL/MariaDB: tables use the utf8mb4_bin collation (case-sensitive, code point
+    order); LIKE's escape character (backslash) is escaped in patterns."""
+
+    name = "mysql"
+    binary_collation = " COLLATE utf8mb4_bin"
+
+    def match(self, column: str, op: str, pattern: str) -> tuple[str, list[object]]:
+        """See :meth:`Dialect.match`."""
+        literal = pattern.replace("\\", "\\\\")
+        if op == "ILIKE":
+            return f"LOWER({column}) LIKE LOWER(?)", [literal]
+        return f"{column} LIKE ?{self.binary_collation}", [literal]
+
+    def _one_of_many(self, column: str, values: Sequence[object]) -> tuple[str, list[object]]:
+        return f"{column} IN ({', '.join('?' * len(values))})", list(values)
+
+    def json_object_agg(self, key: str, value: str) -> str:
+        """See :meth:`Dialect.json_object_agg`."""
+        return f"JSON_OBJECTAGG({key}, {value})"
+
+    def json_array_agg(self, value: str) -> str:
+        """See :meth:`Dialect.json_array_agg`."""
+        return f"JSON_ARRAYAGG({value})"
+
+
 _GLOB_ESCAPES = {"%": "*", "_": "?", "*": "[*]", "?": "[?]", "[": "[[]"}
 
 
@@ -108,4 +135,6 @@ def qmark_to_pyformat(sql: str) -> str:
 
 def dialect_for(name: str) -> Dialect:
     """The dialect called ``name``."""
+    if name == "mysql":
+        return MysqlDialect()
     return SqliteDialect() if name == "sqlite" else PostgresDialect()

@@ -20,6 +20,10 @@ def make_engine(uri: DatabaseUri) -> Engine:
     """
     from sqlalchemy import create_engine, event
 
+    if uri.dialect == "mysql":
+        from heron.store.db.mysql_driver import SQL_MODE
+
+        return create_engine(uri.uri, connect_args={"charset": "utf8mb4", "sql_mode": SQL_MODE})
     if uri.dialect != "sqlite":
         return create_engine(uri.uri)
     timeout = float(config.SQLITE_BUSY_TIMEOUT.get() or 0.0)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from heron.exceptions import InvalidParameter
 
-SUPPORTED_SCHEMES = ("sqlite", "postgresql")
+SUPPORTED_SCHEMES = ("sqlite", "postgresql", "mysql")
 
 
 @dataclass(frozen=True)
@@ -15,11 +15,13 @@ class DatabaseUri:
     """A parsed database URI.
 
     Attributes:
-        dialect: ``"sqlite"`` or ``"postgresql"``.
-        uri: The normalised URI: an absolute SQLite path, or ``postgresql+psycopg://...``.
+        dialect: ``"sqlite"``, ``"postgresql"`` or ``"mysql"`` (MariaDB too).
+        uri: The normalised URI: an absolute SQLite path, ``postgresql+psycopg://...`` or
+            ``mysql+pymysql://...``.
             Equal databases give equal ``uri`` values, so it keys caches.
         path: The SQLite file, or None for an in-memory SQLite database or PostgreSQL.
-        conninfo: The libpq URI psycopg connects with (PostgreSQL only).
+        conninfo: The libpq URI psycopg connects with (PostgreSQL), or the ``mysql://``
+            URI PyMySQL's arguments are read from (MySQL).
     """
 
     dialect: str
@@ -44,13 +46,14 @@ class DatabaseUri:
 
 
 def parse_database_uri(uri: str) -> DatabaseUri:
-    """Parse ``sqlite:///relative.db``, ``sqlite:////abs.db``, ``postgresql[+driver]://...``.
+    """Parse ``sqlite:///relative.db``, ``sqlite:////abs.db``, ``postgresql[+driver]://...``,
+    ``mysql[+pymysql]://...`` (``mariadb://`` too).
 
     A relative SQLite path is resolved against the current directory now, so the same
     URI keeps naming the same file after a ``chdir``.
 
     Raises:
-        InvalidParameter: for other schemes (MySQL included) or a malformed URI.
+        InvalidParameter: for other schemes or a malformed URI.
     """
     scheme, _, rest = uri.partition("://")
     base = scheme.split("+", 1)[0].lower()
@@ -64,7 +67,17 @@ def parse_database_uri(uri: str) -> DatabaseUri:
             uri=f"postgresql+psycopg://{rest}",
             conninfo=f"postgresql://{rest}",
         )
-    if base in ("mysql", "mariadb", "mssql"):
+    if base in ("mysql", "mariadb"):
+        driver = scheme.partition("+")[2].lower()
+        if driver not in ("", "pymysql"):
+            raise InvalidParameter(
+                f"Database URI '{uri}': Heron talks to MySQL through PyMySQL; use "
+                f"mysql://... or mysql+pymysql://..."
+            )
+        return DatabaseUri(
+            dialect="mysql", uri=f"mysql+pymysql://{rest}", conninfo=f"mysql://{rest}"
+        )
+    if base == "mssql":
         raise InvalidParameter(
             f"Database URI '{uri}': {base} is not supported yet; use one of "
             f"{', '.join(s + '://' for s in SUPPORTED_SCHEMES)}"

@@ -41,7 +41,8 @@ def test_postgresql_uses_psycopg3(uri: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "uri", ["postgresql://", "mysql://h/db", "mssql://h/db", "oracle://h", "x"]
+    "uri",
+    ["postgresql://", "mysql+mysqlconnector://h/db", "mssql://h/db", "oracle://h", "x"],
 )
 def test_unsupported_uris(uri: str) -> None:
     with pytest.raises(InvalidParameter):

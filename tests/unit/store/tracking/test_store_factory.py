@@ -70,9 +70,9 @@ def test_unknown_scheme(uri: str) -> None:
         get_tracking_store(uri)
 
 
-def test_mysql_is_refused_clearly() -> None:
-    with pytest.raises(InvalidParameter, match="mysql is not supported yet"):
-        get_tracking_store("mysql+pymysql://user@localhost/db")
+def test_mysql_other_drivers_are_refused_clearly() -> None:
+    with pytest.raises(InvalidParameter, match="through PyMySQL"):
+        get_tracking_store("mysql+mysqlconnector://user@localhost/db")
 
 
 def test_registered_scheme(tmp_path: Path) -> None:

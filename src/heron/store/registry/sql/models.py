@@ -10,6 +10,7 @@ from heron.entities.registry import RegisteredModel, RegisteredModelTag
 from heron.exceptions import AlreadyExists
 from heron.store.db import Database
 from heron.store.db.drivers import Cursor
+from heron.store.db.mysql_driver import is_duplicate_key
 from heron.store.registry.sql.copies import refresh_model_tags
 from heron.store.registry.sql.reads import get_model, model_key
 from heron.validation import validate_key
@@ -131,7 +132,9 @@ def _unique_violation(error: Exception) -> bool:
     if isinstance(error, sqlite3.IntegrityError):
         return True
     psycopg = sys.modules.get("psycopg")  # imported only when PostgreSQL is in use
-    return psycopg is not None and isinstance(error, psycopg.errors.UniqueViolation)
+    if psycopg is not None and isinstance(error, psycopg.errors.UniqueViolation):
+        return True
+    return is_duplicate_key(error)
 
 
 def delete_registered_model(db: Database, name: str) -> None:
