@@ -9,7 +9,6 @@ processes opening the same new database at once do not race.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from heron.exceptions import InvalidState
@@ -166,5 +165,4 @@ def _mysql_table(create: str, table: Table, compiler: SqlalchemyDialect) -> str:
     assert body.endswith(")")
     if indexes:
         body = f"{body[:-1].rstrip()},\n\t{', '.join(indexes)}\n)"
-    body = re.sub(r"\bTEXT\b", "MEDIUMTEXT", body)  # TEXT holds 64 KB, not MLflow's limits
     return f"{body} {MYSQL_TABLE_OPTIONS}"

@@ -28,6 +28,8 @@ compares them).
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -44,6 +46,14 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.ext.compiler import compiles
+
+
+@compiles(Text, "mysql")
+def _mysql_text(type_: Text, compiler: Any, **kwargs: Any) -> str:
+    """MySQL's TEXT holds 64 KB; MEDIUMTEXT holds what the other databases' TEXT does."""
+    return "MEDIUMTEXT"
+
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",

@@ -90,3 +90,39 @@ def test_names_are_case_sensitive_under_a_case_insensitive_default(
 def test_a_uri_without_database_is_refused(mariadb_server: MariadbServer, tmp_path: Path) -> None:
     with pytest.raises(InvalidParameter, match="names no database"):
         get_tracking_store(mariadb_server.uri(""), str(tmp_path))
+
+
+def test_the_migrations_build_the_same_tables(mariadb_server: MariadbServer) -> None:
+    """Migrating an empty MySQL database revision by revision gives the bootstrap's tables."""
+    from heron.store.db.migrate import run_migrations
+
+    columns = {}
+    for how in ("bootstrap", "migrations"):
+        name = f"t_{uuid.uuid4().hex[:12]}"
+        mariadb_server.sql(f"CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
+        try:
+            uri = mariadb_server.uri(name)
+            run_migrations(uri) if how == "migrations" else CliRunner().invoke(
+                cli, ["db", "upgrade", uri], catch_exceptions=False
+            )
+            assert current_revision(uri) == HEAD_REVISION
+            columns[how] = _columns(mariadb_server, name)
+        finally:
+            mariadb_server.sql(f"DROP DATABASE IF EXISTS {name}")
+    assert columns["migrations"] == columns["bootstrap"]
+
+
+def _columns(server: MariadbServer, name: str) -> set[tuple[str, str, str, str]]:
+    import pymysql
+
+    connection = pymysql.connect(host="127.0.0.1", port=server.port, user="root")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT table_name, column_name, column_type, is_nullable "
+                "FROM information_schema.columns WHERE table_schema = %s",
+                (name,),
+            )
+            return {tuple(row) for row in cursor.fetchall()}
+    finally:
+        connection.close()
