@@ -223,18 +223,24 @@ def test_filtered_search_pages_are_refilled_to_full_pages(
     asyncio.run(scenario())
 
 
-async def _page(app: Any, path: str, user: str) -> str:
+async def _page(app: Any, path: str, user: str, status: int = 200) -> str:
     """A web UI page's HTML."""
-    scope = _scope("GET", path, user)
+    path, _, query = path.partition("?")
+    scope = _scope("GET", path, user, query.encode())
     scope["headers"].append((b"accept", b"text/html"))
     chunks: list[bytes] = []
+    asked = False
 
     async def receive() -> dict[str, Any]:
+        nonlocal asked
+        if asked:  # a streamed answer listens for a disconnect: none comes
+            await asyncio.Event().wait()
+        asked = True
         return {"type": "http.request", "body": b"", "more_body": False}
 
     async def send(message: dict[str, Any]) -> None:
         if message["type"] == "http.response.start":
-            assert message["status"] == 200, (path, message["status"])
+            assert message["status"] == status, (path, message["status"])
         else:
             chunks.append(message.get("body", b""))
 
@@ -242,7 +248,9 @@ async def _page(app: Any, path: str, user: str) -> str:
     return b"".join(chunks).decode()
 
 
-def test_ui_list_pages_show_only_what_the_user_may_read(settings: ServerSettings) -> None:
+def test_ui_list_and_compare_pages_show_only_what_the_user_may_read(
+    settings: ServerSettings,
+) -> None:
     async def scenario() -> None:
         app = create_app(settings)
         user = orjson.dumps({"username": "carol", "password": "carol-password-123"})
@@ -266,5 +274,22 @@ def test_ui_list_pages_show_only_what_the_user_may_read(settings: ServerSettings
             assert "open-thing" in seen, path
             assert "hidden-thing" not in seen, path
             assert "hidden-thing" in await _page(app, path, ADMIN), path
+        runs = {}
+        for name, experiment_id in ids.items():
+            body = orjson.dumps({"experiment_id": experiment_id})
+            created = await _call(app, _scope("POST", f"{api}/runs/create", ADMIN), body)
+            runs[name] = created["run"]["info"]["run_id"]
+        both = f"experiments={ids['open-thing']}&experiments={ids['hidden-thing']}"
+        mixed = f"runs={runs['open-thing']}&runs={runs['hidden-thing']}"
+        for path in (
+            f"/compare-experiments?{both}",
+            f"/compare-experiments/runs.csv?{both}",
+            f"/compare-runs?{mixed}",
+            f"/compare-runs/contour.json?{mixed}",
+        ):
+            await _page(app, path, USER, status=403)
+            await _page(app, path, ADMIN)
+        await _page(app, f"/compare-experiments?experiments={ids['open-thing']}", USER)
+        await _page(app, f"/compare-runs?runs={runs['open-thing']}", USER)
 
     asyncio.run(scenario())

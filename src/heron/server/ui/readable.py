@@ -3,22 +3,35 @@
 The auth gate puts a check in the request's scope (:data:`READABLE`): ``check(resource,
 id)`` with ``resource`` ``"experiment"`` or ``"registered_model"``. A page filtered by it is
 refilled from the store's next pages until it is full or the store has no more, and its page
-token continues after the last item read, as the REST searches do.
+token continues after the last item read, as the REST searches do. Compare pages refuse
+(403) experiments, or runs of experiments, the user may not read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from starlette.requests import Request
 
 from heron.entities.paging import PagedList
+from heron.exceptions import PermissionDenied
 
 READABLE = "heron.auth.readable"
 """Scope key of the auth gate's readability check (absent: everyone reads everything)."""
 
 T = TypeVar("T")
+
+
+def check_experiments(request: Request, experiment_ids: Iterable[str]) -> None:
+    """Refuse a page showing experiments the user may not read (compare pages).
+
+    Raises:
+        PermissionDenied: one of them is not readable (403).
+    """
+    check: Callable[[str, str], bool] | None = request.scope.get(READABLE)
+    if check is not None and not all(check("experiment", str(i)) for i in experiment_ids):
+        raise PermissionDenied("Permission denied")
 
 
 def readable_page(

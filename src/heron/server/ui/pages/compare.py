@@ -35,6 +35,7 @@ from heron.server.ui.compare_runs import read_experiments, read_runs
 from heron.server.ui.compare_table import compare_sections
 from heron.server.ui.context import UiContext
 from heron.server.ui.links import Links
+from heron.server.ui.readable import check_experiments
 
 FIRST_ROWS = 50
 """Runs as rows: the rows in the page; the others come in a fragment once it is shown."""
@@ -56,6 +57,7 @@ def routes(ui: UiContext) -> list[BaseRoute]:
         started = time.perf_counter()
         view = CompareView.from_query(request.query_params)
         runs = read_runs(store, view.run_ids, view.experiment_ids)
+        check_experiments(request, {run.info.experiment_id for run in runs})
         experiments = read_experiments(store, runs)
         names = {experiment_id: e.name for experiment_id, e in experiments.items()}
         sections = compare_sections(runs, names, view.differences_only)
@@ -102,7 +104,9 @@ def routes(ui: UiContext) -> list[BaseRoute]:
         headers = {"Cache-Control": "no-store"}
         try:
             view = CompareView.from_query(request.query_params)
-            fields = plot_fields(read_runs(store, view.run_ids, view.experiment_ids))
+            runs = read_runs(store, view.run_ids, view.experiment_ids)
+            check_experiments(request, {run.info.experiment_id for run in runs})
+            fields = plot_fields(runs)
             body = contour_data(fields, plot_state(view, fields))
         except HeronError as error:  # MLflow's error body, as the REST API gives
             problem = {"error_code": error.error_code, "message": error.message}

@@ -22,6 +22,7 @@ from heron.exceptions import HeronError, InvalidParameter
 from heron.search import parse_filter, parse_order_by, string_literal
 from heron.server.ui import runs_csv
 from heron.server.ui.context import PageHandler, UiContext, is_fragment
+from heron.server.ui.readable import check_experiments
 from heron.server.ui.runs_columns import (
     NAME_ORDER,
     PARENT_TAG,
@@ -53,6 +54,7 @@ def routes(ui: UiContext) -> list[BaseRoute]:
         ids = [i for i in request.query_params.getlist("experiments") if i]
         if not ids:
             raise InvalidParameter("Choose at least one experiment to compare.")
+        check_experiments(request, ids)
         return ids
 
     def table_page(ids_of: IdsOf) -> PageHandler:
