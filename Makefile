@@ -34,6 +34,14 @@ bench: install
 	$(BIN)/python benchmarks/charts.py
 	$(BIN)/python benchmarks/charts_view.py
 	$(BIN)/python benchmarks/compare.py
+	$(BIN)/python benchmarks/auth.py --repeat 3
+	$(BIN)/python benchmarks/serving.py
+	$(BIN)/python benchmarks/projects.py
+	$(BIN)/python benchmarks/autolog.py
+	$(BIN)/python benchmarks/evaluate.py
+	$(BIN)/python benchmarks/flavors.py
+	$(BIN)/python benchmarks/file_store.py
+	$(BIN)/python benchmarks/import_mlflow.py --runs 500 --peer-runs 10
 
 # Serving needs only Heron's own dependencies, not the dev toolchain (a dev install serves).
 serve: $(VENV)/.serve-installed
