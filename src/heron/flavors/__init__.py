@@ -9,13 +9,19 @@ named in MLmodel and calls its ``_load_pyfunc(path)``). See ``examples/custom_fl
 
 from __future__ import annotations
 
-from heron.flavors.configuration import add_code_to_path, flavor_configuration, model_dir_of
+from heron.flavors.configuration import (
+    add_code_to_path,
+    download_flavor_model,
+    flavor_configuration,
+    model_dir_of,
+)
 from heron.flavors.logging import log_flavor_model
 from heron.flavors.saving import FlavorFiles, save_flavor_model
 
 __all__ = [
     "FlavorFiles",
     "add_code_to_path",
+    "download_flavor_model",
     "flavor_configuration",
     "log_flavor_model",
     "model_dir_of",

@@ -42,6 +42,27 @@ def add_code_to_path(model_dir: str, conf: dict[str, Any]) -> None:
         sys.path.insert(0, path)
 
 
+def download_flavor_model(
+    model_uri: str | os.PathLike[str], dst_path: str | None, flavor_name: str
+) -> tuple[str, dict[str, Any]]:
+    """Download a model URI, read its ``flavor_name`` block and put its code on ``sys.path``.
+
+    The first step of every flavor's ``load_model``.
+
+    Returns:
+        The local model directory and the flavor's MLmodel block.
+
+    Raises:
+        NotFound: No model there, or no such flavor.
+    """
+    from heron.artifacts import download_model
+
+    local = download_model(os.fspath(model_uri), dst_path)
+    conf = flavor_configuration(local, flavor_name)
+    add_code_to_path(local, conf)
+    return local, conf
+
+
 def pickle_deserialization_allowed() -> bool:
     """False when ``MLFLOW_ALLOW_PICKLE_DESERIALIZATION`` (default true) is set to false."""
     value = os.environ.get("MLFLOW_ALLOW_PICKLE_DESERIALIZATION", "true").strip().lower()

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from heron.exceptions import InvalidParameter
 from heron.flavors import (
     FlavorFiles,
-    add_code_to_path,
+    download_flavor_model,
     flavor_configuration,
     log_flavor_model,
     save_flavor_model,
@@ -177,11 +177,7 @@ def load_model(
     Raises:
         NotFound: No model there, or no keras flavor.
     """
-    from heron.artifacts import download_model
-
-    local = download_model(os.fspath(model_uri), dst_path)
-    conf = flavor_configuration(local, FLAVOR_NAME)
-    add_code_to_path(local, conf)
+    local, conf = download_flavor_model(model_uri, dst_path, FLAVOR_NAME)
     return load_keras_model(local, conf, custom_objects, dict(load_model_kwargs or {}))
 
 

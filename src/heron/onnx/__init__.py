@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING, Any
 from heron.exceptions import InvalidParameter
 from heron.flavors import (
     FlavorFiles,
-    add_code_to_path,
-    flavor_configuration,
+    download_flavor_model,
     log_flavor_model,
     save_flavor_model,
 )
@@ -143,11 +142,7 @@ def load_model(model_uri: str | os.PathLike[str], dst_path: str | None = None) -
     """
     import onnx
 
-    from heron.artifacts import download_model
-
-    local = download_model(os.fspath(model_uri), dst_path)
-    conf = flavor_configuration(local, FLAVOR_NAME)
-    add_code_to_path(local, conf)
+    local, conf = download_flavor_model(model_uri, dst_path, FLAVOR_NAME)
     return onnx.load(os.path.join(local, str(conf["data"])))
 
 

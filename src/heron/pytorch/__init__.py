@@ -18,8 +18,7 @@ from typing import TYPE_CHECKING, Any
 from heron.exceptions import InvalidParameter
 from heron.flavors import (
     FlavorFiles,
-    add_code_to_path,
-    flavor_configuration,
+    download_flavor_model,
     log_flavor_model,
     save_flavor_model,
 )
@@ -211,11 +210,7 @@ def load_model(
     Raises:
         NotFound: No model there, or no pytorch flavor.
     """
-    from heron.artifacts import download_model
-
-    local = download_model(os.fspath(model_uri), dst_path)
-    conf = flavor_configuration(local, FLAVOR_NAME)
-    add_code_to_path(local, conf)
+    local, conf = download_flavor_model(model_uri, dst_path, FLAVOR_NAME)
     _warn_version(conf)
     device = kwargs.pop("device", None)
     return load_from_data_dir(os.path.join(local, conf["model_data"]), device=device, **kwargs)

@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING, Any
 from heron.exceptions import InvalidParameter
 from heron.flavors import (
     FlavorFiles,
-    add_code_to_path,
-    flavor_configuration,
+    download_flavor_model,
     log_flavor_model,
     save_flavor_model,
 )
@@ -163,11 +162,7 @@ def load_model(
     Raises:
         NotFound: No model there, or no tensorflow flavor.
     """
-    from heron.artifacts import download_model
-
-    local = download_model(os.fspath(model_uri), dst_path)
-    conf = flavor_configuration(local, FLAVOR_NAME)
-    add_code_to_path(local, conf)
+    local, conf = download_flavor_model(model_uri, dst_path, FLAVOR_NAME)
     return load_tensorflow_model(
         local, conf, dict(saved_model_kwargs or {}), dict(keras_model_kwargs or {})
     )

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from heron.exceptions import InvalidParameter
 from heron.flavors import (
     FlavorFiles,
-    add_code_to_path,
+    download_flavor_model,
     flavor_configuration,
     log_flavor_model,
     model_dir_of,
@@ -155,10 +155,7 @@ def load_model(model_uri: str | os.PathLike[str], dst_path: str | None = None) -
     Raises:
         NotFound: No model there, or no xgboost flavor.
     """
-    from heron.artifacts import download_model
-
-    local = download_model(os.fspath(model_uri), dst_path)
-    add_code_to_path(local, flavor_configuration(local, FLAVOR_NAME))
+    local, _ = download_flavor_model(model_uri, dst_path, FLAVOR_NAME)
     return _load_model(local)
 
 
