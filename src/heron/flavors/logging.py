@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from heron.exceptions import InvalidParameter
 from heron.models.model import Model, ModelInfo
 from heron.tracking.registry import DEFAULT_AWAIT_MAX_SLEEP_SECONDS
 
@@ -22,6 +23,7 @@ def log_flavor_model(
     model_type: str | None = None,
     step: int = 0,
     run_id: str | None = None,
+    model_id: str | None = None,
     **save_kwargs: Any,
 ) -> ModelInfo:
     """Log a model of the active run (started if none) by calling the flavor's ``save_model``.
@@ -39,12 +41,19 @@ def log_flavor_model(
         model_type: A free-form type of the LoggedModel.
         step: The step at which the model is the run's output.
         run_id: The run; the active one if None.
+        model_id: An existing LoggedModel to log into: not supported (refused).
         **save_kwargs: The rest of ``save_model``'s arguments.
 
     Returns:
         The logged model's ModelInfo (``model_uri`` loads it).
+
+    Raises:
+        InvalidParameter: ``model_id`` was given.
     """
     from heron.pyfunc.logging import LoggedModelDetails, log_model_dir
+
+    if model_id is not None:
+        raise InvalidParameter("Logging into an existing model_id is not supported")
 
     def save_into(path: str, mlflow_model: Model) -> None:
         save(path=path, mlflow_model=mlflow_model, **save_kwargs)

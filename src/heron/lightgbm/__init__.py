@@ -222,11 +222,10 @@ def log_model(
 ) -> ModelInfo:
     """Log a LightGBM model of the active run: :func:`save_model`'s arguments plus MLflow
     3.x's ``name``, ``params``, ``tags``, ``model_type``, ``step`` and registration."""
-    if model_id is not None:
-        raise InvalidParameter("Logging into an existing model_id is not supported")
     return log_flavor_model(
         save_model,
         FLAVOR_NAME,
+        model_id=model_id,
         artifact_path=artifact_path,
         name=name,
         registered_model_name=registered_model_name,

@@ -272,11 +272,10 @@ def log_model(
     Returns:
         The logged model's ModelInfo.
     """
-    if model_id is not None:
-        raise InvalidParameter("Logging into an existing model_id is not supported")
     return log_flavor_model(
         save_model,
         FLAVOR_NAME,
+        model_id=model_id,
         artifact_path=artifact_path,
         name=name,
         registered_model_name=registered_model_name,
