@@ -76,13 +76,14 @@ def _header_value(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def content_disposition(name: str) -> str:
-    """``attachment; filename=...`` for a file named ``name``."""
+def content_disposition(name: str, kind: str = "attachment") -> str:
+    """``attachment; filename=...`` (or ``kind``) for a file named ``name`` (RFC 6266/5987):
+    a token as it is, other ASCII names quoted, others with an ASCII fallback."""
     if name.isascii():
-        return f"attachment; filename={_header_value(name)}"
+        return f"{kind}; filename={_header_value(name)}"
     fallback = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode() or "download"
     quoted = quote(name, safe="!#$&+-.^_`|~")
-    return f"attachment; filename={_header_value(fallback)}; filename*=UTF-8''{quoted}"
+    return f"{kind}; filename={_header_value(fallback)}; filename*=UTF-8''{quoted}"
 
 
 def download_headers(path: str) -> dict[str, str]:

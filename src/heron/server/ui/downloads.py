@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import mimetypes
 import posixpath
-import re
-import unicodedata
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from starlette.background import BackgroundTask
 from starlette.responses import HTMLResponse, Response, StreamingResponse
 
 from heron.exceptions import InvalidParameter, NotFound
+from heron.server.download_headers import content_disposition
 from heron.store.artifacts.base import ArtifactReader, ArtifactRepository
 from heron.store.artifacts.paths import safe_relative_path
 
@@ -58,8 +57,6 @@ PROXY_SCHEME = "mlflow-artifacts"
 INVALID_PATH = "Invalid path"
 MAX_PATH_LENGTH = 2048
 
-_TOKEN = re.compile(r"^[!#$%&'*+\-.0-9A-Z^_`a-z|~]+$")
-_ATTR_CHARS = "!#$&+-.^_`|~"
 _FLASK_BAD_REQUEST = (
     "<!doctype html>\n<html lang=en>\n<title>400 Bad Request</title>\n<h1>Bad Request</h1>\n"
     "<p>The browser (or proxy) sent a request that this server could not understand.</p>\n"
@@ -73,26 +70,6 @@ def media_type(name: str) -> str:
     if extension in TEXT_EXTENSIONS:
         return "text/plain"
     return mimetypes.guess_type(base)[0] or "application/octet-stream"
-
-
-def content_disposition(name: str, kind: str = "attachment") -> str:
-    """A ``Content-Disposition`` value naming ``name`` safely (RFC 6266 / 5987): a token
-    as it is, other ASCII names quoted, non-ASCII names with an ASCII fallback."""
-    try:
-        name.encode("ascii")
-    except UnicodeEncodeError:
-        fallback = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-        return (
-            f"{kind}; filename={_quoted(fallback or 'download')}; "
-            f"filename*=UTF-8''{quote(name, safe=_ATTR_CHARS)}"
-        )
-    return f"{kind}; filename={_quoted(name)}"
-
-
-def _quoted(value: str) -> str:
-    if _TOKEN.match(value):
-        return value
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def mlflow_safe_path(path: str) -> str:

@@ -28,9 +28,10 @@ from starlette.routing import BaseRoute, Route
 
 from heron.entities import FileInfo, Run
 from heron.exceptions import HeronError, InvalidParameter, NotFound
+from heron.server.download_headers import content_disposition
 from heron.server.ui import previews
 from heron.server.ui.context import UiContext
-from heron.server.ui.downloads import artifact_root, content_disposition
+from heron.server.ui.downloads import artifact_root
 from heron.server.ui.mlmodel_view import is_model_folder, model_view
 from heron.server.ui.zips import zip_files, zip_name, zip_stream
 from heron.store.artifacts.base import ArtifactRepository
