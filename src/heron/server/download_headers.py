@@ -61,13 +61,23 @@ ACTIVE_TYPES = frozenset(
 _TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
-def media_type(name: str) -> str:
-    """The Content-Type of a downloaded file named ``name`` (a base name)."""
-    extension = posixpath.splitext(name)[1].lstrip(".") or name
-    if extension in TEXT_EXTENSIONS:
+PREVIEW_TEXT_NAMES = frozenset({"MLproject"})
+"""Names the UI's artifact routes also serve as text, so the artifacts browser can show them."""
+
+
+def media_type(name: str, *, preview: bool = False) -> str:
+    """The Content-Type of a downloaded file named ``name`` (a path or a base name).
+
+    ``preview`` is the UI's artifact routes (MLflow's ``/get-artifact``): ``MLproject`` is
+    text there, and active types keep their own type (the UI renders images such as SVG in
+    an ``<img>``; every answer is an attachment with ``nosniff``, so a browser never runs it).
+    """
+    base = posixpath.basename(name)
+    extension = posixpath.splitext(base)[1].lstrip(".") or base
+    if extension in TEXT_EXTENSIONS or (preview and base in PREVIEW_TEXT_NAMES):
         return "text/plain"
-    guessed = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return "text/plain" if guessed in ACTIVE_TYPES else guessed
+    guessed = mimetypes.guess_type(base)[0] or "application/octet-stream"
+    return "text/plain" if guessed in ACTIVE_TYPES and not preview else guessed
 
 
 def _header_value(value: str) -> str:

@@ -9,7 +9,6 @@ the artifact root, whatever its encoding.
 
 from __future__ import annotations
 
-import mimetypes
 import posixpath
 from urllib.parse import urlsplit
 
@@ -17,41 +16,9 @@ from starlette.background import BackgroundTask
 from starlette.responses import HTMLResponse, Response, StreamingResponse
 
 from heron.exceptions import InvalidParameter, NotFound
-from heron.server.download_headers import content_disposition
+from heron.server.download_headers import content_disposition, media_type
 from heron.store.artifacts.base import ArtifactReader, ArtifactRepository
 from heron.store.artifacts.paths import safe_relative_path
-
-TEXT_EXTENSIONS = frozenset(
-    [
-        "txt",
-        "log",
-        "err",
-        "cfg",
-        "conf",
-        "cnf",
-        "cf",
-        "ini",
-        "properties",
-        "prop",
-        "hocon",
-        "toml",
-        "yaml",
-        "yml",
-        "xml",
-        "json",
-        "js",
-        "py",
-        "py3",
-        "csv",
-        "tsv",
-        "md",
-        "rst",
-        "ipynb",
-        "MLmodel",
-        "MLproject",
-    ]
-)
-"""Extensions (or whole names, for files without one) MLflow serves as ``text/plain``."""
 
 PROXY_SCHEME = "mlflow-artifacts"
 INVALID_PATH = "Invalid path"
@@ -61,15 +28,6 @@ _FLASK_BAD_REQUEST = (
     "<!doctype html>\n<html lang=en>\n<title>400 Bad Request</title>\n<h1>Bad Request</h1>\n"
     "<p>The browser (or proxy) sent a request that this server could not understand.</p>\n"
 )
-
-
-def media_type(name: str) -> str:
-    """The content type MLflow's server gives a file of this name."""
-    base = posixpath.basename(name)
-    extension = posixpath.splitext(base)[1].lstrip(".") or base
-    if extension in TEXT_EXTENSIONS:
-        return "text/plain"
-    return mimetypes.guess_type(base)[0] or "application/octet-stream"
 
 
 def mlflow_safe_path(path: str) -> str:
@@ -137,7 +95,7 @@ def attachment(reader: ArtifactReader, name: str) -> Response:
     # X-Content-Type-Options: nosniff is on every response (heron.server.security).
     headers = {
         "Content-Disposition": content_disposition(posixpath.basename(name)),
-        "Content-Type": media_type(name),  # as MLflow: no charset added
+        "Content-Type": media_type(name, preview=True),  # as MLflow: no charset added
         "Cache-Control": "no-cache",
     }
     if reader.size is not None:
