@@ -12,10 +12,10 @@ warm-up, medians of ``--repeat``):
 
 1. ``first_screen``: ``/compare-runs?runs=...`` (runs as rows, the default from 50 runs)
    until the parallel-coordinates chart (the first tab) holds a line per run and the table
-   below it its first rows (the page holds the first 50; timed when that frame is done:
+   below it its first rows (the page holds the first 30; timed when that frame is done:
    the chart is a canvas, which Element Timing does not report);
 2. ``all_rows``: the same page until every run's row is in the table (the rows after the
-   first 50 come through HTMX once the page is shown);
+   first 30 come through HTMX once the page is shown);
 3. ``server``: the page's own time (its ``Server-Timing`` header), median of ``--repeat``.
 """
 

@@ -9,6 +9,8 @@ import re
 from typing import Any
 
 from fixtures.ui_app import UiApp
+from heron.server.ui.compare_query import TRANSPOSE_FROM
+from heron.server.ui.pages.compare import FIRST_ROWS
 
 HOSTILE = '</script><script>window.__xss=1</script>"><img src=x onerror=alert(1)>'
 DATA = re.compile(r'<script type="application/json" id="compare-data">(.*?)</script>', re.S)
@@ -97,7 +99,8 @@ def test_transpose_puts_runs_in_rows(ui: UiApp) -> None:
 
 
 def test_many_runs_are_rows_by_default_the_first_screen_in_the_page(ui: UiApp) -> None:
-    _, run_ids = _runs(ui, count=52)
+    count = max(FIRST_ROWS, TRANSPOSE_FROM) + 2
+    _, run_ids = _runs(ui, count=count)
 
     html = ui.http.get("/compare-runs", params={"runs": run_ids}).text
     rest = ui.http.get("/compare-runs", params={"runs": run_ids, "part": "rows"}).text
@@ -106,13 +109,13 @@ def test_many_runs_are_rows_by_default_the_first_screen_in_the_page(ui: UiApp) -
     assert "compare-table transposed" in html
     body = html.split('class="data compare-table transposed"', 1)[1]
     body = body.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
-    assert body.count("<tr>") == 50
-    assert "Loading 2 more runs" in body
+    assert body.count("<tr>") == FIRST_ROWS
+    assert f"Loading {count - FIRST_ROWS} more runs" in body
     assert 'hx-get="/compare-runs?runs=' in body
     assert "part=rows" in body
-    assert rest.count("<tr>") == 2
-    assert "run 50" in rest
-    assert "run 51" in rest
+    assert rest.count("<tr>") == count - FIRST_ROWS
+    assert f"run {FIRST_ROWS}" in rest
+    assert f"run {count - 1}" in rest
     assert "<html" not in rest
     assert "compare-table transposed" not in wide
     assert "more runs" not in wide

@@ -37,7 +37,7 @@ from heron.server.ui.context import UiContext
 from heron.server.ui.links import Links
 from heron.server.ui.readable import check_experiments
 
-FIRST_ROWS = 50
+FIRST_ROWS = 30
 """Runs as rows: the rows in the page; the others come in a fragment once it is shown."""
 PLOT_TITLES = {
     "parallel": "Parallel coordinates",
