@@ -6,23 +6,96 @@ from typing import Any
 
 import click
 
-from heron.cli.artifacts import artifacts
-from heron.cli.db import db
-from heron.cli.experiments import experiments
-from heron.cli.gc import gc
-from heron.cli.models import add_models_commands
-from heron.cli.registry import registered_models
-from heron.cli.run import run
-from heron.cli.runs import runs
+from heron.cli.lazy import LazyCommand, LazyGroup
 from heron.cli.sections import format_sections
-from heron.cli.server import server
 from heron.cli.state import CliState
-from heron.cli.transfer import add_transfer_commands
 from heron.exceptions import HeronError
 from heron.version import __version__
 
+_TRANSFER = "heron.cli.transfer"
+_TRANSFER_MODELS = "heron.cli.transfer_models"
+_SERVER_HELP = "Serve the tracking REST API (MLflow's) and the artifact proxy."
 
-class HeronGroup(click.Group):
+#: Every subcommand: where it lives (imported on first use) and its one-line help.
+COMMANDS: dict[str, LazyCommand] = {
+    "experiments": LazyCommand("heron.cli.experiments:experiments", "Manage experiments."),
+    "runs": LazyCommand("heron.cli.runs:runs", "Manage runs."),
+    "artifacts": LazyCommand(
+        "heron.cli.artifacts:artifacts", "Log, list and download artifacts of runs."
+    ),
+    "db": LazyCommand("heron.cli.db:db", "Manage the schema of a tracking database."),
+    "gc": LazyCommand(
+        "heron.cli.gc:gc", short_help="Permanently delete runs in the `deleted` lifecycle stage."
+    ),
+    "registered-models": LazyCommand(
+        "heron.cli.registry:registered_models",
+        "Manage registered models and their versions (the model registry).",
+    ),
+    "server": LazyCommand("heron.cli.server:server", _SERVER_HELP),
+    "ui": LazyCommand("heron.cli.server:server", _SERVER_HELP),
+    "run": LazyCommand(
+        "heron.cli.run:run",
+        "Run the project at URI (a folder, or a git URI with optional #subdirectory).",
+    ),
+    "models": LazyCommand(
+        "heron.cli.models:models",
+        "Serve models, predict with them, and package them as Docker images.",
+    ),
+    "export-run": LazyCommand(f"{_TRANSFER}:export_run_command", "Export a run to a directory."),
+    "import-run": LazyCommand(f"{_TRANSFER}:import_run_command", "Import a run from a directory."),
+    "copy-run": LazyCommand(
+        f"{_TRANSFER}:copy_run_command",
+        "Copy a run straight to another tracking server (no directory in between).",
+    ),
+    "export-experiment": LazyCommand(
+        f"{_TRANSFER}:export_experiment_command",
+        "Export an experiment and its runs to a directory.",
+    ),
+    "export-experiment-list": LazyCommand(
+        f"{_TRANSFER}:export_experiment_list_command",
+        "Export several (or all) experiments to a directory.",
+    ),
+    "import-experiment": LazyCommand(
+        f"{_TRANSFER}:import_experiment_command",
+        "Import an experiment's runs from a directory (the experiment is created if it does "
+        "not exist; if it does, the runs are added to it).",
+    ),
+    "import-experiment-list": LazyCommand(
+        f"{_TRANSFER}:import_experiment_list_command",
+        "Import a list of experiments from a directory.",
+    ),
+    "copy-experiment": LazyCommand(
+        f"{_TRANSFER}:copy_experiment_command",
+        "Copy an experiment and its runs straight to another tracking server.",
+    ),
+    "export-model": LazyCommand(
+        f"{_TRANSFER_MODELS}:export_model_command",
+        "Export a registered model and its versions' runs to a directory.",
+    ),
+    "export-model-list": LazyCommand(
+        f"{_TRANSFER_MODELS}:export_model_list_command",
+        "Export several (or all) registered models to a directory.",
+    ),
+    "import-model": LazyCommand(
+        f"{_TRANSFER_MODELS}:import_model_command",
+        "Import a registered model from a directory.",
+    ),
+    "list-models": LazyCommand(
+        f"{_TRANSFER_MODELS}:list_models_command",
+        "Write every registered model to registered_models.json.",
+    ),
+    "copy-model": LazyCommand(
+        f"{_TRANSFER_MODELS}:copy_model_command",
+        "Copy a registered model, its versions and their runs straight to another tracking "
+        "server (no directory in between).",
+    ),
+    "transfer": LazyCommand(
+        "heron.cli.transfer_diff:transfer", "Compare what export, import and copy moved."
+    ),
+}
+
+
+class HeronGroup(LazyGroup):
     """A group that reports Heron's errors as ``Error: <message>`` (exit 1), no traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -37,7 +110,7 @@ class HeronGroup(click.Group):
         format_sections(self, ctx, formatter)
 
 
-@click.group(cls=HeronGroup)
+@click.group(cls=HeronGroup, lazy_commands=COMMANDS)
 @click.version_option(__version__, prog_name="heron")
 @click.option(
     "--tracking-uri",
@@ -50,13 +123,3 @@ class HeronGroup(click.Group):
 def cli(ctx: click.Context, tracking_uri: str | None) -> None:
     """Heron: track machine-learning experiments, runs and their artifacts."""
     ctx.obj = CliState(tracking_uri=tracking_uri)
-
-
-for _group in (experiments, runs, artifacts, db, registered_models):
-    cli.add_command(_group)
-cli.add_command(server)
-cli.add_command(gc)
-cli.add_command(server, name="ui")
-cli.add_command(run)
-add_transfer_commands(cli)
-add_models_commands(cli)

@@ -6,7 +6,6 @@ The same options as ``mlflow models``, so a user changes only the command name.
 from __future__ import annotations
 
 import sys
-from typing import Any
 
 import click
 
@@ -169,11 +168,6 @@ def prepare_env(model_uri: str, env_manager: str, install_heron: bool) -> None:
 
     environment = prepare_model_environment(local_model(model_uri), env_manager, install_heron)
     click.echo(f"Environment ready: {environment.prefix}")
-
-
-def add_models_commands(root: Any) -> None:
-    """Add the ``models`` group to the root command."""
-    root.add_command(models)
 
 
 _base_image = click.option(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import click
 
+from heron.cli.lazy import LazyGroup
+
 #: Section title -> command names, in the order shown; commands not named go last.
 SECTIONS: dict[str, tuple[str, ...]] = {
     "Tracking (as mlflow)": ("experiments", "runs", "artifacts", "gc", "db"),
@@ -28,24 +30,22 @@ SECTIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-def format_sections(group: click.Group, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-    """Write the group's commands under :data:`SECTIONS`' titles (the rest under "Other")."""
-    names = [n for n in group.list_commands(ctx) if not _hidden(group, ctx, n)]
+def format_sections(group: LazyGroup, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+    """Write the group's commands under :data:`SECTIONS`' titles (the rest under "Other").
+
+    Lazy commands are not imported: their summaries come from the group's table.
+    """
+    names = group.list_commands(ctx)
     placed: set[str] = set()
-    limit = formatter.width - 6 - max((len(n) for n in names), default=0)
     for title, members in [*SECTIONS.items(), ("Other commands", tuple(names))]:
+        shown = [name for name in members if name in names and name not in placed]
+        limit = formatter.width - 6 - max((len(name) for name in shown), default=0)
         rows = []
-        for name in members:
-            command = group.get_command(ctx, name)
-            if name in placed or name not in names or command is None:
-                continue
+        for name in shown:
+            text = group.command_summary(ctx, name, limit)
             placed.add(name)
-            rows.append((name, command.get_short_help_str(limit)))
+            if text is not None:
+                rows.append((name, text))
         if rows:
             with formatter.section(title):
                 formatter.write_dl(rows)
-
-
-def _hidden(group: click.Group, ctx: click.Context, name: str) -> bool:
-    command = group.get_command(ctx, name)
-    return command is None or command.hidden

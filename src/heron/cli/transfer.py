@@ -16,8 +16,6 @@ from typing import Any
 
 import click
 
-from heron.cli.transfer_diff import transfer
-from heron.cli.transfer_models import MODEL_COMMANDS
 from heron.cli.transfer_options import (
     BUNDLE_FORMAT,
     DST_NOTEBOOK_DIR,
@@ -309,24 +307,3 @@ def copy_experiment_command(
         reporter=reporter(),
         **import_settings(options),
     )
-
-
-COMMANDS = [
-    export_run_command,
-    import_run_command,
-    export_experiment_command,
-    export_experiment_list_command,
-    import_experiment_command,
-    import_experiment_list_command,
-    copy_run_command,
-    copy_experiment_command,
-    *MODEL_COMMANDS,
-]
-
-
-def add_transfer_commands(group: click.Group) -> None:
-    """Make every tool a subcommand of ``group`` (``heron export-run``, ...), plus
-    ``heron transfer diff``."""
-    for command in COMMANDS:
-        group.add_command(command)
-    group.add_command(transfer)

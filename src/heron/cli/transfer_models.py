@@ -220,12 +220,3 @@ def copy_model_command(
         reporter=reporter(),
         **import_settings(options),
     )
-
-
-MODEL_COMMANDS = [
-    export_model_command,
-    export_model_list_command,
-    import_model_command,
-    list_models_command,
-    copy_model_command,
-]
