@@ -8,12 +8,27 @@
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ForwardRef, Union
 
 if TYPE_CHECKING:
+    from heron.models.code_model import set_model
     from heron.models.environment import infer_pip_requirements
+    from heron.models.flavor_backend import FlavorBackend
     from heron.models.model import Model, ModelInfo
+    from heron.models.model_config import ModelConfig
     from heron.models.signature import ModelSignature, infer_signature
+
+# Forward references: pandas, numpy and scipy are not imported to define it.
+_EXAMPLE_KINDS = (
+    "pandas.DataFrame",
+    "numpy.ndarray",
+    "scipy.sparse.csr_matrix",
+    "scipy.sparse.csc_matrix",
+)
+ModelInputExample: Any = Union[
+    (*(ForwardRef(kind) for kind in _EXAMPLE_KINDS), dict, list, str, bytes, tuple)
+]
+"""What an ``input_example`` may be (MLflow's ``ModelInputExample``)."""
 
 _LAZY = {
     "Model": "heron.models.model",
@@ -41,24 +56,36 @@ _LAZY = {
     "build_docker": "heron.serving.docker",
     "validate_serving_input": "heron.serving.validation",
     "convert_input_example_to_serving_input": "heron.serving.validation",
+    # Models from code, backends, evaluator names and wheeled models (issue 19).
+    "set_model": "heron.models.code_model",
+    "ModelConfig": "heron.models.model_config",
+    "FlavorBackend": "heron.models.flavor_backend",
+    "list_evaluators": "heron.evaluation.evaluators",
+    "add_libraries_to_model": "heron.pyfunc.wheeled_model",
 }
 
 __all__ = [
     "EvaluationArtifact",
     "EvaluationMetric",
     "EvaluationResult",
+    "FlavorBackend",
     "MetricThreshold",
     "Model",
+    "ModelConfig",
     "ModelInfo",
+    "ModelInputExample",
     "ModelSignature",
+    "add_libraries_to_model",
     "build_docker",
     "convert_input_example_to_serving_input",
     "evaluate",
     "get_model_info",
     "infer_pip_requirements",
     "infer_signature",
+    "list_evaluators",
     "make_metric",
     "predict",
+    "set_model",
     "set_signature",
     "update_model_requirements",
     "validate_schema",

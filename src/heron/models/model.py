@@ -161,7 +161,8 @@ class Model:
         if self.signature is not None:
             result["signature"] = self.signature.to_dict()
             result.setdefault("is_signature_from_type_hint", False)
-            result.setdefault("type_hint_from_example", False)
+            hinted = bool(getattr(self.signature, "_is_type_hint_from_example", False))
+            result.setdefault("type_hint_from_example", hinted)
         if self.saved_input_example_info is not None:
             result["saved_input_example_info"] = self.saved_input_example_info
         if self.model_size_bytes is not None:

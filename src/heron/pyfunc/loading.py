@@ -18,6 +18,7 @@ from heron.exceptions import InvalidParameter
 from heron.models.enforcement import enforce_schema  # light; imported here, not per predict
 from heron.models.model import Model
 from heron.models.params import enforce_params
+from heron.pyfunc.configuration import ModelConfigArgument, overridden_model_config
 from heron.pyfunc.model import PYFUNC_FLAVOR
 
 
@@ -130,7 +131,7 @@ def _call_loader(module: Any, data_path: str, model_config: dict[str, Any] | Non
     return loader(data_path)
 
 
-def load_local_model(local_path: str, model_config: dict[str, Any] | None = None) -> PyFuncModel:
+def load_local_model(local_path: str, model_config: ModelConfigArgument = None) -> PyFuncModel:
     """Load a model directory on the local filesystem as a :class:`PyFuncModel`.
 
     Raises:
@@ -153,7 +154,8 @@ def load_local_model(local_path: str, model_config: dict[str, Any] | None = None
             sys.path.insert(0, code_path)
     data_path = os.path.join(local_path, conf["data"]) if conf.get("data") else local_path
     module = _import_loader(str(conf["loader_module"]))
-    impl = _call_loader(module, data_path, model_config)
+    config = overridden_model_config(conf.get("config"), model_config)  # MLflow's override rule
+    impl = _call_loader(module, data_path, config)
     return PyFuncModel(model_meta, impl, predict_fn=str(conf.get("predict_fn") or "predict"))
 
 
@@ -161,7 +163,7 @@ def load_model(
     model_uri: str,
     suppress_warnings: bool = False,
     dst_path: str | None = None,
-    model_config: dict[str, Any] | None = None,
+    model_config: ModelConfigArgument = None,
 ) -> PyFuncModel:
     """Load a model as a python function from a URI (spec 14.1).
 

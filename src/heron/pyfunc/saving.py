@@ -10,6 +10,8 @@ from heron.exceptions import InvalidParameter
 from heron.models.environment import python_version, write_environment
 from heron.models.model import Model, ModelInfo
 from heron.models.save import copy_code_paths, finish_model, model_directory
+from heron.pyfunc.code_model import save_code_model
+from heron.pyfunc.configuration import ModelConfigArgument, read_model_config
 from heron.pyfunc.model import PYFUNC_FLAVOR, save_python_model
 from heron.tracking.registry import DEFAULT_AWAIT_MAX_SLEEP_SECONDS
 
@@ -68,7 +70,7 @@ def save_model(
     pip_requirements: str | Sequence[str] | None = None,
     extra_pip_requirements: str | Sequence[str] | None = None,
     metadata: dict[str, Any] | None = None,
-    model_config: Mapping[str, Any] | None = None,
+    model_config: ModelConfigArgument = None,
     **kwargs: Any,
 ) -> None:
     """Save a custom model: a :class:`PythonModel` (``python_model``) or a loader module.
@@ -86,10 +88,15 @@ def save_model(
     if kwargs:
         raise InvalidParameter(f"Unsupported arguments: {sorted(kwargs)}")
     mlflow_model = mlflow_model or Model()
+    config = read_model_config(model_config)
     with model_directory(path) as model_dir:
         code = copy_code_paths(model_dir, code_paths)
-        if python_model is not None:
-            flavor_keys = save_python_model(model_dir, python_model, artifacts, model_config)
+        if isinstance(python_model, (str, os.PathLike)):
+            # A model from code: the file is stored and run at load (heron.pyfunc.code_model).
+            flavor_keys, _ = save_code_model(model_dir, python_model, artifacts, config)
+            modules = ["cloudpickle"]
+        elif python_model is not None:
+            flavor_keys = save_python_model(model_dir, python_model, artifacts, config)
             modules = _default_modules(python_model)
         else:
             flavor_keys = {"loader_module": loader_module}
@@ -130,7 +137,7 @@ def log_model(
     pip_requirements: str | Sequence[str] | None = None,
     extra_pip_requirements: str | Sequence[str] | None = None,
     metadata: dict[str, Any] | None = None,
-    model_config: Mapping[str, Any] | None = None,
+    model_config: ModelConfigArgument = None,
     name: str | None = None,
     run_id: str | None = None,
 ) -> ModelInfo:

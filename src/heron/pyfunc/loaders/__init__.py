@@ -1,0 +1,1 @@
+"""Loader modules named in MLmodel files (``mlflow.pyfunc.loaders.<x>`` maps here)."""
