@@ -93,3 +93,47 @@ def test_runs_table_links_to_charts_with_its_filter(
     page.wait_for_function("() => window.__charts && window.__charts['m']")
     assert page.evaluate("() => window.__charts['m'].series") == 1
     watched.assert_clean()
+
+
+def test_another_metric_on_the_x_axis(heron_server: HeronServer, watched: Watched) -> None:
+    client = MlflowClient(heron_server.url)
+    experiment_id = client.create_experiment(f"charts-x-metric-{uuid.uuid4().hex}")
+    run_ids = []
+    for index in range(3):
+        run_id = client.create_run(experiment_id, run_name=PAYLOADS[index]).info.run_id
+        # lr falls with the step (its x order is the reverse of the step order); no lr at 7.
+        lr = [Metric("lr", 1.0 / (s + 1), 1000 + s, s) for s in range(20) if s != 7]
+        loss = [Metric("loss", 5.0 - 0.2 * s + index, 1000 + s, s) for s in range(20)]
+        _log(client, run_id, lr + loss)
+        run_ids.append(run_id)
+
+    page = watched.page
+    page.goto(f"{heron_server.url}/experiments/{experiment_id}/charts")
+    page.get_by_label("X axis").select_option("metric:lr")
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_url("**x=metric%3Alr**")
+    page.wait_for_function("() => window.__charts && window.__charts['loss']")
+    received = page.evaluate("() => window.__charts['loss']")
+    assert received["kind"] == "lines"
+    assert received["series"] == 3
+    for series in received["runs"]:
+        lr = {m.step: m.value for m in client.get_metric_history(series["run_id"], "lr")}
+        loss = {m.step: m.value for m in client.get_metric_history(series["run_id"], "loss")}
+        assert series["steps"] == sorted(set(lr) & set(loss))
+        assert series["x_values"] == [lr[s] for s in series["steps"]]
+        assert series["values"] == [loss[s] for s in series["steps"]]
+    card = page.locator("[data-chart-card][data-key='loss']")
+    expect(card.locator("canvas")).to_have_count(1)
+    expect(card.locator(".legend-name")).to_have_count(3)
+
+    run_page = f"{heron_server.url}/experiments/{experiment_id}/runs/{run_ids[0]}/metrics?key=loss"
+    page.goto(run_page)
+    page.get_by_label("X axis").select_option("metric:lr")
+    page.wait_for_url("**x=metric%3Alr**")
+    page.wait_for_function("() => window.__charts && window.__charts['loss']")
+    single = page.evaluate("() => window.__charts['loss'].runs[0]")
+    assert single["run_id"] == run_ids[0]
+    assert 7 not in single["steps"]
+    assert len(single["x_values"]) == 19
+    expect(page.locator("[data-chart-card] canvas")).to_have_count(1)
+    watched.assert_clean()

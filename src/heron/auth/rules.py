@@ -149,6 +149,7 @@ API_RULES: dict[str, Rule] = {
     "ImportRun": needs(_exp("update")),
     "GetRunHistories": needs(_exp("read", "run_ids")),
     "GetSampledHistories": needs(_exp("read", "run_ids")),
+    "GetPairedHistories": needs(_exp("read", "run_ids")),
 }
 """Rules of the protocol table's routes, by RPC name."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from heron.protocol.bulk import BULK_ROUTES
 from heron.protocol.charts import CHART_ROUTES
+from heron.protocol.charts_paired import PAIRED_ROUTES
 from heron.protocol.logged_models import LOGGED_MODEL_ROUTES
 from heron.protocol.registry import REGISTRY_ROUTES
 from heron.protocol.routes import Route
@@ -20,6 +21,7 @@ ROUTES: tuple[Route, ...] = (
     *REGISTRY_ROUTES,
     *BULK_ROUTES,
     *CHART_ROUTES,
+    *PAIRED_ROUTES,
 )
 """Every route, in the order of the OpenAPI document."""
 

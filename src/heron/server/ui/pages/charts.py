@@ -5,9 +5,11 @@ the runs table's ``filter``, ``order_by`` and ``view`` (the first ``limit``, 10 
 at most 200) and shows one card per metric key (``keys``, repeated; all the runs' keys by
 default), grouped in sections by the key's prefix (``train/``, ``val/``). Each card fetches
 its series from ``GET /ajax-api/2.0/heron/metrics/sampled`` when it scrolls into view
-(static/js/charts.js). Line options live in the URL too: ``x`` (``step``, ``time`` or
-``relative``), ``smooth`` (EMA weight, 0 to 0.99), ``log`` (``1``: log scale) and ``band``
-(``1``: the min/max band of sampled series).
+(static/js/charts.js). Line options live in the URL too: ``x`` (``step``, ``time``,
+``relative`` or ``metric:<key>``: another metric, whose value at each step is the x of the
+points at that step, from ``GET /ajax-api/2.0/heron/metrics/paired``), ``smooth`` (EMA
+weight, 0 to 0.99), ``log`` (``1``: log scale) and ``band`` (``1``: the min/max band of
+sampled series).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from heron.server.ui.runs_query import RunsView
 DEFAULT_RUNS = 10
 MAX_RUNS = 200
 X_AXES = ("step", "time", "relative")
+METRIC_AXIS = "metric:"
+"""``x=metric:<key>``: the metric ``key`` on the x axis."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,7 @@ class ChartOptions:
     """The line options of the URL."""
 
     x: str = "step"
+    x_metric: str | None = None
     smooth: float = 0.0
     log: bool = False
     band: bool = True
@@ -44,17 +49,42 @@ class ChartOptions:
     def from_query(cls, params: Any) -> ChartOptions:
         """Options from a query string (bad values fall back to the defaults)."""
         x = params.get("x", "step")
+        x_metric = x[len(METRIC_AXIS) :] if x.startswith(METRIC_AXIS) else ""
         try:
             smooth = float(params.get("smooth", "0"))
         except ValueError:
             smooth = 0.0
         smooth = min(max(smooth, 0.0), 0.99) if math.isfinite(smooth) else 0.0
         return cls(
-            x=x if x in X_AXES else "step",
+            x="metric" if x_metric else x if x in X_AXES else "step",
+            x_metric=x_metric or None,
             smooth=smooth,
             log=params.get("log") == "1",
             band=params.get("band", "1") != "0",
         )
+
+    @property
+    def x_choice(self) -> str:
+        """The x axis as the URL's ``x`` names it (``metric:<key>`` for a metric)."""
+        return METRIC_AXIS + self.x_metric if self.x_metric else self.x
+
+    def config(self, runs: Sequence[Run]) -> dict[str, Any]:
+        """The charts' settings for static/js/charts.js (the page's ``#chart-config``)."""
+        return {
+            "runs": [
+                {
+                    "id": run.info.run_id,
+                    "name": run.info.run_name or run.info.run_id,
+                    "start": run.info.start_time,
+                }
+                for run in runs
+            ],
+            "x": self.x,
+            "x_metric": self.x_metric,
+            "smooth": self.smooth,
+            "log": self.log,
+            "band": self.band,
+        }
 
 
 def sections(keys: Sequence[str]) -> list[tuple[str, list[str]]]:
@@ -104,19 +134,12 @@ def routes(ui: UiContext) -> list[BaseRoute]:
         asked = [k for k in request.query_params.getlist("keys") if k]
         keys = asked or sorted({key for run in runs for key in run.data.metrics})
         options = ChartOptions.from_query(request.query_params)
-        run_items = [
-            {
-                "id": run.info.run_id,
-                "name": run.info.run_name or run.info.run_id,
-                "start": run.info.start_time,
-            }
-            for run in runs
-        ]
         context = {
             "section": "experiments",
             "experiment": experiment,
             "runs": runs,
-            "run_items": run_items,
+            "chart_config": options.config(runs),
+            "metric_keys": sorted({key for run in runs for key in run.data.metrics}),
             "sections": sections(keys),
             "options": options,
             "error": error,

@@ -11,6 +11,8 @@ The metric page's ``key`` names the metric, ``x`` is ``step`` (default) or ``tim
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -19,6 +21,7 @@ from heron.entities import Run
 from heron.exceptions import NotFound
 from heron.search import string_literal
 from heron.server.ui.context import UiContext
+from heron.server.ui.pages.charts import ChartOptions
 from heron.server.ui.run_overview import (
     FILES_SHOWN,
     PARENT_TAG,
@@ -95,7 +98,10 @@ def routes(ui: UiContext) -> list[BaseRoute]:
         if key not in run.data.metrics:
             raise NotFound(f"Run {run.info.run_id} has no metric {key!r}")
         history = list(services.tracking.get_metric_history(run.info.run_id, key))
-        time_axis = params.get("x") == "time"
+        options = ChartOptions.from_query(params)
+        if options.x == "relative":  # not offered here: steps
+            options = replace(options, x="step")
+        time_axis = options.x == "time"
         xs = [p.timestamp if time_axis else p.step for p in history]
         chart = line_chart(xs, [p.value for p in history], time_axis)
         descending = params.get("order") == "desc"
@@ -118,7 +124,8 @@ def routes(ui: UiContext) -> list[BaseRoute]:
             "run": run,
             "key": key,
             "chart": chart,
-            "x": "time" if time_axis else "step",
+            "x": options.x_choice,
+            "chart_config": options.config([run]),
             "order": "desc" if descending else "asc",
             "points": shown,
             "total": len(history),

@@ -1,12 +1,14 @@
 // Metric charts (uPlot): the experiment chart view and the run page's metric chart.
 //
-//   <script type="application/json" id="chart-config">  {runs: [{id, name, start}], x, smooth, log, band}
+//   <script type="application/json" id="chart-config">  {runs: [{id, name, start}], x, x_metric, smooth, log, band}
 //   <article data-chart-card data-key="loss">          one card, drawn when it scrolls into view
 //
 // Each card asks GET /ajax-api/2.0/heron/metrics/sampled for its key (100 runs a call): a
 // long series comes per bucket as first/last/min/max points, so spikes stay. Dragging over
 // the plot zooms and asks the server again for that range (at full resolution when it is
-// short enough). Every user string reaches the page through textContent; uPlot gets
+// short enough). With another metric on the x axis (x "metric", x_metric its key) the cards
+// ask GET .../heron/metrics/paired instead (each y point with the x metric's value at its
+// step; steps without one are left out) and zoom in the browser. Every user string reaches the page through textContent; uPlot gets
 // numbers and plain labels. window.__charts[key] keeps what each card received (for tests).
 
 import { apiUrl } from "./heron.js";
@@ -18,6 +20,7 @@ const config = JSON.parse(document.getElementById("chart-config")?.textContent |
 const runs = config.runs || [];
 const runsById = new Map(runs.map((run) => [run.id, run]));
 const xMode = config.x || "step";
+const xMetric = xMode === "metric" ? config.x_metric : null;
 window.__charts = window.__charts || {};
 
 async function fetchChunk(key, range, chunk) {
@@ -25,17 +28,23 @@ async function fetchChunk(key, range, chunk) {
   for (const run of chunk) params.append("run_ids", run.id);
   params.append("metric_keys", key);
   params.set("buckets", String(BUCKETS));
-  params.set("x", xMode === "step" ? "step" : "time");
+  if (xMetric !== null) params.set("x_key", xMetric);
+  else params.set("x", xMode === "step" ? "step" : "time");
   if (range) {
     params.set("start_step", String(Math.floor(range[0])));
     params.set("end_step", String(Math.ceil(range[1])));
   }
-  const response = await fetch(`${apiUrl("heron/metrics/sampled")}?${params}`, {
+  const route = xMetric !== null ? "heron/metrics/paired" : "heron/metrics/sampled";
+  const response = await fetch(`${apiUrl(route)}?${params}`, {
     headers: { Accept: "application/json" }, credentials: "same-origin",
   });
   const data = await response.json();
   if (!response.ok) throw new Error(data.message || response.statusText);
-  return data.series || [];
+  // Empty columns are left out of the JSON; a paired series may have no pair at all.
+  return (data.series || []).map((s) => ({
+    ...s, steps: s.steps || [], timestamps: s.timestamps || [], values: s.values || [],
+    ...(xMetric !== null ? { x_values: s.x_values || [] } : {}),
+  })).filter((s) => s.steps.length);
 }
 
 /** Every run's series of ``key`` (in runs' order), asked in parallel chunks of runs. */
@@ -48,6 +57,7 @@ async function fetchSeries(key, range) {
 
 function xValues(series) {
   if (xMode === "step") return series.steps;
+  if (xMetric !== null) return series.x_values;
   if (xMode === "time") return series.timestamps.map((t) => t / 1000);
   const start = runsById.get(series.run_id)?.start ?? series.timestamps[0] ?? 0;
   return series.timestamps.map((t) => (t - start) / 1000);
@@ -88,6 +98,13 @@ function fade(color) {
   return `${color}40`;
 }
 
+/** The columns reordered by ascending x (uPlot joins series on sorted x; paired series come
+ * in step order, and another metric need not grow with the step). */
+function byX(xs, columns) {
+  const order = xs.map((_, i) => i).sort((a, b) => xs[a] - xs[b] || a - b);
+  return [order.map((i) => xs[i]), ...columns.map((column) => order.map((i) => column[i]))];
+}
+
 /** uPlot's aligned data and series options for the received series. */
 function plotData(received) {
   const tables = [];
@@ -97,18 +114,20 @@ function plotData(received) {
     const run = runsById.get(s.run_id);
     const name = run ? run.name : s.run_id;
     const color = runColor(s.run_id);
-    const xs = xValues(s);
-    const raw = positive(s.values);
+    let xs = xValues(s);
+    let raw = positive(s.values);
+    let smooth = config.smooth > 0 ? positive(ema(s.values, config.smooth)) : null;
+    if (xMetric !== null) [xs, raw, smooth] = byX(xs, [raw, smooth || raw]);
     if (config.smooth > 0) {
       tables.push([xs, raw]);
       series.push({ label: `${name} (raw)`, stroke: fade(color), width: 1, spanGaps: true, raw: true });
-      tables.push([xs, positive(ema(s.values, config.smooth))]);
+      tables.push([xs, smooth]);
       series.push({ label: name, stroke: color, width: 1.5, spanGaps: true, runId: s.run_id });
     } else {
       tables.push([xs, raw]);
       series.push({ label: name, stroke: color, width: 1.5, spanGaps: true, runId: s.run_id });
     }
-    if (config.band && s.sampled && s.bucket_width) {
+    if (config.band && s.sampled && s.bucket_width && xMetric === null) {
       const band = bucketBand(s);
       tables.push([xs, positive(band.highs)]);
       series.push({ label: `${name} (max)`, stroke: "transparent", spanGaps: true, raw: true });
@@ -136,11 +155,14 @@ function csvCell(value) {
 }
 
 function toCsv(key, received) {
-  const lines = ["run_id,run_name,key,step,timestamp,value"];
+  const paired = xMetric !== null;
+  const lines = [`run_id,run_name,key,step,timestamp,value${paired ? ",x_key,x_value" : ""}`];
   for (const s of received) {
     const name = runsById.get(s.run_id)?.name ?? s.run_id;
     for (let i = 0; i < s.steps.length; i += 1) {
-      lines.push([s.run_id, name, key, s.steps[i], s.timestamps[i], s.values[i]].map(csvCell).join(","));
+      const cells = [s.run_id, name, key, s.steps[i], s.timestamps[i], s.values[i]];
+      if (paired) cells.push(xMetric, s.x_values[i]);
+      lines.push(cells.map(csvCell).join(","));
     }
   }
   return new Blob([`${lines.join("\n")}\n`], { type: "text/csv" });
@@ -220,7 +242,7 @@ function record(key, received, kind) {
     kind,
     series: received.length,
     runs: received.map((s) => ({
-      run_id: s.run_id, steps: s.steps, timestamps: s.timestamps, values: s.values,
+      run_id: s.run_id, steps: s.steps, timestamps: s.timestamps, values: s.values, x_values: s.x_values,
       sampled: s.sampled, count: s.count, bucket_start: s.bucket_start, bucket_width: s.bucket_width,
     })),
   };
@@ -238,7 +260,9 @@ async function drawCard(card) {
     return;
   }
   if (!received.length) {
-    if (status) status.textContent = "No point to draw.";
+    if (status) {
+      status.textContent = xMetric === null ? "No point to draw." : `No step where both this metric and ${xMetric} have a value.`;
+    }
     record(key, received, "empty");
     return;
   }
@@ -253,7 +277,7 @@ async function drawCard(card) {
     if (action === "png") card.querySelector("canvas")?.toBlob((blob) => blob && downloadBlob(blob, fileName(key, "png")));
     if (action === "reset") zoomTo(null);
   });
-  if (received.every((s) => s.values.length === 1)) {
+  if (xMetric === null && received.every((s) => s.values.length === 1)) {
     drawBars(card, key, received);
     record(key, received, "bars");
     return;
@@ -268,7 +292,7 @@ async function drawCard(card) {
     record(key, series, "lines");
     const built = plotData(series);
     let legendUpdate = () => {};
-    const serverZoom = xMode !== "relative";
+    const serverZoom = xMode === "step" || xMode === "time";
     const options = {
       width: width(),
       height: height(),
@@ -278,7 +302,8 @@ async function drawCard(card) {
       series: built.series,
       bands: built.bands,
       axes: [
-        { stroke: "currentColor", grid: { stroke: "rgba(128,128,128,0.2)" } },
+        // the x metric's name: canvas text, never markup
+        { stroke: "currentColor", grid: { stroke: "rgba(128,128,128,0.2)" }, ...(xMetric !== null ? { label: xMetric } : {}) },
         { stroke: "currentColor", grid: { stroke: "rgba(128,128,128,0.2)" }, size: 60 },
       ],
       hooks: {

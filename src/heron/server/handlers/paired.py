@@ -1,0 +1,37 @@
+"""Heron's chart route for another metric on the x axis: series paired by step."""
+
+from __future__ import annotations
+
+from heron.exceptions import InvalidParameter
+from heron.protocol.charts import DEFAULT_BUCKETS, MAX_SAMPLED_RUNS
+from heron.server.handlers.registry import Request, Result, handles
+from heron.server.paired_series import pair_series
+from heron.server.services import Services
+from heron.store.tracking.sampling import check_sampling
+
+
+@handles("GetPairedHistories")  # reads whole histories: on the threads
+def get_paired_histories(request: Request, services: Services) -> Result:
+    """Each named run's series of each key against ``x_key``, paired by step."""
+    run_ids = list(dict.fromkeys(request["run_ids"]))
+    if len(run_ids) > MAX_SAMPLED_RUNS:
+        raise InvalidParameter(
+            f"GetPairedHistories request cannot specify more than {MAX_SAMPLED_RUNS} run_ids. "
+            f"Received {len(run_ids)} run_ids."
+        )
+    x_key = request["x_key"]
+    if not x_key:
+        raise InvalidParameter("x_key must name a metric.")
+    buckets = request.get("buckets", DEFAULT_BUCKETS)
+    start, end = request.get("start_step"), request.get("end_step")
+    check_sampling(buckets, start, end, "step")
+    tracking = services.tracking
+    series = []
+    for run_id in run_ids:
+        x_points = list(tracking.get_metric_history(run_id, x_key))
+        for key in dict.fromkeys(request["metric_keys"]):
+            y_points = x_points if key == x_key else tracking.get_metric_history(run_id, key)
+            paired = pair_series(run_id, key, x_key, y_points, x_points, buckets, start, end)
+            if paired is not None:
+                series.append(paired)
+    return {"series": series}
