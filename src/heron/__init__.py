@@ -17,10 +17,13 @@ if TYPE_CHECKING:
     from heron import (
         artifacts,
         autologging,
+        config,
         data,
         entities,
+        environment_variables,
         evaluation,
         exceptions,
+        metrics,
         models,
         pyfunc,
         sklearn,
@@ -102,6 +105,7 @@ if TYPE_CHECKING:
         set_model_version_tag,
     )
     from heron.tracking.fluent_tables import load_table
+    from heron.tracking.multimedia import Image
 
 _FLUENT = (
     "ActiveRun",
@@ -212,11 +216,17 @@ _LAZY: dict[str, str] = {
     "pytorch": "heron.pytorch",
     "tensorflow": "heron.tensorflow",
     "xgboost": "heron.xgboost",
+    # mlflow.Image, mlflow.config, mlflow.environment_variables, mlflow.metrics (issue 19).
+    "Image": "heron.tracking.multimedia",
+    "config": "heron.config",
+    "environment_variables": "heron.environment_variables",
+    "metrics": "heron.metrics",
 }
 
 __all__ = [
     "ActiveModel",
     "ActiveRun",
+    "Image",
     "MlflowClient",
     "MlflowException",
     "__version__",
@@ -226,6 +236,7 @@ __all__ = [
     "autologging",
     "clear_active_model",
     "client",
+    "config",
     "create_experiment",
     "create_external_model",
     "data",
@@ -236,6 +247,7 @@ __all__ = [
     "delete_tag",
     "end_run",
     "entities",
+    "environment_variables",
     "evaluate",
     "evaluation",
     "exceptions",
@@ -273,6 +285,7 @@ __all__ = [
     "log_params",
     "log_table",
     "log_text",
+    "metrics",
     "models",
     "onnx",
     "projects",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T", str, int, float, bool)
 
@@ -189,3 +189,46 @@ SCORING_SERVER_MAX_BODY_SIZE = _s(
     int,
     "Largest /invocations request body in bytes (larger ones get 400).",
 )
+
+
+# MLflow's ``mlflow.config`` functions (``heron.config.set_tracking_uri(...)``, ...). The URI
+# functions live in the tracking layer above this module, so they are looked up when called.
+def _session() -> Any:
+    import importlib
+
+    return importlib.import_module("heron.tracking.session")
+
+
+def get_tracking_uri() -> str:
+    """The tracking URI in use (see :func:`heron.get_tracking_uri`)."""
+    return str(_session().get_tracking_uri())
+
+
+def set_tracking_uri(uri: str | os.PathLike[str]) -> None:
+    """Set the tracking URI for this process (see :func:`heron.set_tracking_uri`)."""
+    _session().set_tracking_uri(uri)
+
+
+def is_tracking_uri_set() -> bool:
+    """Whether a tracking URI was set by ``set_tracking_uri`` or the environment."""
+    return bool(_session().is_tracking_uri_set())
+
+
+def get_registry_uri() -> str:
+    """The model registry URI in use (see :func:`heron.get_registry_uri`)."""
+    return str(_session().get_registry_uri())
+
+
+def set_registry_uri(uri: str | os.PathLike[str]) -> None:
+    """Set the model registry URI for this process (see :func:`heron.set_registry_uri`)."""
+    _session().set_registry_uri(uri)
+
+
+def enable_async_logging(enable: bool = True) -> None:
+    """Log metrics, params and tags asynchronously from now on (or stop, with False).
+
+    Sets ``MLFLOW_ENABLE_ASYNC_LOGGING`` (and drops ``HERON_ENABLE_ASYNC_LOGGING``, which
+    would take precedence), as MLflow's ``mlflow.config.enable_async_logging`` does.
+    """
+    os.environ.pop(ENABLE_ASYNC_LOGGING.env_names[0], None)
+    os.environ[ENABLE_ASYNC_LOGGING.env_names[1]] = str(enable)

@@ -37,7 +37,7 @@ _TRACING_TOP = (
     "add_trace delete_trace_tag flush_trace_async_logging get_active_trace_id "
     "get_current_active_span get_last_active_trace_id get_trace log_trace search_sessions "
     "search_traces set_trace_tag start_span start_span_no_context trace tracing "
-    "update_current_trace otel"
+    "update_current_trace otel context"
 )
 _DATABRICKS_TOP = (
     "create_workspace delete_workspace get_workspace list_workspaces set_workspace "
@@ -98,6 +98,15 @@ EXCLUDED: dict[str, dict[str, str]] = {
         TRACING="MlflowTraceArchivalMalformedTrace MlflowTraceDataCorrupted "
         "MlflowTraceDataException MlflowTraceDataNotFound MlflowTracingException",
     ),
+    "config": _reasons(
+        PRODUCT="enable_system_metrics_logging disable_system_metrics_logging "
+        "set_system_metrics_node_id set_system_metrics_samples_before_logging "
+        "set_system_metrics_sampling_interval",
+    ),
+    "metrics": _reasons(
+        GENAI="ari_grade_level bleu exact_match flesch_kincaid_grade_level genai latency "
+        "rouge1 rouge2 rougeL rougeLsum token_count toxicity",
+    ),
     "data": _reasons(
         FLAVOR="from_huggingface from_spark from_tensorflow",
         DATABRICKS="load_delta",
@@ -107,9 +116,7 @@ _TAG_PREFIXES = ("MLFLOW_DATABRICKS_", "MLFLOW_EXPERIMENT_DATABRICKS_", "MLFLOW_
 _TAG_MARKERS = ("TRACE", "GATEWAY", "ONLINE_SCORING", "ISSUE_DETECTION", "GENAI", "CHECKPOINT")
 
 # Classic names still missing from Heron (the issue's report lists them); empty is the goal.
-NOT_YET: dict[str, set[str]] = {
-    "": {"Image", "config", "context", "environment_variables", "metrics"},
-}
+NOT_YET: dict[str, set[str]] = {}
 
 
 def _excluded_tag(name: str) -> bool:

@@ -44,13 +44,16 @@ def _array_to_uint8(array: Any) -> Any:
 
 
 def to_pil_image(image: Any) -> Any:
-    """A PIL image from a PIL image or a numpy array (HxW, or HxWxC with C in 1, 3, 4).
+    """A PIL image from a PIL image, a ``heron.Image`` or a numpy array (HxW, or HxWxC with C
+    in 1, 3, 4).
 
     Raises:
         InvalidParameter: The object is neither, or the array has the wrong shape or range.
     """
     if _is_from(image, "PIL"):
         return image
+    if _is_from(image, "heron") and callable(getattr(image, "to_pil", None)):
+        return image.to_pil()  # a heron.Image
     if not _is_from(image, "numpy") or not hasattr(image, "ndim"):
         raise InvalidParameter(
             f"Unsupported image object type: {type(image)}. `image` must be a numpy.ndarray "

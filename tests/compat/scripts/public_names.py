@@ -2,7 +2,8 @@
 
 For each module (``""`` is the package itself): its ``__all__`` when it declares one, else
 the functions and classes it defines (``__module__`` inside that module), or, for the tag
-constants module, its upper-case string constants. The package itself adds the flavor
+constants module, its upper-case string constants; for the environment variables module, its
+``MLFLOW_*`` variables. The package itself adds the flavor
 submodules its ``dir()`` lists. Prints ``{module: [names] | null}`` as JSON on one line
 (null: the module does not import).
 """
@@ -29,6 +30,9 @@ MODULES = (
     "sklearn",
     "data",
     "types",
+    "config",
+    "metrics",
+    "environment_variables",
 )
 
 
@@ -55,7 +59,9 @@ def public_names(short: str) -> list[str] | None:
     except ImportError:
         return None
     declared = getattr(module, "__all__", None)
-    if short == "utils.mlflow_tags":
+    if short == "environment_variables":
+        names = {n for n in dir(module) if n.startswith("MLFLOW_")}
+    elif short == "utils.mlflow_tags":
         names = {n for n in dir(module) if n.isupper() and isinstance(getattr(module, n), str)}
     elif declared is not None:
         names = {n for n in declared if not n.startswith("_")}
