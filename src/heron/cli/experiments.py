@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from heron.cli.refusals import TRACING, refused_option
 from heron.cli.state import VIEW_CHOICE, VIEW_HELP, CliState, pass_state
 from heron.cli.table import render_table
 from heron.entities import Experiment, PagedList, ViewType
@@ -27,6 +28,7 @@ def experiments() -> None:
     default=None,
     help="Where the experiment's runs keep artifacts (default: under the artifact root).",
 )
+@refused_option("--trace-archival-retention", reason=TRACING)
 @pass_state
 def create(state: CliState, experiment_name: str, artifact_location: str | None) -> None:
     """Create an experiment."""
@@ -38,8 +40,14 @@ def create(state: CliState, experiment_name: str, artifact_location: str | None)
 @click.option(
     "--view", "-v", type=VIEW_CHOICE, default="active_only", show_default=True, help=VIEW_HELP
 )
+@click.option(
+    "--max-results",
+    type=click.IntRange(min=0),
+    default=None,
+    help="The most experiments to list (default: all).",
+)
 @pass_state
-def search(state: CliState, view: str) -> None:
+def search(state: CliState, view: str, max_results: int | None) -> None:
     """List experiments in a table."""
     client = state.client()
 
@@ -48,7 +56,7 @@ def search(state: CliState, view: str) -> None:
             view_type=ViewType.from_string(view), max_results=count, page_token=token
         )
 
-    found = read_pages(page, PER_PAGE, None)
+    found = read_pages(page, PER_PAGE, max_results)
     rows = [(e.experiment_id, e.name, e.artifact_location) for e in found]
     click.echo(render_table(["Experiment Id", "Name", "Artifact Location"], rows))
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from heron import config
+from heron.cli.refusals import JOBS, WORKSPACES, refused_option
 
 if TYPE_CHECKING:
     from heron.store.gc import ArtifactDeleter, GcPlan
@@ -15,6 +16,11 @@ if TYPE_CHECKING:
 
 def _ids(value: str | None) -> list[str] | None:
     return [part.strip() for part in value.split(",") if part.strip()] if value else None
+
+
+def _only_default_workspace(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value not in (None, "", "default"):
+        raise click.UsageError(f"--workspace {value!r} is not supported by Heron: {WORKSPACES}")
 
 
 @click.command("gc", short_help="Permanently delete runs in the `deleted` lifecycle stage.")
@@ -54,6 +60,26 @@ def _ids(value: str | None) -> list[str] | None:
     "(default: MLFLOW_TRACKING_URI).",
 )
 @click.option("--dry-run", is_flag=True, help="List what would be deleted; delete nothing.")
+@click.option(
+    "--jobs",
+    is_flag=True,
+    expose_value=False,
+    help="Accepted for MLflow compatibility: Heron keeps no jobs, so none are deleted.",
+)
+@refused_option("--job-ids", reason=JOBS)
+@click.option(
+    "--workspace",
+    envvar=["HERON_WORKSPACE", "MLFLOW_WORKSPACE"],
+    expose_value=False,
+    callback=_only_default_workspace,
+    help="Accepted for MLflow compatibility: Heron has one workspace, 'default'.",
+)
+@click.option(
+    "--all-workspaces",
+    is_flag=True,
+    expose_value=False,
+    help="Accepted for MLflow compatibility: Heron has one workspace.",
+)
 def gc(
     older_than: str | None,
     backend_store_uri: str | None,

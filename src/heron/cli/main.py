@@ -37,6 +37,10 @@ COMMANDS: dict[str, LazyCommand] = {
         "heron.cli.run:run",
         "Run the project at URI (a folder, or a git URI with optional #subdirectory).",
     ),
+    "doctor": LazyCommand(
+        "heron.cli.doctor:doctor",
+        short_help="Prints out useful information for debugging issues.",
+    ),
     "models": LazyCommand(
         "heron.cli.models:models",
         "Serve models, predict with them, and package them as Docker images.",
@@ -110,8 +114,30 @@ class HeronGroup(LazyGroup):
         format_sections(self, ctx, formatter)
 
 
+def _load_env_file(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """``--env-file``: set the file's variables that are not set already (as MLflow does)."""
+    if value is None:
+        return
+    import os
+
+    if not os.path.isfile(value):
+        raise click.BadParameter(f"Environment file '{value}' does not exist.", ctx, param)
+    from dotenv import load_dotenv
+
+    load_dotenv(value, override=False)
+    click.echo(f"Loaded environment variables from: {value}", err=True)
+
+
 @click.group(cls=HeronGroup, lazy_commands=COMMANDS)
 @click.version_option(__version__, prog_name="heron")
+@click.option(
+    "--env-file",
+    type=click.Path(dir_okay=False),
+    callback=_load_env_file,
+    expose_value=False,
+    is_eager=True,
+    help="Load environment variables from a dotenv file first (variables already set win).",
+)
 @click.option(
     "--tracking-uri",
     metavar="URI",

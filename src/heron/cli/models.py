@@ -62,16 +62,41 @@ def _reexec_in_env(
 
 @models.command("serve")
 @_model_uri
-@click.option("--port", "-p", default=5000, show_default=True, type=int, help="Port to listen on.")
-@click.option("--host", "-h", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option(
+    "--port",
+    "-p",
+    default=5000,
+    show_default=True,
+    type=int,
+    envvar=["HERON_PORT", "MLFLOW_PORT"],
+    help="Port to listen on.",
+)
+@click.option(
+    "--host",
+    "-h",
+    default="127.0.0.1",
+    show_default=True,
+    envvar=["HERON_HOST", "MLFLOW_HOST"],
+    help="Address to bind.",
+)
 @click.option(
     "--timeout",
     "-t",
-    default=None,
+    default=60,
+    show_default=True,
     type=float,
-    help="Seconds a request may take before it is answered 504 (default 60).",
+    envvar=["HERON_SCORING_SERVER_REQUEST_TIMEOUT", "MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT"],
+    help="Seconds a request may take before it is answered 504.",
 )
-@click.option("--workers", "-w", default=1, show_default=True, type=int, help="Worker processes.")
+@click.option(
+    "--workers",
+    "-w",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    envvar=["HERON_MODELS_WORKERS", "MLFLOW_MODELS_WORKERS"],
+    help="Worker processes.",
+)
 @_env_manager
 @click.option("--no-conda", is_flag=True, hidden=True, help="Same as --env-manager local.")
 @_install_heron
@@ -79,7 +104,7 @@ def serve(
     model_uri: str,
     port: int,
     host: str,
-    timeout: float | None,
+    timeout: float,
     workers: int,
     env_manager: str,
     no_conda: bool,
@@ -89,9 +114,7 @@ def serve(
     env_manager = "local" if no_conda else env_manager.lower()
     if env_manager != "local":
         arguments = ["serve", "-p", str(port), "-h", host, "-w", str(workers)]
-        arguments += ["--env-manager", "local"]
-        if timeout is not None:
-            arguments += ["-t", str(timeout)]
+        arguments += ["--env-manager", "local", "-t", str(timeout)]
         _reexec_in_env(model_uri, env_manager, install_heron, arguments)
         return
     from heron.serving.server import serve as run_server
@@ -175,6 +198,22 @@ _base_image = click.option(
     default=None,
     help="The image to build on (default: python:<the model's Python x.y>-slim).",
 )
+_mlflow_home = click.option(
+    "--mlflow-home",
+    default=None,
+    metavar="PATH",
+    help="A local Heron source tree (holding src/heron) to put in the image instead of the "
+    "running Heron. For development.",
+)
+_install_java = click.option(
+    "--install-java",
+    is_flag=False,
+    flag_value=True,
+    default=None,
+    type=bool,
+    help="Install a Java runtime in the image (default: for Spark, H2O and John Snow Labs "
+    "models only).",
+)
 
 
 @models.command("generate-dockerfile")
@@ -187,12 +226,16 @@ _base_image = click.option(
     help="Where the Dockerfile and its build context are written.",
 )
 @_env_manager
+@_mlflow_home
+@_install_java
 @_base_image
 @_install_heron
 def generate_dockerfile(
     model_uri: str | None,
     output_directory: str,
     env_manager: str,
+    mlflow_home: str | None,
+    install_java: bool | None,
     base_image: str | None,
     install_heron: bool,
 ) -> None:
@@ -200,23 +243,55 @@ def generate_dockerfile(
     from heron.serving.docker import generate_dockerfile as generate
 
     del env_manager, install_heron
-    click.echo(f"Wrote {generate(model_uri, output_directory, base_image)}/Dockerfile")
+    written = generate(model_uri, output_directory, base_image, install_java, mlflow_home)
+    click.echo(f"Wrote {written}/Dockerfile")
 
 
 @models.command("build-docker")
 @click.option("--model-uri", "-m", default=None, metavar="URI", help="The model to put in.")
 @click.option("--name", "-n", default="heron-pyfunc-servable", show_default=True)
 @_env_manager
+@_mlflow_home
+@_install_java
 @_base_image
 @_install_heron
 def build_docker(
     model_uri: str | None,
     name: str,
     env_manager: str,
+    mlflow_home: str | None,
+    install_java: bool | None,
     base_image: str | None,
     install_heron: bool,
 ) -> None:
     """Build a Docker image serving the model on port 8080 (needs a running engine)."""
     from heron.serving.docker import build_docker as build
 
-    build(model_uri, name, env_manager=env_manager, base_image=base_image)
+    build(
+        model_uri, name, env_manager=env_manager, base_image=base_image,
+        install_java=install_java, mlflow_home=mlflow_home,
+    )  # fmt: skip
+
+
+@models.command("update-pip-requirements")
+@_model_uri
+@click.argument("operation", type=click.Choice(["add", "remove"]))
+@click.argument("requirement_strings", nargs=-1)
+def update_pip_requirements(
+    model_uri: str, operation: str, requirement_strings: tuple[str, ...]
+) -> None:
+    """Add or remove requirements in a model's requirements.txt and conda.yaml.
+
+    \b
+    heron models update-pip-requirements -m runs:/<run_id>/model add "pandas==2.2" "numpy"
+    heron models update-pip-requirements -m ./model remove torchvision
+
+    Adding replaces a requirement of the same package; removing ignores version
+    specifiers. Registered versions (models:/<name>/...) are read-only.
+    """
+    from heron.model_files import update_model_requirements
+
+    update_model_requirements(
+        model_uri, "add" if operation == "add" else "remove", list(requirement_strings)
+    )
+    click.echo(f"Successfully updated the requirements for the model at {model_uri}!")

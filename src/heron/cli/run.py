@@ -134,6 +134,7 @@ def _terminate_as_interrupt(signum: int, frame: FrameType | None) -> None:
 @click.option(
     "--storage-dir",
     default=None,
+    envvar=["HERON_TMP_DIR", "MLFLOW_TMP_DIR"],
     metavar="DIR",
     help="Where remote `path` parameters are downloaded.",
 )

@@ -5,6 +5,14 @@ from __future__ import annotations
 import click
 
 from heron import config
+from heron.cli.refusals import (
+    GATEWAY,
+    GUNICORN,
+    PROMETHEUS,
+    TRACING,
+    WORKSPACES,
+    refused_option,
+)
 from heron.exceptions import HeronError
 
 
@@ -24,6 +32,13 @@ def _env(name: str) -> list[str]:
     show_default=True,
     envvar=_env("BACKEND_STORE_URI"),
     help="Where experiments and runs are stored: sqlite:///path or postgresql://...",
+)
+@click.option(
+    "--read-replica-backend-store-uri",
+    metavar="URI",
+    envvar=_env("READ_REPLICA_BACKEND_STORE_URI"),
+    help="Accepted for MLflow compatibility: Heron reads from --backend-store-uri too "
+    "(a warning says so).",
 )
 @click.option(
     "--registry-store-uri",
@@ -105,6 +120,30 @@ def _env(name: str) -> list[str]:
     help="Comma-separated origins whose pages may call the API (besides localhost ones).",
 )
 @click.option(
+    "--disable-security-middleware",
+    is_flag=True,
+    envvar=[
+        "HERON_SERVER_DISABLE_SECURITY_MIDDLEWARE",
+        "MLFLOW_SERVER_DISABLE_SECURITY_MIDDLEWARE",
+    ],
+    help="DANGEROUS, for tests only: no Host check, no cross-origin checks, no security "
+    "headers (DNS rebinding, CSRF and clickjacking become possible).",
+)
+@click.option(
+    "--x-frame-options",
+    default="SAMEORIGIN",
+    show_default=True,
+    envvar=["HERON_SERVER_X_FRAME_OPTIONS", "MLFLOW_SERVER_X_FRAME_OPTIONS"],
+    help="X-Frame-Options of every response: SAMEORIGIN, DENY, or NONE (no header: the UI "
+    "may be embedded in frames of any site).",
+)
+@click.option(
+    "--dev",
+    is_flag=True,
+    help="Debug logging, and a restart whenever Heron's source changes (development only; "
+    "not with --uvicorn-opts or --app-name).",
+)
+@click.option(
     "--app-name",
     type=click.Choice(["basic-auth"]),
     default=None,
@@ -118,8 +157,17 @@ def _env(name: str) -> list[str]:
     envvar=_env("UVICORN_OPTS"),
     help='Extra uvicorn options, e.g. "--log-level debug --access-log".',
 )
+@refused_option("--gunicorn-opts", reason=GUNICORN)
+@refused_option("--waitress-opts", reason=GUNICORN)
+@refused_option("--expose-prometheus", reason=PROMETHEUS)
+@refused_option("--trace-archival-config", reason=TRACING)
+@refused_option("--secrets-cache-ttl", reason=GATEWAY)
+@refused_option("--secrets-cache-max-size", reason=GATEWAY)
+@refused_option("--workspace-store-uri", reason=WORKSPACES)
+@refused_option("--enable-workspaces/--disable-workspaces", reason=WORKSPACES, default=False)
 def server(
     backend_store_uri: str,
+    read_replica_backend_store_uri: str | None,
     registry_store_uri: str | None,
     default_artifact_root: str | None,
     serve_artifacts: bool,
@@ -131,6 +179,9 @@ def server(
     static_prefix: str,
     allowed_hosts: str | None,
     cors_allowed_origins: str | None,
+    disable_security_middleware: bool,
+    x_frame_options: str,
+    dev: bool,
     app_name: str | None,
     uvicorn_opts: str | None,
 ) -> None:
@@ -140,6 +191,23 @@ def server(
 
     if artifacts_only and not serve_artifacts:
         raise click.UsageError("--artifacts-only needs --serve-artifacts")
+    if dev and uvicorn_opts:
+        raise click.UsageError("'--dev' and '--uvicorn-opts' cannot be specified together.")
+    if dev and app_name:
+        raise click.UsageError("'--dev' cannot be used with '--app-name'.")
+    if dev and workers > 1:
+        raise click.UsageError("'--dev' serves from one process: leave out --workers.")
+    if x_frame_options.strip().upper() not in ("SAMEORIGIN", "DENY", "NONE", ""):
+        raise click.BadParameter(
+            f"{x_frame_options!r}: use SAMEORIGIN, DENY or NONE", param_hint="--x-frame-options"
+        )
+    if read_replica_backend_store_uri:
+        click.echo(
+            "WARNING: Heron does not route reads to a replica: "
+            "--read-replica-backend-store-uri is ignored, every query goes to "
+            "--backend-store-uri.",
+            err=True,
+        )
     settings = ServerSettings(
         backend_store_uri=backend_store_uri,
         registry_store_uri=registry_store_uri,
@@ -153,6 +221,8 @@ def server(
         allowed_hosts=split_list(allowed_hosts),
         cors_allowed_origins=split_list(cors_allowed_origins),
         app_name=app_name or "",
+        x_frame_options=x_frame_options,
+        security_middleware=not disable_security_middleware,
     )
     if not app_name and host not in ("127.0.0.1", "localhost", "::1", "[::1]"):
         click.echo(
@@ -166,6 +236,6 @@ def server(
         shown = f"[{shown}]" if ":" in shown and not shown.startswith("[") else shown
         click.echo(f"Heron UI: http://{shown}:{port}{settings.static_prefix}/", err=True)
     try:
-        serve(settings, port, workers, uvicorn_opts)
+        serve(settings, port, workers, "--log-level debug" if dev else uvicorn_opts, reload=dev)
     except HeronError as error:
         raise click.ClickException(error.message) from error

@@ -144,8 +144,11 @@ def create_app(settings: ServerSettings | None = None, services: Services | None
         from heron.auth.app import protect
 
         heron = protect(served)
+    if not settings.security_middleware:
+        return heron
+    frame = settings.x_frame_options
     browsers: ASGIApp = CrossOriginCheck(
-        SecurityHeaders(heron),
+        SecurityHeaders(heron, x_frame_options=frame),
         (f"{prefix}/api/", f"{prefix}/ajax-api/"),
         settings.cors_allowed_origins,
     )
@@ -158,7 +161,7 @@ def create_app(settings: ServerSettings | None = None, services: Services | None
         allow_headers=["*"],
     )
     # Requests without an Origin skip the CORS layers (they would only add "Vary: Origin").
-    app = OriginSplit(browsers, SecurityHeaders(heron, vary_origin=True))
+    app = OriginSplit(browsers, SecurityHeaders(heron, vary_origin=True, x_frame_options=frame))
     exempt = frozenset({f"{prefix}/health", f"{prefix}/version"})
     return HostCheck(app, settings.host_patterns(), exempt)
 

@@ -6,7 +6,7 @@
   origin is refused with 403, unless that origin is a localhost one, the server's own, or
   allowed by ``--cors-allowed-origins``.
 - Every response says ``X-Content-Type-Options: nosniff`` and
-  ``X-Frame-Options: SAMEORIGIN``.
+  ``X-Frame-Options: SAMEORIGIN`` (``--x-frame-options``: ``DENY``, or ``NONE`` for none).
 """
 
 from __future__ import annotations
@@ -20,7 +20,16 @@ INVALID_HOST = b"Invalid Host header - possible DNS rebinding attack detected"
 CORS_BLOCKED = b"Cross-origin request blocked"
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 LOCALHOST_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
-_SECURITY_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"SAMEORIGIN")]
+
+
+def security_headers(x_frame_options: str = "SAMEORIGIN") -> list[tuple[bytes, bytes]]:
+    """The headers :class:`SecurityHeaders` adds: ``nosniff``, and ``X-Frame-Options``
+    (upper-cased) unless it is empty or ``NONE``, as MLflow does."""
+    headers = [(b"x-content-type-options", b"nosniff")]
+    frame = x_frame_options.strip().upper()
+    if frame and frame != "NONE":
+        headers.append((b"x-frame-options", frame.encode("latin-1")))
+    return headers
 
 
 def host_allowed(patterns: tuple[str, ...], host: str) -> bool:
@@ -117,27 +126,32 @@ class CrossOriginCheck:
 
 
 class SecurityHeaders:
-    """Add ``nosniff`` and ``SAMEORIGIN`` to every response.
+    """Add ``nosniff`` and ``X-Frame-Options`` to every response.
 
     Args:
         app: The application behind.
         vary_origin: Also add ``Origin`` to the response's ``Vary`` header, as the CORS
             layer does for a request without an ``Origin`` (see :class:`OriginSplit`).
+        x_frame_options: The ``X-Frame-Options`` value; ``NONE`` sends none.
     """
 
-    def __init__(self, app: ASGIApp, vary_origin: bool = False):
+    def __init__(
+        self, app: ASGIApp, vary_origin: bool = False, x_frame_options: str = "SAMEORIGIN"
+    ):
         self.app = app
         self.vary_origin = vary_origin
+        self.headers = security_headers(x_frame_options)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         vary_origin = self.vary_origin
+        added = self.headers
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [*message.get("headers", ()), *_SECURITY_HEADERS]
+                headers = [*message.get("headers", ()), *added]
                 message["headers"] = _with_vary_origin(headers) if vary_origin else headers
             await send(message)
 

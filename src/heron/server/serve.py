@@ -61,7 +61,11 @@ def uvicorn_options(text: str | None) -> dict[str, Any]:
 
 
 def serve(
-    settings: ServerSettings, port: int, workers: int = 1, extra_options: str | None = None
+    settings: ServerSettings,
+    port: int,
+    workers: int = 1,
+    extra_options: str | None = None,
+    reload: bool = False,
 ) -> None:
     """Serve until interrupted.
 
@@ -75,6 +79,7 @@ def serve(
         port: The TCP port (the address is ``settings.host``).
         workers: Worker processes; 1 serves from this process.
         extra_options: ``--uvicorn-opts`` text.
+        reload: Restart the server when Heron's source changes (``heron server --dev``).
     """
     import uvicorn
 
@@ -83,11 +88,16 @@ def serve(
     threading.Thread(
         target=remove_partial_uploads, args=(settings,), name="heron-partials", daemon=True
     ).start()
-    if workers > 1:
+    if workers > 1 or reload:
         if not settings.artifacts_only:
             open_stores(settings)
         os.environ.update(settings.to_env())
-        uvicorn.run(APP_FACTORY, factory=True, workers=workers, **options)
+        if reload:
+            package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+            options.update(reload=True, reload_dirs=[package])
+        else:
+            options.update(workers=workers)
+        uvicorn.run(APP_FACTORY, factory=True, **options)
         return
     from heron.server.app import create_app
     from heron.server.services import Services

@@ -49,6 +49,10 @@ class ServerSettings:
             requests, besides localhost ones; ``*`` allows any.
         app_name: ``basic-auth`` turns on authentication and permissions
             (:mod:`heron.auth`); empty serves everyone.
+        x_frame_options: The ``X-Frame-Options`` header of every response (``SAMEORIGIN``,
+            ``DENY``); ``NONE`` sends none.
+        security_middleware: False drops the Host check, the cross-origin checks and the
+            security headers (``--disable-security-middleware``; for testing only).
     """
 
     backend_store_uri: str = config.DEFAULT_TRACKING_URI
@@ -63,6 +67,8 @@ class ServerSettings:
     allowed_hosts: tuple[str, ...] = ()
     cors_allowed_origins: tuple[str, ...] = ()
     app_name: str = ""
+    x_frame_options: str = "SAMEORIGIN"
+    security_middleware: bool = True
 
     def __post_init__(self) -> None:
         prefix = self.static_prefix.strip()

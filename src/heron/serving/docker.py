@@ -32,7 +32,7 @@ FROM {base_image}
 ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 PIP_NO_CACHE_DIR=1 \\
     PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONPATH=/opt/heron/lib
 
-RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin heron
+{install_java}RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin heron
 WORKDIR /opt/heron
 
 COPY requirements.txt /opt/heron/requirements.txt
@@ -83,10 +83,50 @@ def _base_image(model_dir: str | None) -> str:
     return f"python:{major_minor}-slim"
 
 
+_INSTALL_JAVA = (
+    "RUN apt-get update && apt-get install -y --no-install-recommends default-jre-headless \\\n"
+    "    && rm -rf /var/lib/apt/lists/*\n"
+)
+#: Flavors whose models need a Java runtime; MLflow installs Java for these by default.
+JAVA_FLAVORS = ("spark", "h2o", "johnsnowlabs")
+
+
+def heron_source(mlflow_home: str | None) -> str:
+    """The ``heron`` package to copy into the image: the running one, or the one of a local
+    source tree (``--mlflow-home``: a directory holding ``src/heron`` or ``heron``).
+
+    Raises:
+        InvalidParameter: The directory holds no Heron package.
+    """
+    if mlflow_home is None:
+        import heron
+
+        return os.path.dirname(os.path.abspath(heron.__file__))
+    for candidate in (
+        os.path.join(mlflow_home, "src", "heron"),
+        os.path.join(mlflow_home, "heron"),
+    ):
+        if os.path.isfile(os.path.join(candidate, "__init__.py")):
+            return candidate
+    raise InvalidParameter(
+        f"--mlflow-home {mlflow_home!r} holds no Heron source (src/heron or heron/ package)"
+    )
+
+
+def _needs_java(model_dir: str | None) -> bool:
+    if model_dir is None:
+        return False
+    from heron.models.model import Model
+
+    return any(flavor in JAVA_FLAVORS for flavor in Model.load(model_dir).flavors)
+
+
 def generate_dockerfile(
     model_uri: str | None,
     output_directory: str,
     base_image: str | None = None,
+    install_java: bool | None = None,
+    mlflow_home: str | None = None,
 ) -> str:
     """Write a Dockerfile and its build context; the directory.
 
@@ -95,11 +135,17 @@ def generate_dockerfile(
             mounted at ``/opt/ml/model`` at run time.
         output_directory: Where the context goes (created; must be empty if it exists).
         base_image: The ``FROM`` image (default ``python:<model's x.y>-slim``).
+        install_java: Install a Java runtime (None: when the model has a Spark, H2O or
+            John Snow Labs flavor, as MLflow does).
+        mlflow_home: A local Heron source tree whose package goes into the image instead
+            of the running Heron's.
 
     Raises:
-        InvalidParameter: The output directory exists and is not empty.
+        InvalidParameter: The output directory exists and is not empty, or ``mlflow_home``
+            holds no Heron package.
         NotFound: No model at the URI.
     """
+    package = heron_source(mlflow_home)
     if os.path.isdir(output_directory) and os.listdir(output_directory):
         raise InvalidParameter(
             f"Output directory {output_directory!r} is not empty; choose a new or empty one"
@@ -113,10 +159,8 @@ def generate_dockerfile(
         scratch = os.path.join(output_directory, ".download")
         shutil.move(download_model(model_uri, scratch), model_dir)
         shutil.rmtree(scratch, ignore_errors=True)
-    import heron
-
     shutil.copytree(
-        os.path.dirname(os.path.abspath(heron.__file__)),
+        package,
         os.path.join(output_directory, "heron"),
         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
     )
@@ -124,8 +168,10 @@ def generate_dockerfile(
     with open(os.path.join(output_directory, "requirements.txt"), "w", encoding="utf-8") as out:
         out.write("\n".join(dict.fromkeys(requirements)) + "\n")
     copy_model = f"COPY --chown=heron model {MODEL_DIR_IN_IMAGE}\n" if model_dir is not None else ""
+    java = _needs_java(model_dir) if install_java is None else install_java
     text = _DOCKERFILE.format(
         base_image=base_image or _base_image(model_dir),
+        install_java=_INSTALL_JAVA if java else "",
         copy_model=copy_model,
         port=PORT,
         model_dir=MODEL_DIR_IN_IMAGE,
@@ -159,6 +205,8 @@ def build_docker(
     env_manager: str = "local",
     base_image: str | None = None,
     install_mlflow: bool = False,
+    install_java: bool | None = None,
+    mlflow_home: str | None = None,
 ) -> None:
     """Build an image serving the model on port 8080 (``docker run -p 8080:8080 <name>``).
 
@@ -169,6 +217,8 @@ def build_docker(
             requirements with pip into its Python.
         base_image: The ``FROM`` image.
         install_mlflow: Accepted for MLflow compatibility (Heron is always in the image).
+        install_java: Install a Java runtime (None: for Spark, H2O, John Snow Labs models).
+        mlflow_home: A local Heron source tree to put in the image instead of this Heron.
 
     Raises:
         HeronError: No Docker engine, or the build failed.
@@ -183,7 +233,9 @@ def build_docker(
             "`heron models generate-dockerfile` and build it where an engine runs."
         )
     with tempfile.TemporaryDirectory(prefix="heron-docker-") as scratch:
-        context = generate_dockerfile(model_uri, os.path.join(scratch, "context"), base_image)
+        context = generate_dockerfile(
+            model_uri, os.path.join(scratch, "context"), base_image, install_java, mlflow_home
+        )
         done = subprocess.run(["docker", "build", "-t", name, context], check=False)
         if done.returncode != 0:
             raise HeronError(f"docker build failed (exit {done.returncode})")
