@@ -1,4 +1,4 @@
-"""Datasets: ``from_pandas``, ``from_numpy``, ``from_dict`` and ``get_source``.
+"""Datasets: ``from_pandas``, ``from_numpy``, ``from_dict``, ``from_spark``, ``get_source``.
 
 ``heron.log_input(heron.data.from_pandas(df, source="data.csv"), context="training")`` records
 the dataset on the active run with MLflow's name, digest, source, schema and profile, so
@@ -21,6 +21,8 @@ from heron.data.sources import (
     resolve_dataset_source,
     source_from_json,
 )
+from heron.data.spark import SparkDataset, from_spark, load_delta
+from heron.data.spark_sources import SparkDatasetSource
 from heron.entities import Dataset as DatasetEntity
 from heron.entities import DatasetInput
 from heron.exceptions import InvalidParameter
@@ -34,10 +36,14 @@ __all__ = [
     "HTTPDatasetSource",
     "NumpyDataset",
     "PandasDataset",
+    "SparkDataset",
+    "SparkDatasetSource",
     "from_dict",
     "from_numpy",
     "from_pandas",
+    "from_spark",
     "get_source",
+    "load_delta",
 ]
 
 

@@ -80,3 +80,14 @@ def numpy_digest(features: Any, targets: Any = None) -> str:
         else:
             add_array(item)
     return normalized_md5_digest(elements)
+
+
+def spark_digest(semantic_hash: int) -> str:
+    """The digest of a Spark DataFrame from its plan's ``semanticHash()`` (MLflow's way).
+
+    Spark's semantic hash of a plan reading files or local rows changes from one Spark
+    session to the next, so such digests only match within one session (as in MLflow).
+    """
+    import numpy as np
+
+    return normalized_md5_digest([np.int64(semantic_hash)])

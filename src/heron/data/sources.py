@@ -145,6 +145,12 @@ class DeltaDatasetSource(DatasetSource):
             info["delta_table_version"] = self.delta_table_version
         return info
 
+    def load(self, dst_path: str | None = None) -> Any:
+        """The table (at ``delta_table_version`` when set) as a ``pyspark.sql.DataFrame``."""
+        from heron.data.spark_sources import load_delta_source
+
+        return load_delta_source(self.path, self.delta_table_name, self.delta_table_version)
+
 
 def resolve_dataset_source(raw: str | os.PathLike[str]) -> DatasetSource:
     """The source a user's string names: an ``http(s)`` URL, an artifact URI or a local path.
@@ -179,6 +185,10 @@ def source_from_json(source_json: str, source_type: str) -> DatasetSource:
         return CodeDatasetSource(info.get("tags") or {})
     if source_type == "http" and isinstance(info.get("url"), str):
         return HTTPDatasetSource(info["url"])
+    if source_type == "spark":
+        from heron.data.spark_sources import SparkDatasetSource
+
+        return SparkDatasetSource(info.get("path"), info.get("table_name"), info.get("sql"))
     if source_type == "delta_table":
         return DeltaDatasetSource(
             info.get("path"), info.get("delta_table_name"), info.get("delta_table_version")

@@ -15,12 +15,14 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from heron.evaluation import artifacts as artifact_writer
-from heron.evaluation import classifier, explain, models, plots
-from heron.evaluation.inputs import EvalData, prepare
+from heron.evaluation import classifier, explain, models, plots, probability_plots
+from heron.evaluation.dataset_tag import log_datasets_tag
+from heron.evaluation.inputs import EvalData, dataset_entry, prepare
 from heron.evaluation.metrics import EvaluationMetric, MetricValue, aggregate, compute_extra_metrics
 from heron.evaluation.regressor import regressor_metrics
 from heron.evaluation.result import EvaluationResult
 from heron.exceptions import InvalidParameter
+from heron.tracking import session
 
 _logger = logging.getLogger(__name__)
 
@@ -120,6 +122,8 @@ def _classifier(
                 f"{prefix}{name}",
                 plots.curve(data.targets, proba, labels.values, labels.pos_label, kind),
             )
+    if proba is not None:
+        probability_plots.write_plots(data.targets, proba, labels, config, write, prefix)
     write.image(
         f"{prefix}confusion_matrix",
         plots.confusion_matrix(data.targets, y_pred, labels.values, weight),
@@ -162,7 +166,8 @@ def evaluate(
         targets: The label column (DataFrame) or array (numpy/list).
         predictions: Without a model, the column holding predictions; with one, the column
             of a multi-column model output to use.
-        dataset_path: Accepted for MLflow compatibility (recorded nowhere).
+        dataset_path: Where the data is stored, recorded in the ``mlflow.datasets`` tag
+            (with the dataset's name and hash, when the model is an MLflow model).
         feature_names: Feature columns to use (DataFrame) or names (numpy).
         evaluators: ``"default"`` (or None).
         evaluator_config: ``sample_weights``, ``pos_label``, ``label_list``, ``average``,
@@ -187,6 +192,10 @@ def evaluate(
         if model is None and predictions is None:
             predictions = getattr(data, "predictions", None)
     _check(model, model_type, evaluators, targets, predictions)
+    if dataset_path is not None and '"' in dataset_path:
+        raise InvalidParameter(
+            f'Dataset path cannot include a double quote (") but got {dataset_path}'
+        )
     if env_manager != "local":
         raise InvalidParameter("Heron evaluates models in this process: env_manager='local'.")
     config = dict(evaluator_config or {})
@@ -204,6 +213,9 @@ def evaluate(
         metrics = {f"{prefix}{k}": v for k, v in aggregate(values).items()}
         for function in custom_artifacts or []:
             written.custom(function, columns, metrics)
+        if predictor is not None and predictor.model_uuid:
+            entry = dataset_entry(data_in, dataset_path)
+            log_datasets_tag(session.client(), run.info.run_id, entry, predictor.model_uuid)
         _log(run.info.run_id, data_in, metrics, written, prefix, model_id)
         results = written.results(run.info.artifact_uri)
         for artifact in results.values():
@@ -231,7 +243,6 @@ def _log(
 ) -> None:
     from heron.entities import DatasetInput, InputTag, Metric
     from heron.entities.dataset import DATASET_CONTEXT_TAG
-    from heron.tracking import session
 
     client = session.client()
     name = digest = None
@@ -241,6 +252,6 @@ def _log(
         client.log_inputs(run_id, [DatasetInput(entity, tags)])
         name, digest = entity.name, entity.digest
     now = int(time.time() * 1000)
-    batch = [Metric(k, float(v), now, 0, name, digest, model_id) for k, v in metrics.items()]
+    batch = [Metric(k, float(v), now, 0, model_id, name, digest) for k, v in metrics.items()]
     client.log_batch(run_id, metrics=batch)
     written.upload(client, run_id)

@@ -1,9 +1,10 @@
 """The data ``evaluate`` works on: features, targets and (static) predictions.
 
-``data`` may be a pandas DataFrame (``targets`` and ``predictions`` name columns), a numpy
-array or a list (``targets`` is an array), or a ``heron.data`` dataset (its targets and
-predictions columns). It becomes a ``heron.data`` dataset too (MLflow's digest), logged as
-the run's input.
+``data`` may be a pandas or Spark DataFrame (``targets`` and ``predictions`` name columns;
+of a Spark DataFrame, the first 10,000 rows, as in MLflow), a numpy array or a list
+(``targets`` is an array), or a ``heron.data`` dataset (its targets and predictions
+columns). It becomes a ``heron.data`` dataset too (MLflow's digest), logged as the run's
+input.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from heron.evaluation.dataset_tag import numpy_feature_names
 from heron.exceptions import InvalidParameter
 
 
@@ -65,7 +67,7 @@ def _from_array(data: Any, targets: Any, feature_names: Any) -> EvalData:
         raise InvalidParameter("Evaluation data must be 2-dimensional (rows x features).")
     names = list(feature_names) if feature_names is not None else None
     if names is None:
-        names = [f"feature_{i + 1}" for i in range(array.shape[1])]
+        names = numpy_feature_names(array.shape[1])
     if len(names) != array.shape[1]:
         raise InvalidParameter(
             f"feature_names has {len(names)} names but the data has {array.shape[1]} columns."
@@ -77,6 +79,16 @@ def _from_array(data: Any, targets: Any, feature_names: Any) -> EvalData:
             "differ in length."
         )
     return EvalData(pd.DataFrame(array, columns=names), target_array, None, None)
+
+
+def _is_spark_frame(data: Any) -> bool:
+    import sys
+
+    if "pyspark" not in sys.modules:  # never import pyspark for someone else's data
+        return False
+    from pyspark.sql import DataFrame
+
+    return isinstance(data, DataFrame)
 
 
 def prepare(
@@ -105,6 +117,19 @@ def prepare(
         prepared = _from_frame(data.df, targets, predictions if static else None, feature_names)
         prepared.dataset = data
         return prepared
+    if isinstance(data, datasets.SparkDataset):  # MLflow evaluates its first 10,000 rows
+        static_column = predictions if static else None
+        prepared = _from_frame(data.to_pandas(), targets, static_column, feature_names)
+        prepared.dataset = data
+        return prepared
+    if _is_spark_frame(data):
+        return prepare(
+            datasets.from_spark(data, targets=targets, predictions=predictions if static else None),
+            targets,
+            predictions,
+            feature_names,
+            static,
+        )
     if isinstance(data, datasets.NumpyDataset):
         prepared = _from_array(data.features, data.targets, feature_names)
         prepared.dataset = data
@@ -126,6 +151,29 @@ def prepare(
         prepared.dataset = datasets.from_numpy(rows, targets=prepared.targets)
         return prepared
     raise InvalidParameter(
-        "The data argument must be a pandas DataFrame, a numpy array, a list or a heron.data "
-        f"dataset, not {type(data).__name__}."
+        "The data argument must be a pandas DataFrame, a Spark DataFrame, a numpy array, a "
+        f"list or a heron.data dataset, not {type(data).__name__}."
     )
+
+
+def dataset_entry(data: EvalData, path: str | None) -> dict[str, Any]:
+    """The ``mlflow.datasets`` tag entry of the evaluation data: name, hash and path.
+
+    The hash is MLflow's ``EvaluationDataset`` hash of the features as MLflow holds them (a
+    DataFrame, or the numpy array of numpy and list data) and the targets.
+    """
+    import numpy as np
+
+    from heron import data as datasets
+    from heron.evaluation.dataset_tag import evaluation_hash
+
+    features = data.features
+    names = [c if isinstance(c, str) else f"feature_{c}" for c in features.columns]
+    raw = data.dataset.features if isinstance(data.dataset, datasets.NumpyDataset) else None
+    if isinstance(raw, np.ndarray) and raw.ndim == 2:
+        features = raw
+    digest = evaluation_hash(features, data.targets, None, names)
+    entry = {"name": data.dataset.name if data.dataset is not None else digest, "hash": digest}
+    if path is not None:
+        entry["path"] = path
+    return entry

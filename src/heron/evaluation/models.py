@@ -22,12 +22,14 @@ class Predictor:
         predict_proba: Class probabilities, or None.
         sklearn_model: The raw estimator (for its ``score``), or None.
         model_id: The LoggedModel id the metrics belong to, or None.
+        model_uuid: The MLflow model's ``model_uuid`` (for the ``mlflow.datasets`` tag).
     """
 
     predict: Callable[[Any], Any]
     predict_proba: Callable[[Any], Any] | None = None
     sklearn_model: Any = None
     model_id: str | None = None
+    model_uuid: str | None = None
 
 
 def resolve(model: Any, model_config: dict[str, Any] | None) -> Predictor | None:
@@ -45,10 +47,12 @@ def resolve(model: Any, model_config: dict[str, Any] | None) -> Predictor | None
     if isinstance(model, PyFuncModel):
         impl = model.get_raw_model()
         model_id = getattr(model.metadata, "model_id", None)
+        uuid = getattr(model.metadata, "model_uuid", None)
         if "sklearn" in model.metadata.flavors and hasattr(impl, "get_raw_model"):
             raw = impl.get_raw_model()
-            return Predictor(raw.predict, getattr(raw, "predict_proba", None), raw, model_id)
-        return Predictor(model.predict, None, None, model_id)
+            proba = getattr(raw, "predict_proba", None)
+            return Predictor(raw.predict, proba, raw, model_id, uuid)
+        return Predictor(model.predict, None, None, model_id, uuid)
     if callable(model):
         return Predictor(model)
     raise InvalidParameter(
