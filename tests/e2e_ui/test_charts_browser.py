@@ -137,3 +137,40 @@ def test_another_metric_on_the_x_axis(heron_server: HeronServer, watched: Watche
     assert len(single["x_values"]) == 19
     expect(page.locator("[data-chart-card] canvas")).to_have_count(1)
     watched.assert_clean()
+
+
+def test_charts_of_runs_from_two_experiments_opened_from_the_compare_page(
+    heron_server: HeronServer, watched: Watched
+) -> None:
+    client = MlflowClient(heron_server.url)
+    run_ids, names = [], []
+    for number in range(2):
+        name = f"{PAYLOADS[number]} {uuid.uuid4().hex[:6]}"
+        experiment_id = client.create_experiment(name)
+        run_id = client.create_run(experiment_id, run_name=f"run {number}").info.run_id
+        _log(
+            client, run_id, [Metric("loss", 1.0 / (s + 1) + number, 1000 + s, s) for s in range(50)]
+        )
+        run_ids.append(run_id)
+        names.append(f"run {number} ({name})")
+
+    page = watched.page
+    page.goto(f"{heron_server.url}/compare-runs?runs={run_ids[0]}&runs={run_ids[1]}")
+    page.locator("a[data-charts-link]").click()
+    page.wait_for_url("**/compare-experiments/charts?**")
+    page.wait_for_function("() => window.__charts && window.__charts['loss']")
+    received = page.evaluate("() => window.__charts['loss']")
+    assert [series["run_id"] for series in received["runs"]] == run_ids
+    for series in received["runs"]:
+        stored = client.get_metric_history(series["run_id"], "loss")
+        assert series["values"] == [m.value for m in stored]
+    legend = page.locator("[data-chart-card][data-key='loss'] .legend-name")
+    expect(legend).to_have_count(2)
+    assert legend.all_text_contents() == names
+    page.get_by_label("Log scale").check()
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_url("**log=1**")
+    assert f"runs={run_ids[1]}" in page.url
+    page.wait_for_function("() => window.__charts && window.__charts['loss']")
+    assert page.evaluate("() => window.__charts['loss'].series") == 2
+    watched.assert_clean()

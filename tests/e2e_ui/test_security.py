@@ -31,6 +31,12 @@ def _pages(base: str, data: object) -> list[str]:
         run,
         f"{base}/experiments/{e}/runs/{c}",
         f"{run}/metrics?key=metric%2F1",
+        f"{run}/metrics?key=metric%2F1&x=metric%3Ametric%2F2",
+        f"{base}/experiments/{e}/charts",
+        f"{base}/experiments/{e}/charts?x=metric%3Ametric%2F1",
+        f"{base}/experiments/{e}/charts?x=metric%3A{quote(PAYLOADS[3])}",
+        f"{base}/compare-experiments/charts?experiments={e}&experiments=0",
+        f"{base}/compare-experiments/charts?runs={r}&runs={c}&x=metric%3Ametric%2F0",
         f"{run}/artifacts",
         f"{run}/artifacts?path=files",
         *(

@@ -74,6 +74,13 @@ class Links:
         ``order_by``, ``limit``, ``x``, ``smooth``, ``log``, ``band``: see pages/charts.py)."""
         return self.path(f"/experiments/{segment(experiment_id)}/charts", query)
 
+    def several_charts(self, experiment_ids: Iterable[str], **query: QueryValue) -> str:
+        """The metric charts of runs of several experiments (``runs`` from any of them, or
+        the runs table's ``filter`` across ``experiment_ids``: see pages/charts.py)."""
+        return self.path(
+            "/compare-experiments/charts", {"experiments": list(experiment_ids), **query}
+        )
+
     def run(self, experiment_id: str, run_id: str, **query: QueryValue) -> str:
         return self.path(f"/experiments/{segment(experiment_id)}/runs/{segment(run_id)}", query)
 

@@ -94,6 +94,7 @@ def routes(ui: UiContext) -> list[BaseRoute]:
             "data": data,
             "url": url,
             "table_link": _table_link(links, list(experiments.values())),
+            "charts_link": links.several_charts(experiments, runs=view.run_ids),
         }
         response = ui.render(request, "compare/page.html", context)
         elapsed = (time.perf_counter() - started) * 1000
