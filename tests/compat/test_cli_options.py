@@ -30,7 +30,6 @@ DEPLOYMENTS = (
     "deployment-target plugins (SageMaker, Databricks, OpenAI endpoints): Heron has no "
     "plugin targets; it serves with `models serve` and packages with `models build-docker`"
 )
-FILESTORE = "`heron db import-mlflow ./mlruns sqlite:///heron.db` does it (and more)"
 
 #: MLflow commands (paths) Heron leaves out, with the reason; a group covers its commands.
 EXCLUDED_COMMANDS: dict[str, str] = {
@@ -53,7 +52,6 @@ EXCLUDED_COMMANDS: dict[str, str] = {
     "db move-resources": WORKSPACES,
     "sagemaker": SAGEMAKER,
     "deployments": DEPLOYMENTS,
-    "migrate-filestore": FILESTORE,
 }
 
 #: (command, option) -> why Heron refuses it (the option exists, hidden, and errors).

@@ -41,6 +41,10 @@ COMMANDS: dict[str, LazyCommand] = {
         "heron.cli.doctor:doctor",
         short_help="Prints out useful information for debugging issues.",
     ),
+    "migrate-filestore": LazyCommand(
+        "heron.cli.migrate_filestore:migrate_filestore",
+        "Migrate MLflow FileStore data to a database.",
+    ),
     "models": LazyCommand(
         "heron.cli.models:models",
         "Serve models, predict with them, and package them as Docker images.",

@@ -9,7 +9,15 @@ from heron.cli.lazy import LazyGroup
 
 #: Section title -> command names, in the order shown; commands not named go last.
 SECTIONS: dict[str, tuple[str, ...]] = {
-    "Tracking (as mlflow)": ("experiments", "runs", "artifacts", "gc", "db", "doctor"),
+    "Tracking (as mlflow)": (
+        "experiments",
+        "runs",
+        "artifacts",
+        "gc",
+        "db",
+        "migrate-filestore",
+        "doctor",
+    ),
     "Serving and models (as mlflow)": ("server", "ui", "models", "registered-models", "run"),
     "Export and import (as mlflow-export-import)": (
         "export-run",
