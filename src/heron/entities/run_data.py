@@ -16,9 +16,9 @@ class Metric(Entity):
     value: float
     timestamp: int
     step: int = 0
+    model_id: str | None = None  # MLflow's order: (key, value, timestamp, step, model_id, ...)
     dataset_name: str | None = None
     dataset_digest: str | None = None
-    model_id: str | None = None
     run_id: str | None = None
 
 

@@ -171,10 +171,10 @@ def decode_metric(fields: dict[str, Any]) -> Metric:
         get("value", 0.0),
         get("timestamp", 0),
         get("step", 0),
-        get("dataset_name"),
-        get("dataset_digest"),
-        get("model_id"),
-        get("run_id"),
+        dataset_name=get("dataset_name"),
+        dataset_digest=get("dataset_digest"),
+        model_id=get("model_id"),
+        run_id=get("run_id"),
     )
 
 

@@ -89,7 +89,7 @@ def log_child_runs(
         run_id = child.info.run_id
         params = params_of({**base, **row.get("params", {})})
         metrics = [
-            Metric(str(key), float(value), end_time, 0, *_dataset_ids(dataset))  # type: ignore[arg-type]
+            Metric(str(key), float(value), end_time, 0, None, *_dataset_ids(dataset))  # type: ignore[arg-type]
             for key, value in row.items()
             if not str(key).startswith(("param", "split")) and isinstance(value, Number)
         ]

@@ -194,7 +194,7 @@ class FitLogger:
         now = int(time.time() * 1000)
         name, digest = (self.dataset.name, self.dataset.digest) if self.dataset else (None, None)
         metrics = [
-            Metric(key, float(value), now, 0, name, digest, self.model_id)
+            Metric(key, float(value), now, 0, self.model_id, name, digest)
             for key, value in values.items()
         ]
         self.client.log_batch(self.run_id, metrics=metrics)

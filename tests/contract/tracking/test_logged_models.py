@@ -210,11 +210,11 @@ def test_metric_points_of_a_model(
     store: TrackingStore, run_id: str, make_model: ModelMaker
 ) -> None:
     model_id = make_model()
-    point = Metric("acc", 0.9, 100, 2, "test", "d1g", model_id)
+    point = Metric("acc", 0.9, 100, 2, model_id, "test", "d1g")
     store.log_batch(run_id, metrics=[point, Metric("loss", 0.1, 100, 2)])
     store.log_batch(run_id, metrics=[point])  # a retry stores nothing twice
     (logged,) = store.get_logged_model(model_id).metrics
-    assert logged == Metric("acc", 0.9, 100, 2, "test", "d1g", model_id, run_id)
+    assert logged == Metric("acc", 0.9, 100, 2, model_id, "test", "d1g", run_id)
     history = store.get_metric_history(run_id, "acc")
     assert [(m.value, m.model_id, m.dataset_name, m.dataset_digest) for m in history] == [
         (0.9, model_id, "test", "d1g")
@@ -227,11 +227,11 @@ def test_latest_value_keeps_its_own_context(
     store: TrackingStore, run_id: str, make_model: ModelMaker
 ) -> None:
     model_id = make_model()
-    store.log_metric(run_id, Metric("acc", 0.5, 1, 1, "test", "d", model_id))
+    store.log_metric(run_id, Metric("acc", 0.5, 1, 1, model_id, "test", "d"))
     store.log_metric(run_id, Metric("acc", 0.6, 2, 2))
     (latest,) = store.get_run(run_id).data.metric_objects
     assert (latest.value, latest.model_id, latest.dataset_name) == (0.6, None, None)
-    store.log_batch(run_id, metrics=[Metric("acc", 0.7, 3, 3, "test", "d", model_id)])
+    store.log_batch(run_id, metrics=[Metric("acc", 0.7, 3, 3, model_id, "test", "d")])
     (latest,) = store.get_run(run_id).data.metric_objects
     assert (latest.value, latest.model_id, latest.dataset_digest) == (0.7, model_id, "d")
 

@@ -40,8 +40,8 @@ def models(store: TrackingStore, experiment_id: str, run_id: str) -> Models:
     store.log_batch(
         run_id,
         metrics=[
-            Metric("acc", 0.7, 10, 0, "test", "t1", made["a"]),
-            Metric("acc", 0.9, 10, 0, "train", "r1", made["b"]),
+            Metric("acc", 0.7, 10, 0, made["a"], "test", "t1"),
+            Metric("acc", 0.9, 10, 0, made["b"], "train", "r1"),
         ],
     )
     return made

@@ -114,7 +114,7 @@ def test_whole_run_round_trips() -> None:
     run = Run(
         INFO,
         RunData(
-            [Metric("m", 0.5, 3, 4, "d", "abc", "m-1", "r1")],
+            [Metric("m", 0.5, 3, 4, "m-1", "d", "abc", "r1")],
             [Param("p", "1")],
             [RunTag("mlflow.runName", "n")],
         ),

@@ -33,7 +33,7 @@ MODEL = LoggedModel(
     status=LoggedModelStatus.READY,
     tags={"mlflow.user": "ana"},
     params={"alpha": "0.5"},
-    metrics=[Metric("acc", float("nan"), 5, 1, "test", "d1", "m-0123", "r1")],
+    metrics=[Metric("acc", float("nan"), 5, 1, "m-0123", "test", "d1", "r1")],
 )
 
 

@@ -21,9 +21,9 @@ def log_metric(request: Request, services: Services) -> Result:
         request["value"],
         request["timestamp"],
         request.get("step", 0),
-        request.get("dataset_name"),
-        request.get("dataset_digest"),
-        request.get("model_id"),
+        dataset_name=request.get("dataset_name"),
+        dataset_digest=request.get("dataset_digest"),
+        model_id=request.get("model_id"),
     )
     services.tracking.log_metric(request["run_id"], metric)
     return None

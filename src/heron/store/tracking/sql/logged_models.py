@@ -278,7 +278,7 @@ def load_logged_models(cursor: Cursor, dialect: Dialect, rows: list[Any]) -> lis
     for model_id, key, value, timestamp, step, run_id, ds_name, ds_digest in cursor.fetchall():
         number = NAN if value is None else value
         metrics[model_id].append(
-            Metric(key, number, timestamp, step, ds_name, ds_digest, model_id, run_id)
+            Metric(key, number, timestamp, step, model_id, ds_name, ds_digest, run_id)
         )
     return [_model(row, tags[row[0]], params[row[0]], metrics[row[0]]) for row in rows]
 

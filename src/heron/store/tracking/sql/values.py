@@ -91,4 +91,12 @@ def stored_metric(
     if model_id is None and dataset_name is None:
         return new_metric(key, value, timestamp, step)
     number = NAN if value is None else value
-    return Metric(key, number, timestamp, step, dataset_name, dataset_digest, model_id)
+    return Metric(
+        key,
+        number,
+        timestamp,
+        step,
+        dataset_name=dataset_name,
+        dataset_digest=dataset_digest,
+        model_id=model_id,
+    )
