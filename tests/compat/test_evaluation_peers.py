@@ -95,6 +95,9 @@ def test_metrics_and_digests_equal_mlflow(
             )
         ours = {k: float(v) for k, v in result.metrics.items()}
         _assert_close(ours, theirs["evaluate"][case["name"]])
+        assert sorted(result.artifacts) == theirs["artifacts"][case["name"]]
+        tag = fluent.get_run(result.run_id).data.tags["mlflow.datasets"]
+        assert json.loads(tag) == json.loads(theirs["datasets_tags"][case["name"]])
     first = pd.read_csv(cases[0]["csv"])
     features = first.drop(columns=[cases[0]["targets"]]).to_numpy()
     targets = first[cases[0]["targets"]].to_numpy()
