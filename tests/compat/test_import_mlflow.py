@@ -15,6 +15,7 @@ from processes import run_script
 from heron.cli.main import cli
 from heron.entities import ViewType
 from heron.exceptions import InvalidState
+from heron.store.db.bootstrap import HEAD_REVISION
 from heron.store.registry.sql import SqlRegistryStore
 from heron.store.tracking.sql import SqlTrackingStore
 
@@ -182,15 +183,26 @@ def test_copy_artifacts_moves_them_under_the_directory(
     mlflow_db: dict[str, Any], tmp_path: Path
 ) -> None:
     target = tmp_path / "artifacts"
-    result = run_import(
-        mlflow_db["uri"], f"sqlite:///{tmp_path / 'heron.db'}", "--copy-artifacts", str(target)
-    )
+    dest = tmp_path / "heron.db"
+    result = run_import(mlflow_db["uri"], f"sqlite:///{dest}", "--copy-artifacts", str(target))
     assert result.exit_code == 0, result.output
-    tracking, _ = open_stores(tmp_path / "heron.db")
-    run = tracking.get_run(mlflow_db["run_id"])
-    expected = target / mlflow_db["experiment_id"] / mlflow_db["run_id"] / "artifacts"
+    assert_artifacts_copied(dest, target, mlflow_db)
+
+
+def assert_artifacts_copied(dest: Path, target: Path, made: dict[str, Any]) -> None:
+    """The run's and the logged model's artifacts are under ``target`` (by Heron experiment
+    id: a folder's ids past 32 bits get new ones), their URIs there."""
+    tracking, _ = open_stores(dest)
+    run = tracking.get_run(made["run_id"])
+    experiment_id = run.info.experiment_id
+    expected = target / experiment_id / made["run_id"] / "artifacts"
     assert run.info.artifact_uri == expected.as_uri()
     assert (expected / "notes" / "a.txt").read_text() == "hello"
+    model = tracking.get_logged_model(made["model_id"])
+    in_target = target / experiment_id / "models" / made["model_id"] / "artifacts"
+    assert model.artifact_location == in_target.as_uri()
+    assert (in_target / "weights.txt").read_text() == "w"
+    assert not list(target.rglob("*.partial"))
 
 
 @pytest.mark.parametrize("revision", ["451aebb31d03", "0c779009ac13"])
@@ -220,7 +232,7 @@ def test_unknown_revision_and_non_mlflow_sources_are_refused(
         "missing": run_import(f"sqlite:///{tmp_path / 'missing.db'}", dest).output,
     }
     assert "revision 'ffffffffffff', which is not one of MLflow's" in answers["unknown"]
-    assert "is a Heron database (revision r0003_registry), not an MLflow one" in answers["heron"]
+    assert f"is a Heron database (revision {HEAD_REVISION}), not an MLflow one" in answers["heron"]
     assert "does not exist" in answers["missing"]
     assert not (tmp_path / "missing.db").exists()
 
@@ -242,24 +254,48 @@ def test_postgresql_destination(mlflow_db: dict[str, Any], fresh_postgres_uri: s
     assert int(created) > int(mlflow_db["gone_experiment_id"])  # the id sequence moved on
 
 
-def test_mlruns_folder_is_imported(mlflow_venv: Path, tmp_path: Path) -> None:
-    folder = tmp_path / "mlruns"
+@pytest.fixture(scope="module")
+def mlruns_folder(mlflow_venv: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """An ``mlruns`` folder written by MLflow 3.17.2's file store, and what it holds."""
+    folder = tmp_path_factory.mktemp("mlflow-folder") / "mlruns"
     made = run_script(
         mlflow_venv, "mlflow_import_source.py", "full", f"file://{folder}",
         MLFLOW_ALLOW_FILE_STORE="true",
     )  # fmt: skip
-    (folder / "0" / "half-written-run").mkdir()
-    result = run_import(str(folder), f"sqlite:///{tmp_path / 'heron.db'}")
+    return {**made, "path": folder}
+
+
+def test_mlruns_folder_is_imported(mlruns_folder: dict[str, Any], tmp_path: Path) -> None:
+    folder, made = mlruns_folder["path"], mlruns_folder
+    half_written = folder / "0" / "half-written-run"
+    half_written.mkdir()
+    try:
+        result = run_import(str(folder), f"sqlite:///{tmp_path / 'heron.db'}")
+    finally:
+        half_written.rmdir()
     assert result.exit_code == 0, result.output
     assert "Skipping half-written run folder" in result.output
     tracking, registry = open_stores(tmp_path / "heron.db")
     run = tracking.get_run(made["run_id"])
     assert run.data.params == {"alpha": "0.5", "layers": "3"}
+    assert run.info.artifact_uri == made["artifact_uri"]  # left where it is
     assert len(tracking.get_metric_history(made["run_id"], "loss")) == 30
     assert registry.get_registered_model("import-model").aliases == {"champion": 2}
     assert tracking.get_logged_model(made["model_id"]).params == {"p": "1"}
     again = run_import(str(folder), f"sqlite:///{tmp_path / 'heron.db'}")
     assert "0 copied now" in again.output
+
+
+def test_mlruns_folder_copy_artifacts(mlruns_folder: dict[str, Any], tmp_path: Path) -> None:
+    target, dest = tmp_path / "artifacts", tmp_path / "heron.db"
+    folder = str(mlruns_folder["path"])
+    result = run_import(folder, f"sqlite:///{dest}", "--copy-artifacts", str(target))
+    assert result.exit_code == 0, result.output
+    assert_artifacts_copied(dest, target, mlruns_folder)
+    again = run_import(folder, f"sqlite:///{dest}", "--copy-artifacts", str(target))
+    assert again.exit_code == 0, again.output
+    assert "0 copied now" in again.output
+    assert_artifacts_copied(dest, target, mlruns_folder)
 
 
 def copy_tables(sqlite_path: Path, target: Any, quote: str, double: str) -> None:

@@ -22,7 +22,9 @@ _MAX_DIFFERENCES_SHOWN = 20
     metavar="DIR",
     default=None,
     help="Copy each run's artifacts under DIR (DIR/<experiment id>/<run id>/artifacts) and "
-    "point the runs there. Without it, artifacts stay where they are.",
+    "each logged model's (DIR/<experiment id>/models/<model id>/artifacts), for database "
+    "and mlruns-folder sources alike, and point them there. Without it, artifacts stay "
+    "where they are.",
 )
 @click.option("--no-progress", is_flag=True, help="Do not draw progress bars.")
 def import_mlflow(source: str, dest: str, copy_artifacts: str | None, no_progress: bool) -> None:

@@ -18,20 +18,11 @@ def open_import(
     source: str, dest: str, copy_artifacts: str | None = None
 ) -> MlflowImport | FolderImport:
     """The import of ``source``: an ``mlruns`` folder (a path or ``file:`` URI) or an MLflow
-    database URI.
-
-    Raises:
-        InvalidParameter: ``--copy-artifacts`` with a folder (its artifacts are files
-            already; copy the folder instead).
+    database URI; ``copy_artifacts`` a directory to copy the runs' and logged models'
+    artifacts into (None keeps them where they are).
     """
-    from heron.exceptions import InvalidParameter
     from heron.store.tracking.file.uris import is_folder_uri
 
     if is_folder_uri(source):
-        if copy_artifacts is not None:
-            raise InvalidParameter(
-                "--copy-artifacts applies to database sources; a folder's artifacts are "
-                "files under it already"
-            )
-        return FolderImport(source, dest)
+        return FolderImport(source, dest, copy_artifacts=copy_artifacts)
     return MlflowImport(source, dest, copy_artifacts=copy_artifacts)

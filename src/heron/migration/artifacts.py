@@ -1,8 +1,10 @@
-"""``--copy-artifacts DIR``: each run's artifacts copied under DIR, in Heron's layout.
+"""``--copy-artifacts DIR``: artifacts copied under DIR, in Heron's layout.
 
-A run's files land in ``DIR/<experiment id>/<run id>/artifacts``: first in a ``.partial``
-folder beside it, renamed into place once complete, so an interrupted copy is redone by
-the next run of the import and a finished one is never copied twice.
+A run's files land in ``DIR/<experiment id>/<run id>/artifacts`` and a logged model's in
+``DIR/<experiment id>/models/<model id>/artifacts`` (where Heron itself puts them under an
+experiment's artifact location): first in a ``.partial`` folder beside the target, renamed
+into place once complete, so an interrupted copy is redone by the next run of the import
+and a finished one is never copied twice.
 """
 
 from __future__ import annotations
@@ -19,8 +21,14 @@ def run_artifact_dir(root: str, experiment_id: int, run_id: str) -> Path:
     return Path(root).resolve() / str(experiment_id) / run_id / "artifacts"
 
 
-def copy_run_artifacts(artifact_uri: str | None, target: Path) -> str:
-    """Copy a run's artifact tree to ``target`` (unless done before); returns its new URI."""
+def model_artifact_dir(root: str, experiment_id: int, model_id: str) -> Path:
+    """Where ``--copy-artifacts`` puts a logged model's artifacts."""
+    return Path(root).resolve() / str(experiment_id) / "models" / model_id / "artifacts"
+
+
+def copy_artifact_tree(artifact_uri: str | None, target: Path) -> str:
+    """Copy an artifact tree (a run's or a logged model's) to ``target`` unless done before;
+    returns its new URI. A location with nothing in it (or none) gives an empty folder."""
     if not target.is_dir():
         partial = target.with_name(target.name + ".partial")
         shutil.rmtree(partial, ignore_errors=True)

@@ -15,9 +15,10 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from heron.entities import Metric, RunInfo, ViewType
+from heron.migration.artifacts import copy_artifact_tree, run_artifact_dir
 from heron.migration.experiments import ExperimentMap, write_experiments
 from heron.migration.importer import clear_marker, mark_started, summarize
-from heron.migration.models import write_logged_models
+from heron.migration.models import relocate_model, write_logged_models
 from heron.migration.registry import write_registry
 from heron.migration.runs import RunRows, write_runs
 from heron.migration.verify import Verification
@@ -36,12 +37,19 @@ _DATASETS = uuid.UUID("6f1d5e0c-8e4b-4c55-9a52-3f1d2a7b9c01")  # names dataset u
 class FolderImport:
     """One import of an ``mlruns`` folder (same interface as ``MlflowImport``).
 
+    Args:
+        folder: The ``mlruns`` folder (a path or ``file:`` URI).
+        dest_uri: The Heron database (created when it does not exist).
+        copy_artifacts: A directory to copy each run's and logged model's artifacts into
+            (their URIs then point there); None leaves them in the folder.
+
     Raises:
         InvalidParameter: the folder is not an ``mlruns`` tree.
     """
 
-    def __init__(self, folder: str, dest_uri: str):
+    def __init__(self, folder: str, dest_uri: str, copy_artifacts: str | None = None):
         self.path = mlruns_path(folder)
+        self.copy_artifacts = copy_artifacts
         check_mlruns_folder(self.path)
         self.reader = MlrunsReader(self.path)
         self.db = Database(dest_uri)
@@ -132,10 +140,14 @@ class FolderImport:
                 )
             run = self.reader.read_run(run_dir, models_by_experiment[experiment_id], info)
             heron_eid = self.mapping.ids[int(experiment_id)]
+            artifact_uri = info.artifact_uri
+            if self.copy_artifacts is not None:
+                target = run_artifact_dir(self.copy_artifacts, heron_eid, info.run_id)
+                artifact_uri = copy_artifact_tree(artifact_uri, target)
             rows.runs.append(
                 (info.run_id, heron_eid, info.run_name, info.user_id, info.status,
                  info.start_time, info.end_time, info.lifecycle_stage,
-                 _deleted_time(run_dir, info), info.artifact_uri)
+                 _deleted_time(run_dir, info), artifact_uri)
             )  # fmt: skip
             rows.params.extend((info.run_id, k, v) for k, v in run.data.params.items())
             rows.tags.extend((info.run_id, k, v) for k, v in run.data.tags.items())
@@ -184,6 +196,8 @@ class FolderImport:
                 )  # fmt: skip
                 tags.extend((model.model_id, k, v) for k, v in model.tags.items())
                 params.extend((model.model_id, k, v) for k, v in model.params.items())
+        if self.copy_artifacts is not None:
+            models = [relocate_model(row, self.copy_artifacts) for row in models]
         write_logged_models(self.db, models, tags, params)
         self.logged_models = len(models)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from heron.exceptions import InvalidState
-from heron.migration.artifacts import copy_run_artifacts, run_artifact_dir
+from heron.migration.artifacts import copy_artifact_tree, run_artifact_dir
 from heron.migration.attached import AttachedSqlite
 from heron.migration.experiments import ExperimentMap, copy_experiments
 from heron.migration.models import copy_logged_models
@@ -82,8 +82,8 @@ class MlflowImport:
     Args:
         source_uri: The MLflow database (``sqlite:///``, ``postgresql://``, ``mysql://``).
         dest_uri: The Heron database (created when it does not exist).
-        copy_artifacts: A directory to copy each run's artifacts into (their URIs then
-            point there); None leaves artifacts and their URIs as they are.
+        copy_artifacts: A directory to copy each run's and logged model's artifacts into
+            (their URIs then point there); None leaves artifacts and their URIs as they are.
 
     Raises:
         InvalidParameter, InvalidState: the source is not a readable MLflow database, the
@@ -138,7 +138,9 @@ class MlflowImport:
         mark_started(self.db, self.source.redacted)
         self.mapping = copy_experiments(self.source, self.db)
         self.report.experiments = len(self.mapping.ids)
-        self.report.logged_models = copy_logged_models(self.source, self.db, self.mapping)
+        self.report.logged_models = copy_logged_models(
+            self.source, self.db, self.mapping, self.copy_artifacts
+        )
         if self.copy_artifacts is not None:
             self.artifact_uris = {
                 str(row[0]): run_artifact_dir(
@@ -199,7 +201,7 @@ class MlflowImport:
         for row in chunk:
             run_id = str(row[0])
             target = run_artifact_dir(self.copy_artifacts, self.mapping.ids[int(row[1])], run_id)
-            copy_run_artifacts(row[-1], target)
+            copy_artifact_tree(row[-1], target)
 
 
 def mark_started(db: Database, source: str) -> None:

@@ -10,14 +10,25 @@ from typing import Any
 
 from heron.entities import LoggedModelStatus
 from heron.exceptions import InvalidParameter
+from heron.migration.artifacts import copy_artifact_tree, model_artifact_dir
 from heron.migration.experiments import ExperimentMap
 from heron.migration.source import SourceDatabase
 from heron.store.db import Database
 from heron.store.db.drivers import Cursor
 
 
-def copy_logged_models(source: SourceDatabase, db: Database, mapping: ExperimentMap) -> int:
-    """Copy every logged model; returns how many the source has."""
+def copy_logged_models(
+    source: SourceDatabase,
+    db: Database,
+    mapping: ExperimentMap,
+    copy_artifacts: str | None = None,
+) -> int:
+    """Copy every logged model; returns how many the source has.
+
+    Args:
+        copy_artifacts: A directory to copy each model's artifacts into (its artifact
+            location then points there); None keeps the locations as they are.
+    """
     if not source.has_table("logged_models"):
         return 0
     models = source.all(
@@ -27,7 +38,10 @@ def copy_logged_models(source: SourceDatabase, db: Database, mapping: Experiment
     )
     tags = source.all("SELECT model_id, tag_key, tag_value FROM logged_model_tags")
     params = source.all("SELECT model_id, param_key, param_value FROM logged_model_params")
-    write_logged_models(db, [_model_row(row, mapping) for row in models], tags, params)
+    rows = [_model_row(row, mapping) for row in models]
+    if copy_artifacts is not None:
+        rows = [relocate_model(row, copy_artifacts) for row in rows]
+    write_logged_models(db, rows, tags, params)
     return len(models)
 
 
@@ -67,6 +81,13 @@ def write_logged_models(
         )
 
     db.write(work)
+
+
+def relocate_model(row: tuple[Any, ...], root: str) -> tuple[Any, ...]:
+    """A logged model's row (Heron's experiment id second, artifact location fourth) with
+    its artifacts copied under ``root`` and its location pointing there."""
+    target = model_artifact_dir(root, int(row[1]), str(row[0]))
+    return (*row[:3], copy_artifact_tree(row[3], target), *row[4:])
 
 
 def _model_row(row: tuple[Any, ...], mapping: ExperimentMap) -> tuple[Any, ...]:

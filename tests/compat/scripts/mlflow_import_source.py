@@ -2,8 +2,8 @@
 
 ``full DB_PATH``: MLflow 3.17.2 at its head revision, filled through its own client
 (experiments, a deleted one, runs, a deleted run, NaN and infinite metrics, a dataset
-input, a logged model with params, tags and a metric, an artifact, the registry with a
-stage, an alias and tags).
+input, a logged model with params, tags, a metric and an artifact, a run artifact, the
+registry with a stage, an alias and tags).
 
 ``revision DB_PATH REV``: MLflow's own migrations run up to revision REV only (an old
 MLflow's schema), then one experiment and run written with SQL in the columns it has.
@@ -14,8 +14,10 @@ Prints one JSON line describing what it made.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import sys
+import tempfile
 from typing import Any
 
 
@@ -41,6 +43,11 @@ def full(path: str) -> dict[str, Any]:
             name="external", source_run_id=run.info.run_id, params={"p": "1"}, tags={"k": "v"}
         )
         mlflow.log_metric("accuracy", 0.9, model_id=model.model_id)
+        with tempfile.TemporaryDirectory() as scratch:
+            weights = os.path.join(scratch, "weights.txt")
+            with open(weights, "w") as out:
+                out.write("w")
+            client.log_model_artifact(model.model_id, weights)
     with mlflow.start_run(run_name="removed") as removed:
         mlflow.log_param("x", "1")
     client.delete_run(removed.info.run_id)
