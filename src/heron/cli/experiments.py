@@ -57,7 +57,7 @@ def search(state: CliState, view: str, max_results: int | None) -> None:
         )
 
     found = read_pages(page, PER_PAGE, max_results)
-    rows = [(e.experiment_id, e.name, e.artifact_location) for e in found]
+    rows = sorted((e.experiment_id, e.name, e.artifact_location) for e in found)  # as MLflow
     click.echo(render_table(["Experiment Id", "Name", "Artifact Location"], rows))
 
 

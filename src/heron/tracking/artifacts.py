@@ -100,6 +100,15 @@ class ArtifactMethods(abc.ABC):
             yield local
             self.log_artifact(run_id, local, directory or None)
 
+    def _image_saver(self, run_id: str) -> Any:
+        """``save(artifact_path, image)`` writing one image (a table cell) to the run."""
+
+        def save(path: str, image: Any) -> None:
+            with self._artifact_file(run_id, path) as local:
+                image.save(local)
+
+        return save
+
     def log_text(self, run_id: str, text: str, artifact_file: str) -> None:
         """Save text (UTF-8) as a run artifact, e.g. ``artifact_file="notes/summary.txt"``."""
         with (
@@ -194,7 +203,10 @@ class ArtifactMethods(abc.ABC):
 
         if not isinstance(data, (dict, pd.DataFrame)):
             raise InvalidParameter("data must be a pandas.DataFrame or a dictionary")
+        from heron.tracking.table_images import store_image_columns
+
         frame = pd.DataFrame(data)
+        frame = store_image_columns(frame, artifact_file, self._image_saver(run_id))
         with self._artifact_file(run_id, artifact_file) as local:
             frame.to_json(local, orient="split", index=False, default_handler=str)
         tag = self.get_run(run_id).data.tags.get(LOGGED_ARTIFACTS_TAG)
