@@ -105,3 +105,24 @@ def test_other_variables_keep_mlflow_types(monkeypatch: pytest.MonkeyPatch) -> N
     assert f"{ev.MLFLOW_TRACKING_URI}" == "MLFLOW_TRACKING_URI"
     with pytest.raises(ValueError, match="default value"):
         ev.BooleanEnvironmentVariable("MLFLOW_X", 1)  # type: ignore[arg-type]
+
+
+def test_log_table_stores_image_columns_as_files(fluent: ModuleType, tmp_path: Path) -> None:
+    import json
+
+    pixels = np.full((300, 150, 3), 90, dtype=np.uint8)
+    with fluent.start_run() as run:
+        fluent.log_table(
+            {"prompt": ["a", "b"], "output": [heron.Image(pixels), PILImage.fromarray(pixels)]},
+            artifact_file="eval/table.json",
+        )
+        with pytest.raises(InvalidParameter, match="mix of images and non-images"):
+            fluent.log_table({"x": [heron.Image(pixels), "text"]}, artifact_file="bad.json")
+    local = download_artifacts(run_id=run.info.run_id, artifact_path="", dst_path=str(tmp_path))
+    table = json.loads((Path(local) / "eval" / "table.json").read_text())
+    first = table["data"][0][1]
+    assert first["type"] == "image"
+    assert first["filepath"].startswith("table_images/eval/table/")
+    assert PILImage.open(Path(local) / first["filepath"]).size == (150, 300)
+    assert PILImage.open(Path(local) / first["compressed_filepath"]).size == (128, 256)
+    assert not (Path(local) / "bad.json").exists()
