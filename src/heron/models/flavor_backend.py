@@ -2,7 +2,7 @@
 
 A backend predicts from a file or stdin, serves a model over HTTP, prepares its environment
 and builds a Docker image for it. Heron's implementation for python_function models is
-:class:`heron.serving.backend.PyFuncBackend`.
+:class:`heron.serving.backend.PyFuncBackend` (``get_flavor_backend(model_uri)``).
 """
 
 from __future__ import annotations
