@@ -23,6 +23,7 @@ import logging
 import threading
 import warnings
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,8 +98,10 @@ def _user_run_active() -> bool:
     return run is not None and run.info.run_id not in _autolog_runs
 
 
-def _should_skip(integration: str) -> bool:
-    if autologging_is_disabled(integration) or active_session(integration) is not None:
+def _should_skip(integration: str, nested: bool = False) -> bool:
+    if autologging_is_disabled(integration):
+        return True
+    if active_session(integration) is not None and not nested:
         return True
     return bool(get_autologging_config(integration, "exclusive", False)) and _user_run_active()
 
@@ -134,7 +137,8 @@ def _run_patch(
 
     call = _OriginalCall(original)
     managed_run_id: str | None = None
-    with open_session(integration) as session:
+    outer = active_session(integration)  # a nested patch shares the outer call's session
+    with nullcontext(outer) if outer is not None else open_session(integration) as session:
         try:
             if manage_run and active_run() is None:
                 managed_run_id = _start_managed_run(integration)
@@ -172,10 +176,11 @@ def _make_wrapper(
     function: Callable[..., Any],
     patch_function: Callable[..., Any],
     manage_run: bool,
+    nested: bool = False,
 ) -> Callable[..., Any]:
     @functools.wraps(function)
     def patched(*args: Any, **kwargs: Any) -> Any:
-        if _should_skip(integration):
+        if _should_skip(integration, nested):
             return function(*args, **kwargs)
         return _run_patch(integration, patch_function, function, manage_run, args, kwargs)
 
@@ -207,6 +212,7 @@ def safe_patch(
     name: str,
     patch_function: Callable[..., Any],
     manage_run: bool = False,
+    nested: bool = False,
 ) -> None:
     """Patch ``owner.name`` reversibly so autologging can never break the user's call.
 
@@ -217,6 +223,9 @@ def safe_patch(
         patch_function: ``patch_function(original, self, *args, **kwargs)``; it must call
             ``original(self, *args, **kwargs)`` once and return the result to give the caller.
         manage_run: Start a run when none is active, end it when the call returns.
+        nested: Run the patch even inside another patched call of the same integration
+            (sharing its session, e.g. ``xgboost.train`` inside ``XGBClassifier.fit``);
+            by default such inner calls run unpatched.
     """
     static = inspect.getattr_static(owner, name)
     if getattr(static, "__heron_patched__", None) == integration:
@@ -224,7 +233,7 @@ def safe_patch(
     own = owner.__dict__.get(name, _MISSING)
 
     def make(function: Callable[..., Any]) -> Callable[..., Any]:
-        return _make_wrapper(integration, function, patch_function, manage_run)
+        return _make_wrapper(integration, function, patch_function, manage_run, nested)
 
     if isinstance(static, (staticmethod, classmethod)):
         raise TypeError(f"safe_patch cannot patch the {type(static).__name__} {name!r}")

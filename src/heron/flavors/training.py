@@ -73,3 +73,71 @@ def log_json_artifact(run_id: str, file_name: str, content: Any) -> None:
 def sanitized_metric_names(metrics: Mapping[str, Any]) -> dict[str, Any]:
     """Metric names with ``@`` (``ndcg@3``) written ``_at_``, as MLflow does."""
     return {str(k).replace("@", "_at_"): v for k, v in metrics.items()}
+
+
+INPUT_EXAMPLE_ROWS = 5
+"""Rows of the training data kept as the autologged model's input example (MLflow's 5)."""
+
+
+def example_and_signature(
+    flavor: str, example: Callable[[], Any], predict: Callable[[Any], Any]
+) -> tuple[Any, Any]:
+    """The input example and signature an autologged model gets (MLflow's rules).
+
+    The example is taken when ``log_input_examples`` or ``log_model_signatures`` is on (the
+    signature is inferred from it and ``predict(example)``); either failure is a warning.
+
+    Returns:
+        ``(input_example or None, signature or None)``.
+    """
+    import logging
+    from copy import deepcopy
+
+    from heron.autologging import get_autologging_config
+    from heron.models.signature import infer_signature
+
+    logger = logging.getLogger(f"heron.{flavor}")
+    want_example = get_autologging_config(flavor, "log_input_examples", False)
+    want_signature = get_autologging_config(flavor, "log_model_signatures", True)
+    if not (want_example or want_signature):
+        return None, None
+    try:
+        rows = example()
+    except Exception as error:
+        logger.warning("Failed to gather input example: %s", error)
+        return None, None
+    signature = None
+    if want_signature:
+        try:
+            signature = infer_signature(rows, predict(deepcopy(rows)))
+        except Exception as error:
+            logger.warning("Failed to infer model signature: %s", error)
+    return (rows if want_example else None), signature
+
+
+def log_dataset_inputs(flavor: str, run_id: str, datasets: list[tuple[Any, str]]) -> Any:
+    """Log ``(heron.data dataset, context)`` pairs as run inputs when ``log_datasets`` is on;
+    a failure is a warning. Returns the first dataset (the training one), or None."""
+    import logging
+
+    from heron.autologging import get_autologging_config
+    from heron.entities import DatasetInput, InputTag
+    from heron.entities.dataset import DATASET_CONTEXT_TAG
+    from heron.tracking import session
+
+    if not datasets or not get_autologging_config(flavor, "log_datasets", True):
+        return None
+    try:
+        session.client().log_inputs(
+            run_id,
+            [
+                DatasetInput(d._to_mlflow_entity(), (InputTag(DATASET_CONTEXT_TAG, c),))
+                for d, c in datasets
+            ],
+        )
+    except Exception as error:
+        logging.getLogger(f"heron.{flavor}").warning(
+            "Failed to log dataset information to MLflow Tracking. Reason: %s", error
+        )
+        return None
+    return datasets[0][0]

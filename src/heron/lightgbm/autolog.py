@@ -4,23 +4,32 @@ A training call (``lightgbm.train``, and the training inside the scikit-learn AP
 logs the booster params and ``train``'s arguments, the metrics of every validation set at each
 iteration (``<set>-<metric>``, step = iteration), with early stopping ``stopped_iteration``,
 ``best_iteration`` and the best iteration's metrics (one step after the last), the feature
-importances (``feature_importance_split.json``, ``..._gain.json``) and the model.
+importances (``feature_importance_split.json``, ``..._gain.json``), the training and
+validation data as dataset inputs, and the model (the Booster, or for ``LGBMClassifier.fit``
+& co. the estimator, see :mod:`heron.flavors.sklearn_api_autolog`) with its signature and
+input example.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from heron.autologging import (
     MetricsBatcher,
     autologging_integration,
+    current_session,
     get_autologging_config,
     report_failure,
     safe_patch,
 )
+from heron.flavors.sklearn_api_autolog import UNLOGGED_FIT
 from heron.flavors.training import (
+    INPUT_EXAMPLE_ROWS,
     argument,
     call_arguments,
+    example_and_signature,
+    log_dataset_inputs,
     log_json_artifact,
     sanitized_metric_names,
     with_argument,
@@ -39,6 +48,8 @@ UNLOGGED = (
     "callbacks",
 )
 
+_logger = logging.getLogger(__name__)
+
 
 @autologging_integration(FLAVOR_NAME)
 def autolog(
@@ -56,10 +67,10 @@ def autolog(
     """Enable (or disable) and configure autologging from LightGBM (MLflow's options).
 
     Args:
-        log_input_examples: Accepted; input examples are not logged yet.
-        log_model_signatures: Accepted; signatures are not inferred from a Dataset yet.
-        log_models: Log the trained Booster as a model (``model``).
-        log_datasets: Accepted; datasets are not logged yet.
+        log_input_examples: Log the first 5 training rows as the model's input example.
+        log_model_signatures: Log the signature inferred from those rows and the prediction.
+        log_models: Log the trained Booster (or scikit-learn API estimator) as ``model``.
+        log_datasets: Log the training data (``train``) and ``valid_sets`` (``eval``).
         disable: Disable LightGBM autologging.
         exclusive: Do not log into runs started by the user.
         disable_for_unsupported_versions: Skip LightGBM versions MLflow has not tested.
@@ -69,10 +80,61 @@ def autolog(
     """
     import lightgbm
 
-    # Module functions: the top-level train and the one the scikit-learn API's fit calls.
-    modules: list[Any] = [lightgbm, lightgbm.sklearn]
-    for module in modules:
-        safe_patch(FLAVOR_NAME, module, "train", _patched_train, manage_run=True)
+    from heron.flavors import sklearn_api_autolog
+
+    module: Any = lightgbm  # module functions are patched like methods
+    safe_patch(FLAVOR_NAME, module, "train", _patched_booster_train, manage_run=True)
+    # The scikit-learn API's fit calls lightgbm.sklearn.train: that patch logs params,
+    # metrics and datasets inside the patched fit, which logs the estimator as the model.
+    safe_patch(FLAVOR_NAME, module.sklearn, "train", _patched_train, manage_run=True, nested=True)
+    safe_patch(FLAVOR_NAME, module.Dataset, "__init__", _patched_dataset_init)
+    sklearn_api_autolog.patch_estimators(FLAVOR_NAME, sklearn_api_autolog.lightgbm_estimators())
+
+
+def _patched_dataset_init(original: Any, self: Any, *args: Any, **kwargs: Any) -> Any:
+    """Keep the first rows of the data for the input example."""
+    from copy import deepcopy
+
+    data = args[0] if args else kwargs.get("data")
+    if data is not None:
+        try:
+            if isinstance(data, str):
+                raise ValueError("cannot gather example input when dataset is loaded from a file.")
+            self._heron_input_example = deepcopy(data[:INPUT_EXAMPLE_ROWS])
+        except Exception as error:
+            self._heron_input_example = error
+    return original(self, *args, **kwargs)
+
+
+def _lgb_dataset(lgb_dataset: Any, name: str | None) -> Any:
+    """A ``lightgbm.Dataset``'s data as a heron dataset (pandas, or numpy with labels)."""
+    import numpy as np
+    import pandas as pd
+
+    from heron.data import from_numpy, from_pandas
+
+    data, label = lgb_dataset.data, lgb_dataset.label
+    if isinstance(data, pd.DataFrame):
+        return from_pandas(data, name=name)
+    data = data.toarray() if hasattr(data, "toarray") else data
+    if isinstance(data, np.ndarray):
+        return from_numpy(data, targets=label, name=name)
+    _logger.warning("Unrecognized dataset type %s. Dataset logging skipped.", type(data))
+    return None
+
+
+def _log_datasets(original: Any, run_id: str, args: Any, kwargs: Any) -> None:
+    if not get_autologging_config(FLAVOR_NAME, "log_datasets", True):
+        return
+    try:
+        pairs = [(_lgb_dataset(argument(original, args, kwargs, "train_set"), None), "train")]
+        valid_sets = kwargs.get("valid_sets") or []
+        names = kwargs.get("valid_names") or [None] * len(valid_sets)
+        pairs += [(_lgb_dataset(d, n), "eval") for d, n in zip(valid_sets, names, strict=False)]
+    except Exception as error:
+        _logger.warning("Failed to log dataset information to MLflow Tracking. Reason: %s", error)
+        return
+    log_dataset_inputs(FLAVOR_NAME, run_id, [p for p in pairs if p[0] is not None])
 
 
 def _callback(batcher: MetricsBatcher, results: list[dict[str, float]]) -> Any:
@@ -89,10 +151,18 @@ def _callback(batcher: MetricsBatcher, results: list[dict[str, float]]) -> Any:
     return record
 
 
-def _patched_train(original: Any, *args: Any, **kwargs: Any) -> Any:
+def _patched_booster_train(original: Any, *args: Any, **kwargs: Any) -> Any:
+    return _patched_train(original, *args, _log_booster=True, **kwargs)
+
+
+def _patched_train(original: Any, *args: Any, _log_booster: bool = False, **kwargs: Any) -> Any:
     import heron
 
+    session = current_session(FLAVOR_NAME)
+    if session is not None and session.state.get(UNLOGGED_FIT):
+        return original(*args, **kwargs)  # a fit inside an autologged scikit-learn estimator
     run_id = heron.active_run().info.run_id  # type: ignore[union-attr]
+    _log_datasets(original, run_id, args, kwargs)
     batcher = MetricsBatcher(run_id, FLAVOR_NAME)
     batcher.record_params(dict(argument(original, args, kwargs, "params") or {}))
     batcher.record_params(call_arguments(original, args, kwargs, UNLOGGED))
@@ -111,17 +181,30 @@ def _patched_train(original: Any, *args: Any, **kwargs: Any) -> Any:
         batcher.record_metrics(results[best - 1], step=len(results))
     batcher.flush()
     _log_importances(run_id, model)
-    if get_autologging_config(FLAVOR_NAME, "log_models", True):
-        from heron.lightgbm import log_model
-
-        log_model(
-            model,
-            name="model",
-            registered_model_name=get_autologging_config(
-                FLAVOR_NAME, "registered_model_name", None
-            ),
-        )
+    if _log_booster and get_autologging_config(FLAVOR_NAME, "log_models", True):
+        _log_booster_model(model, argument(original, args, kwargs, "train_set"))
     return model
+
+
+def _log_booster_model(model: Any, train_set: Any) -> None:
+    from heron.lightgbm import log_model
+
+    def example() -> Any:
+        rows = getattr(train_set, "_heron_input_example", None)
+        if rows is None:
+            raise ValueError("the Dataset was built before autologging was enabled")
+        if isinstance(rows, Exception):
+            raise rows
+        return rows
+
+    input_example, signature = example_and_signature(FLAVOR_NAME, example, model.predict)
+    log_model(
+        model,
+        name="model",
+        signature=signature if signature is not None else False,
+        input_example=input_example,
+        registered_model_name=get_autologging_config(FLAVOR_NAME, "registered_model_name", None),
+    )
 
 
 def _log_importances(run_id: str, model: Any) -> None:

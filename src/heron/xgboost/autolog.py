@@ -1,10 +1,13 @@
 """``heron.xgboost.autolog``: MLflow's XGBoost autologging for ``xgboost.train``.
 
 A training call (``xgboost.train``, and the Booster training inside the scikit-learn API's
-``fit``) logs the booster params and ``train``'s arguments, the metrics of every ``evals`` set
+``fit``) logs the booster params and ``train``'s arguments, the training and ``evals`` data
+as dataset inputs, the metrics of every ``evals`` set
 at each iteration (``<set>-<metric>``, step = iteration), with early stopping
 ``stopped_iteration``, ``best_iteration`` and the best iteration's metrics (one step after the
-last), the feature importances (``feature_importance_<type>.json``) and the model.
+last), the feature importances (``feature_importance_<type>.json``) and the model (the
+Booster, or for ``XGBClassifier.fit`` & co. the estimator, see
+:mod:`heron.flavors.sklearn_api_autolog`) with its signature and input example.
 """
 
 from __future__ import annotations
@@ -15,13 +18,18 @@ from typing import Any
 from heron.autologging import (
     MetricsBatcher,
     autologging_integration,
+    current_session,
     get_autologging_config,
     report_failure,
     safe_patch,
 )
+from heron.flavors.sklearn_api_autolog import UNLOGGED_FIT
 from heron.flavors.training import (
+    INPUT_EXAMPLE_ROWS,
     argument,
     call_arguments,
+    example_and_signature,
+    log_dataset_inputs,
     log_json_artifact,
     sanitized_metric_names,
     with_argument,
@@ -63,10 +71,10 @@ def autolog(
 
     Args:
         importance_types: Feature importance types logged as JSON (``["weight"]`` if None).
-        log_input_examples: Accepted; input examples are not logged yet.
-        log_model_signatures: Accepted; signatures are not inferred from a DMatrix yet.
-        log_models: Log the trained Booster as a model (``model``).
-        log_datasets: Accepted; datasets are not logged yet.
+        log_input_examples: Log the first 5 training rows as the model's input example.
+        log_model_signatures: Log the signature inferred from those rows and the prediction.
+        log_models: Log the trained Booster (or scikit-learn API estimator) as ``model``.
+        log_datasets: Log the training data (``train``) and ``evals`` sets (``eval``).
         disable: Disable XGBoost autologging.
         exclusive: Do not log into runs started by the user.
         disable_for_unsupported_versions: Skip XGBoost versions MLflow has not tested.
@@ -77,10 +85,56 @@ def autolog(
     """
     import xgboost
 
-    # Module functions: the top-level train and the one the scikit-learn API's fit calls.
-    modules: list[Any] = [xgboost, xgboost.sklearn]
-    for module in modules:
-        safe_patch(FLAVOR_NAME, module, "train", _patched_train, manage_run=True)
+    from heron.flavors import sklearn_api_autolog
+
+    module: Any = xgboost  # module functions are patched like methods
+    safe_patch(FLAVOR_NAME, module, "train", _patched_booster_train, manage_run=True)
+    # The scikit-learn API's fit calls xgboost.sklearn.train: that patch logs params,
+    # metrics and datasets inside the patched fit, which logs the estimator as the model.
+    safe_patch(FLAVOR_NAME, module.sklearn, "train", _patched_train, manage_run=True, nested=True)
+    safe_patch(FLAVOR_NAME, module.DMatrix, "__init__", _patched_dmatrix_init)
+    sklearn_api_autolog.patch_estimators(FLAVOR_NAME, sklearn_api_autolog.xgboost_estimators())
+
+
+def _patched_dmatrix_init(original: Any, self: Any, *args: Any, **kwargs: Any) -> Any:
+    """Keep the first rows of the data (a DMatrix cannot give them back) for the example."""
+    from copy import deepcopy
+
+    data = args[0] if args else kwargs.get("data")
+    if data is not None:
+        try:
+            if isinstance(data, str):
+                raise ValueError("cannot gather example input when dataset is loaded from a file.")
+            self._heron_input_example = deepcopy(data[:INPUT_EXAMPLE_ROWS])
+        except Exception as error:
+            self._heron_input_example = error
+    return original(self, *args, **kwargs)
+
+
+def _dmatrix_dataset(dmatrix: Any, name: str | None) -> Any:
+    """The DMatrix's data as a numpy dataset (MLflow's ``get_data().toarray()``)."""
+    import numpy as np
+
+    from heron.data import from_numpy
+
+    data = dmatrix.get_data()
+    data = data.toarray() if hasattr(data, "toarray") else data
+    if not isinstance(data, np.ndarray):
+        _logger.warning("Unrecognized dataset type %s. Dataset logging skipped.", type(data))
+        return None
+    return from_numpy(data, name=name)
+
+
+def _log_datasets(original: Any, run_id: str, args: Any, kwargs: Any) -> Any:
+    if not get_autologging_config(FLAVOR_NAME, "log_datasets", True):
+        return None
+    try:
+        pairs = [(_dmatrix_dataset(argument(original, args, kwargs, "dtrain"), None), "train")]
+        pairs += [(_dmatrix_dataset(d, name), "eval") for d, name in kwargs.get("evals") or ()]
+    except Exception as error:
+        _logger.warning("Failed to log dataset information to MLflow Tracking. Reason: %s", error)
+        return None
+    return log_dataset_inputs(FLAVOR_NAME, run_id, [p for p in pairs if p[0] is not None])
 
 
 def _callback(batcher: MetricsBatcher, results: list[dict[str, float]]) -> Any:
@@ -103,10 +157,18 @@ def _callback(batcher: MetricsBatcher, results: list[dict[str, float]]) -> Any:
     return AutologCallback()
 
 
-def _patched_train(original: Any, *args: Any, **kwargs: Any) -> Any:
+def _patched_booster_train(original: Any, *args: Any, **kwargs: Any) -> Any:
+    return _patched_train(original, *args, _log_booster=True, **kwargs)
+
+
+def _patched_train(original: Any, *args: Any, _log_booster: bool = False, **kwargs: Any) -> Any:
     import heron
 
+    session = current_session(FLAVOR_NAME)
+    if session is not None and session.state.get(UNLOGGED_FIT):
+        return original(*args, **kwargs)  # a fit inside an autologged scikit-learn estimator
     run_id = heron.active_run().info.run_id  # type: ignore[union-attr]
+    _log_datasets(original, run_id, args, kwargs)
     batcher = MetricsBatcher(run_id, FLAVOR_NAME)
     batcher.record_params(dict(argument(original, args, kwargs, "params") or {}))
     batcher.record_params(call_arguments(original, args, kwargs, UNLOGGED))
@@ -125,18 +187,38 @@ def _patched_train(original: Any, *args: Any, **kwargs: Any) -> Any:
         batcher.record_metrics(results[best], step=len(results))
     batcher.flush()
     _log_importances(run_id, model)
-    if get_autologging_config(FLAVOR_NAME, "log_models", True):
-        from heron.xgboost import log_model
-
-        log_model(
-            model,
-            name="model",
-            model_format=get_autologging_config(FLAVOR_NAME, "model_format", "ubj"),
-            registered_model_name=get_autologging_config(
-                FLAVOR_NAME, "registered_model_name", None
-            ),
+    if _log_booster and get_autologging_config(FLAVOR_NAME, "log_models", True):
+        _log_booster_model(
+            model, argument(original, args, kwargs, "dtrain"), original, args, kwargs
         )
     return model
+
+
+def _log_booster_model(model: Any, dtrain: Any, original: Any, args: Any, kwargs: Any) -> None:
+    import xgboost
+
+    from heron.xgboost import log_model
+
+    def example() -> Any:
+        rows = getattr(dtrain, "_heron_input_example", None)
+        if rows is None:
+            raise ValueError("the DMatrix was built before autologging was enabled")
+        if isinstance(rows, Exception):
+            raise rows
+        return rows
+
+    input_example, signature = example_and_signature(
+        FLAVOR_NAME, example, lambda rows: model.predict(xgboost.DMatrix(rows))
+    )
+    log_model(
+        model,
+        name="model",
+        signature=signature if signature is not None else False,
+        input_example=input_example,
+        model_format=get_autologging_config(FLAVOR_NAME, "model_format", "ubj"),
+        registered_model_name=get_autologging_config(FLAVOR_NAME, "registered_model_name", None),
+        params=call_arguments(original, args, kwargs, UNLOGGED),
+    )
 
 
 def _log_importances(run_id: str, model: Any) -> None:
