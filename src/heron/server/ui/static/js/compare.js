@@ -27,7 +27,7 @@ function draw() {
       brushed.set(event.parallelAxisId, event.intervals || []);
       showBrushed();
     });
-    new ResizeObserver(() => chart.resize()).observe(element);
+    new ResizeObserver(resizeChart).observe(element);  // its first call is no change
   }
   const option = BUILDERS[state.plot](colours());
   message.hidden = !option.problem;
@@ -39,7 +39,12 @@ function draw() {
   delete option.note;
   if (option.problem) { chart.clear(); return; }
   chart.setOption(option, { notMerge: true });
-  chart.resize();
+  resizeChart();  // after a hidden plot shows again
+}
+
+/** Fit the chart to its element: a second full render, so only when the size changed. */
+function resizeChart() {
+  if (chart.getWidth() !== element.clientWidth || chart.getHeight() !== element.clientHeight) chart.resize();
 }
 
 /** How many runs the brushed ranges of the parallel axes keep, and a link comparing them. */
