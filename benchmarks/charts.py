@@ -36,6 +36,7 @@ from ui_servers import cache_dir, heron_command
 
 from compat.processes import start_server
 from heron.entities import MetricSeries, RunContent
+from heron.store.db import upgrade
 from heron.store.tracking import clear_store_cache, get_tracking_store
 
 KEY = "loss"
@@ -51,6 +52,7 @@ def load(directory: Path, points: int, fresh: bool) -> str:
     """The run id of the cached store's series, imported first if needed."""
     marker = directory / "loaded.json"
     if marker.exists() and not fresh:
+        upgrade(f"sqlite:///{directory / 'store.db'}")  # a store cached by an older schema
         return str(json.loads(marker.read_text())["run_id"])
     shutil.rmtree(directory, ignore_errors=True)
     directory.mkdir(parents=True)

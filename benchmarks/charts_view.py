@@ -34,6 +34,7 @@ from ui_servers import cache_dir, heron_command, mlflow_python
 
 from compat.processes import ServerProcess, clean_env, mlflow_server_command, start_server
 from heron.entities import MetricSeries, RunContent
+from heron.store.db import upgrade
 from heron.store.tracking import clear_store_cache, get_tracking_store
 
 EXPERIMENT = "charts-bench"
@@ -120,6 +121,8 @@ def serve(kind: str, directory: Path, shape: Shape, fresh: bool) -> tuple[Server
         directory.mkdir(parents=True)
     started = time.perf_counter()
     experiment_id = loaded["experiment_id"] if loaded else None
+    if kind == "heron" and experiment_id is not None:  # a store cached by an older schema
+        upgrade(f"sqlite:///{directory / 'store.db'}")
     if kind == "heron" and experiment_id is None:
         experiment_id = load_heron(directory, shape)
     command = (

@@ -230,8 +230,8 @@ def _run_statements() -> Iterable[str]:
         "WHERE destination_type = 'RUN' AND destination_id = ?)"
     )
     yield "DELETE FROM inputs WHERE destination_type = 'RUN' AND destination_id = ?"
-    for table in ("logged_model_metrics", "run_outputs", "metrics", "latest_metrics", "params",
-                  "tags", "runs"):  # fmt: skip
+    for table in ("logged_model_metrics", "run_outputs", "metrics", "latest_metrics",
+                  "metric_blocks", "params", "tags", "runs"):  # fmt: skip
         yield f"DELETE FROM {table} WHERE run_uuid = ?"
 
 

@@ -21,7 +21,12 @@ if TYPE_CHECKING:
     from sqlalchemy.engine.interfaces import Dialect as SqlalchemyDialect
 
 #: Every schema revision Heron has shipped, oldest first (the alembic chain).
-REVISIONS: tuple[str, ...] = ("r0001_tracking_core", "r0002_logged_models", "r0003_registry")
+REVISIONS: tuple[str, ...] = (
+    "r0001_tracking_core",
+    "r0002_logged_models",
+    "r0003_registry",
+    "r0004_metric_blocks",
+)
 HEAD_REVISION = REVISIONS[-1]
 
 _VERSION_TABLE_DDL = (

@@ -39,8 +39,10 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -152,6 +154,26 @@ latest_metrics = Table(
     Column("is_nan", Boolean, nullable=False),
     *_metric_context(),
     PrimaryKeyConstraint("run_uuid", "key"),
+    sqlite_with_rowid=False,
+)
+
+# Write-time summaries of each series by aligned blocks of steps (r0004): block
+# ``block_index`` of shift ``s`` holds the points with ``step >> s == block_index``, as their
+# count and four points encoded so that MIN/MAX of the bytes picks them (see
+# heron.store.tracking.sql.blocks). Chart reads merge blocks instead of scanning points.
+metric_blocks = Table(
+    "metric_blocks",
+    metadata,
+    _run_fk(),
+    Column("key", String(250), nullable=False),
+    Column("block_shift", SmallInteger, nullable=False),
+    Column("block_index", BigInteger, nullable=False),
+    Column("points", BigInteger, nullable=False),
+    Column("first_point", LargeBinary(64), nullable=False),
+    Column("last_point", LargeBinary(64), nullable=False),
+    Column("low_point", LargeBinary(64)),
+    Column("high_point", LargeBinary(64)),
+    PrimaryKeyConstraint("run_uuid", "key", "block_shift", "block_index"),
     sqlite_with_rowid=False,
 )
 

@@ -1,17 +1,21 @@
 """Metric series sampled for charts: the bucket rule every backend follows.
 
 A series of more than ``FULL_FACTOR * buckets`` points in the asked range is cut into at
-most ``buckets`` buckets of equal width along the x axis (steps, or timestamps for
-``x="time"``): bucket ``(x - low) // width`` with ``width = (high - low) // buckets + 1``,
-where ``low`` and ``high`` are the range's ends (the series' own first and last x when the
-range is open). Each bucket keeps its first and last point in series order and the first
-point holding its smallest and its largest value (NaN ignored), so a one-step spike among a
-million steps survives. The series order is (step, timestamp, value) for steps and
-(timestamp, step, value) for time, NaN after the numbers at a tie.
+most ``buckets`` buckets along the x axis (steps, or timestamps for ``x="time"``). Buckets
+are aligned: bucket ``x // width`` for the smallest power of two ``width`` that cuts the
+range ``[low, high]`` into at most ``buckets`` of them, where ``low`` and ``high`` are the
+range's ends (the series' own first and last x when the range is open); the first one
+starts at ``low // width * width`` (:func:`bucket_grid`; one bucket over a range holding
+negative and non-negative x is the range itself). Each bucket keeps its first and last
+point in series order and the first point holding its smallest and its largest value (NaN
+ignored), so a one-step spike among a million steps survives. The series order is (step,
+timestamp, value) for steps and (timestamp, step, value) for time, NaN after the numbers at
+a tie.
 
+Aligned power-of-two buckets are unions of the SQL store's write-time step blocks (16, 256
+and 4,096 steps), so it answers from block summaries instead of every point.
 :func:`sample_rows` applies the rule to rows; the generic store read gives it every row of
-the range, the SQL one only the candidate rows of each bucket (its first and last x and its
-extreme values), which yields the same answer.
+the range, the SQL one the summaries' points, which yields the same answer.
 """
 
 from __future__ import annotations
@@ -59,9 +63,21 @@ def order_key(x: str) -> Callable[[Row], tuple[int, int, bool, float]]:
     return by_step if x == "step" else by_time
 
 
-def bucket_width(low: int, high: int, buckets: int) -> int:
-    """The width of the buckets cutting ``[low, high]`` into at most ``buckets``."""
-    return (high - low) // buckets + 1
+def bucket_grid(low: int, high: int, buckets: int) -> tuple[int, int]:
+    """``(start, width)`` of the buckets cutting ``[low, high]`` into at most ``buckets``:
+    bucket ``(x - start) // width``.
+
+    The width is the smallest power of two whose aligned buckets (``x // width``) are few
+    enough, and ``start = low // width * width``; a single bucket asked over a range
+    holding both negative and non-negative x (no aligned bucket covers it) is the range.
+    """
+    if buckets == 1 and low < 0 <= high:
+        return low, high - low + 1
+    needed = -(-(high - low + 1) // buckets)
+    width = 1 << (needed - 1).bit_length()
+    while high // width - low // width >= buckets:
+        width <<= 1
+    return low // width * width, width
 
 
 def sample_rows(
@@ -77,13 +93,13 @@ def sample_rows(
     """The sampled series of ``rows`` (in series order: every row of the range, or a
     superset of each bucket's first, last, smallest and largest rows) over ``[low, high]``."""
     axis = 0 if x == "step" else 1
-    width = bucket_width(low, high, buckets)
+    start, width = bucket_grid(low, high, buckets)
     kept: list[Row] = []
     index = 0
     while index < len(rows):
-        bucket = (rows[index][axis] - low) // width
+        bucket = (rows[index][axis] - start) // width
         end = index
-        while end < len(rows) and (rows[end][axis] - low) // width == bucket:
+        while end < len(rows) and (rows[end][axis] - start) // width == bucket:
             end += 1
         kept.extend(_bucket_points(rows[index:end]))
         index = end
@@ -95,7 +111,7 @@ def sample_rows(
         tuple(row[2] for row in kept),
         count,
         True,
-        low,
+        start,
         width,
     )
 

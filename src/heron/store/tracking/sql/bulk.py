@@ -32,6 +32,7 @@ from heron.exceptions import NotFound
 from heron.store.clock import now_millis
 from heron.store.db import Database
 from heron.store.db.drivers import Cursor
+from heron.store.tracking.sql.blocks import add_points
 from heron.store.tracking.sql.points import (
     CONTEXT_SQL,
     PLAIN_SQL,
@@ -76,7 +77,9 @@ def import_run(db: Database, experiment_id: str, content: RunContent) -> Run:
             cursor.executemany(INSERT_PARAM, [(run_id, p.key, p.value) for p in params])
         if rows:
             cursor.executemany(sql.insert, rows)
+            inserted = cursor.rowcount
             cursor.executemany(sql.upsert_latest, latest)
+            add_points(cursor, db.dialect.name, rows, inserted)
             if sql is CONTEXT_SQL:
                 log_model_points(cursor, db.dialect, model_points(rows))
         return info

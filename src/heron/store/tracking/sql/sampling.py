@@ -2,11 +2,12 @@
 
 For each run and key: the series' first and last x in the range (for steps, two seeks in
 the metrics primary key), then its first ``2 * buckets + 1`` rows: a short series is done.
-A long one takes one more query that buckets the x column with integer arithmetic, groups by
-bucket for its first and last x, extreme values and count, and returns only the rows matching
-one of them in their bucket (a few per bucket), which Python reduces to the same points as
-the generic read. Both scans are range scans of the primary key (run, key, step, ...), so a
-million-point series costs two passes inside the database and a few thousand rows out of it.
+A long one sampled along steps is read from its write-time block summaries
+(:mod:`~heron.store.tracking.sql.block_reads`): a million points cost a few thousand block
+rows. Along time (or for series without blocks) one more query buckets the x column with
+integer arithmetic, groups by bucket for its first and last x, extreme values and count,
+and returns only the rows matching one of them in their bucket (a few per bucket), which
+Python reduces to the same points as the generic read.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from heron.exceptions import NotFound
 from heron.store.db import Database
 from heron.store.db.drivers import Cursor
 from heron.store.tracking import sampling
+from heron.store.tracking.sql.block_reads import more_points_than, sampled_from_blocks
 
 _VALUE = "CASE WHEN is_nan THEN NULL ELSE value END"
 _ORDER = {"step": "step, timestamp, is_nan, value", "time": "timestamp, step, is_nan, value"}
@@ -64,9 +66,19 @@ def sampled_histories(
                 low = start if start is not None else ends[0]
                 high = end if end is not None else ends[1]
                 limit = sampling.FULL_FACTOR * buckets
-                rows = _first_rows(cursor, run_id, key, x, where, bounds, limit + 1)
-                if len(rows) <= limit:
-                    result.append(sampling.whole(run_id, key, rows))
+                long = x == "step" and more_points_than(cursor, run_id, key, limit, (start, end))
+                if not long:
+                    rows = _first_rows(cursor, run_id, key, x, where, bounds, limit + 1)
+                    if len(rows) <= limit:
+                        result.append(sampling.whole(run_id, key, rows))
+                        continue
+                summarised = None
+                if x == "step":
+                    summarised = sampled_from_blocks(
+                        cursor, run_id, key, buckets, (start, end), (low, high)
+                    )
+                if summarised is not None:
+                    result.append(summarised)
                     continue
                 rows, count = _candidates(cursor, run_id, key, x, where, bounds, low, high, buckets)
                 result.append(sampling.sample_rows(run_id, key, rows, count, buckets, x, low, high))
@@ -130,7 +142,7 @@ def _candidates(
     """Every row at the first or last x of its bucket or holding its extreme value, and
     the number of rows in the range."""
     axis = _AXIS[x]
-    width = sampling.bucket_width(low, high, buckets)
+    base, width = sampling.bucket_grid(low, high, buckets)  # x - base >= 0: division floors
     bucket = f"({axis} - CAST(? AS BIGINT)) / CAST(? AS BIGINT)"
     series = f"FROM metrics WHERE run_uuid = ? AND key = ?{where}"
     # The series is scanned first (CROSS JOIN keeps that order in SQLite), each row finding
@@ -143,6 +155,6 @@ def _candidates(
         f"AND ({axis} = g.f OR {axis} = g.l OR (NOT is_nan AND (value = g.lo OR value = g.hi))) "
         f"ORDER BY {_ORDER[x]}"
     )
-    cursor.execute(query, [low, width, run_id, key, *bounds, run_id, key, *bounds, low, width])
+    cursor.execute(query, [base, width, run_id, key, *bounds, run_id, key, *bounds, base, width])
     fetched = cursor.fetchall()
     return _rows([row[:3] for row in fetched]), int(fetched[0][3])

@@ -15,6 +15,7 @@ from heron.entities import Metric, Param, RunTag
 from heron.exceptions import InvalidParameter, NotFound
 from heron.store.db import Database
 from heron.store.db.drivers import Cursor
+from heron.store.tracking.sql.blocks import add_points
 from heron.store.tracking.sql.points import (
     CONTEXT_SQL,
     latest_points,
@@ -53,6 +54,7 @@ def log_metric(db: Database, run_id: str, metric: Metric) -> None:
         cursor.execute(sql.insert_if_active, (*row, run_id))
         if cursor.rowcount == 1:
             cursor.execute(sql.upsert_latest, row)
+            add_points(cursor, db.dialect.name, [row], 1)
         else:
             require_active_run(cursor, run_id)  # else: the point was already stored
         if sql is CONTEXT_SQL:
@@ -113,7 +115,9 @@ def log_batch(
             cursor.executemany(INSERT_PARAM, [(run_id, p.key, p.value) for p in checked_params])
         if points:
             cursor.executemany(sql.insert, points)
+            inserted = cursor.rowcount
             cursor.executemany(sql.upsert_latest, latest_points(points))
+            add_points(cursor, db.dialect.name, points, inserted)
             if sql is CONTEXT_SQL:
                 log_model_points(cursor, db.dialect, model_points(points))
         if tag_values:

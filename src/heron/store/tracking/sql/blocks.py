@@ -1,0 +1,241 @@
+"""Write-time summaries of metric series: ``metric_blocks``, kept in step with ``metrics``.
+
+A block of shift ``s`` (:data:`SHIFTS`: 16, 256 and 4,096 steps) holds the points of one
+(run, key) whose ``step >> s`` is its ``block_index``: their count, their first and last
+point in series order (step, timestamp, NaN last, value), the first point holding their
+smallest value and the first holding their largest (NaN ignored). Each point is stored as
+bytes whose order is the order that picks it, so merging two summaries is a count sum and
+MIN/MAX of bytes: the same upsert on every database, each column depending on itself only.
+
+The store's metric writes call :func:`add_points` in their transaction with the rows they
+inserted; when the insert skipped some rows (points stored already), the touched series are
+rebuilt from their points instead (:func:`rebuild_series`), so the counts stay exact.
+Bulk writers that insert points with their own SQL call :func:`rebuild_runs`.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterable, Sequence
+from itertools import pairwise
+from typing import Any
+
+from heron.store.db.drivers import Cursor
+
+SHIFTS = (4, 8, 12)
+"""Block widths as powers of two (16, 256 and 4,096 steps), finest first."""
+
+_OFFSET = 1 << 63
+_ONES = (1 << 64) - 1
+_SIGN = 1 << 63
+_ORDER = struct.Struct(">QQBQd")  # step, timestamp, is_nan, ordered value, value
+_VALUE = struct.Struct(">QQQd")  # ordered value, step (or its complement), timestamp (idem)
+_DOUBLE = struct.Struct(">d")
+_BITS = struct.Struct(">Q")
+
+Summary = list[Any]
+"""``[points, first, last, low, high]``: a count and four encoded points (low and high None
+when every point is NaN)."""
+Point = tuple[int, int, float]
+"""``(step, timestamp, value)``; NaN as ``math.nan``."""
+
+
+def _ordered(value: float) -> int:
+    """An unsigned integer ordered as the floats are (-0.0 counted as 0.0)."""
+    bits: int = _BITS.unpack(_DOUBLE.pack(value + 0.0))[0]
+    return bits ^ _ONES if bits & _SIGN else bits | _SIGN
+
+
+def _first_last(row: Sequence[Any]) -> bytes:
+    step, timestamp, value, is_nan = row[2], row[3], row[4], row[5]
+    return _ORDER.pack(step + _OFFSET, timestamp + _OFFSET, bool(is_nan), _ordered(value), value)
+
+
+def _low(row: Sequence[Any]) -> bytes:
+    return _VALUE.pack(_ordered(row[4]), row[2] + _OFFSET, row[3] + _OFFSET, row[4])
+
+
+def _high(row: Sequence[Any]) -> bytes:
+    # The largest value wins; among equal values the first in series order (smallest step).
+    return _VALUE.pack(
+        _ordered(row[4]), _ONES - (row[2] + _OFFSET), _ONES - (row[3] + _OFFSET), row[4]
+    )
+
+
+def decode_first_last(data: bytes) -> Point:
+    """The ``(step, timestamp, value)`` of a block's first or last point."""
+    step, timestamp, is_nan, _, value = _ORDER.unpack(bytes(data))
+    return step - _OFFSET, timestamp - _OFFSET, float("nan") if is_nan else value
+
+
+def decode_low(data: bytes) -> Point:
+    """The ``(step, timestamp, value)`` of a block's smallest value."""
+    _, step, timestamp, value = _VALUE.unpack(bytes(data))
+    return step - _OFFSET, timestamp - _OFFSET, value
+
+
+def decode_high(data: bytes) -> Point:
+    """The ``(step, timestamp, value)`` of a block's largest value."""
+    _, step, timestamp, value = _VALUE.unpack(bytes(data))
+    return _ONES - step - _OFFSET, _ONES - timestamp - _OFFSET, value
+
+
+def _sort_key(row: Sequence[Any]) -> tuple[Any, ...]:
+    return row[2], row[3], row[5], row[4]
+
+
+def _low_key(row: Sequence[Any]) -> tuple[Any, ...]:
+    return row[4], row[2], row[3]
+
+
+def _high_key(row: Sequence[Any]) -> tuple[Any, ...]:
+    return row[4], -row[2], -row[3]
+
+
+def summaries(rows: Iterable[Sequence[Any]]) -> dict[tuple[str, str, int, int], Summary]:
+    """The block summaries of stored point rows ``(run_uuid, key, step, timestamp, value,
+    is_nan, ...)`` at every shift, keyed ``(run_uuid, key, shift, block_index)``."""
+    finest = SHIFTS[0]
+    groups: dict[tuple[str, str, int], list[Sequence[Any]]] = {}
+    for row in rows:
+        group_key = (row[0], row[1], row[2] >> finest)
+        group = groups.get(group_key)
+        if group is None:
+            groups[group_key] = [row]
+        else:
+            group.append(row)
+    result = {
+        (run_id, key, finest, index): summary_of(group)
+        for (run_id, key, index), group in groups.items()
+    }
+    level = list(result.items())
+    for finer, shift in pairwise(SHIFTS):
+        coarser: dict[tuple[str, str, int, int], Summary] = {}
+        for (run_id, key, _, index), summary in level:
+            target = (run_id, key, shift, index >> (shift - finer))
+            current = coarser.get(target)
+            coarser[target] = list(summary) if current is None else merge(current, summary)
+        result.update(coarser)
+        level = list(coarser.items())
+    return result
+
+
+def summary_of(rows: Sequence[Sequence[Any]]) -> Summary:
+    """The summary of some point rows (``(_, _, step, timestamp, value, is_nan)``)."""
+    numbers = [row for row in rows if not row[5]]
+    return [
+        len(rows),
+        _first_last(min(rows, key=_sort_key)),
+        _first_last(max(rows, key=_sort_key)),
+        _low(min(numbers, key=_low_key)) if numbers else None,
+        _high(max(numbers, key=_high_key)) if numbers else None,
+    ]
+
+
+def merge(a: Summary, b: Summary) -> Summary:
+    """The summary of the points of two summaries."""
+    return [
+        a[0] + b[0],
+        min(a[1], b[1]),
+        max(a[2], b[2]),
+        _pick(min, a[3], b[3]),
+        _pick(max, a[4], b[4]),
+    ]
+
+
+def _pick(choose: Any, a: bytes | None, b: bytes | None) -> bytes | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return bytes(choose(a, b))
+
+
+def _upsert_sql(dialect: str) -> str:
+    least, greatest = ("min", "max") if dialect == "sqlite" else ("LEAST", "GREATEST")
+
+    def keep(function: str, column: str) -> str:
+        old, new = f"metric_blocks.{column}", f"excluded.{column}"
+        return (
+            f"{column} = CASE WHEN {old} IS NULL THEN {new} WHEN {new} IS NULL THEN {old} "
+            f"ELSE {function}({old}, {new}) END"
+        )
+
+    return (
+        "INSERT INTO metric_blocks (run_uuid, key, block_shift, block_index, points, "
+        "first_point, last_point, low_point, high_point) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (run_uuid, key, block_shift, block_index) DO UPDATE SET "
+        "points = metric_blocks.points + excluded.points, "
+        f"first_point = {least}(metric_blocks.first_point, excluded.first_point), "
+        f"last_point = {greatest}(metric_blocks.last_point, excluded.last_point), "
+        f"{keep(least, 'low_point')}, {keep(greatest, 'high_point')}"
+    )
+
+
+_UPSERTS = {name: _upsert_sql(name) for name in ("sqlite", "postgresql", "mysql")}
+_INSERT = (
+    "INSERT INTO metric_blocks (run_uuid, key, block_shift, block_index, points, "
+    "first_point, last_point, low_point, high_point) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _entries(found: dict[tuple[str, str, int, int], Summary]) -> list[tuple[Any, ...]]:
+    # Sorted, so that concurrent writers lock block rows in one order (no deadlocks).
+    return [(*where, *summary) for where, summary in sorted(found.items(), key=_by_place)]
+
+
+def _by_place(item: tuple[tuple[str, str, int, int], Summary]) -> tuple[str, str, int, int]:
+    return item[0]
+
+
+def add_points(cursor: Cursor, dialect: str, rows: Sequence[Sequence[Any]], inserted: int) -> None:
+    """Fold point rows just inserted into their blocks.
+
+    Args:
+        cursor: The cursor of the transaction that inserted them.
+        dialect: ``sqlite``, ``postgresql`` or ``mysql``.
+        rows: The rows offered to the insert (``(run_uuid, key, step, timestamp, value,
+            is_nan, ...)``).
+        inserted: How many of them the insert stored (its row count): when some were
+            already stored, the series they belong to are rebuilt from their points.
+    """
+    if not rows or inserted == 0:
+        return
+    if inserted != len(rows):
+        rebuild_series(cursor, dialect, sorted({(row[0], row[1]) for row in rows}))
+        return
+    cursor.executemany(_UPSERTS[dialect], _entries(summaries(rows)))
+
+
+def rebuild_series(cursor: Cursor, dialect: str, series: Sequence[tuple[str, str]]) -> None:
+    """Recompute the blocks of each ``(run_uuid, key)`` from its stored points."""
+    for run_id, key in series:
+        cursor.execute("DELETE FROM metric_blocks WHERE run_uuid = ? AND key = ?", (run_id, key))
+        cursor.execute(
+            "SELECT run_uuid, key, step, timestamp, value, is_nan FROM metrics "
+            "WHERE run_uuid = ? AND key = ?",
+            (run_id, key),
+        )
+        _insert(cursor, cursor.fetchall())
+
+
+def rebuild_runs(cursor: Cursor, run_ids: Sequence[str]) -> None:
+    """Recompute every block of these runs from their stored points (for writers that
+    insert points with their own SQL, such as ``heron db import-mlflow``)."""
+    for run_id in dict.fromkeys(run_ids):
+        cursor.execute("DELETE FROM metric_blocks WHERE run_uuid = ?", (run_id,))
+        cursor.execute(
+            "SELECT run_uuid, key, step, timestamp, value, is_nan FROM metrics WHERE run_uuid = ?",
+            (run_id,),
+        )
+        _insert(cursor, cursor.fetchall())
+
+
+def entries_of(rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    """The ``metric_blocks`` rows summarising stored point rows, in key order."""
+    return _entries(summaries(rows))
+
+
+def _insert(cursor: Cursor, rows: list[tuple[Any, ...]]) -> None:
+    if rows:
+        cursor.executemany(_INSERT, entries_of(rows))
