@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import numbers
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,11 +23,29 @@ _logger = logging.getLogger(__name__)
 
 @dataclass
 class MetricValue:
-    """A metric's result: per-row scores, their justifications, and aggregates."""
+    """A metric's result: per-row scores, their justifications, and aggregates.
+
+    Numeric ``scores`` without ``aggregate_results`` get MLflow's standard aggregates:
+    ``mean``, ``variance`` and ``p90``.
+    """
 
     scores: list[Any] | None = None
     justifications: list[str] | None = None
     aggregate_results: dict[str, float] | None = None
+
+    def __post_init__(self) -> None:
+        if self.aggregate_results is None and isinstance(self.scores, (list, tuple)):
+            numeric = all(
+                isinstance(s, numbers.Number) and not isinstance(s, bool) for s in self.scores
+            )
+            if numeric and self.scores:
+                import numpy as np
+
+                self.aggregate_results = {
+                    "mean": float(np.mean(self.scores)),
+                    "variance": float(np.var(self.scores)),
+                    "p90": float(np.percentile(self.scores, 90)),
+                }
 
 
 @dataclass

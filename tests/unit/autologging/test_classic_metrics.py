@@ -52,3 +52,21 @@ def test_metrics_without_targets_are_skipped() -> None:
 
     assert definitions.mae_eval_fn(pd.Series([1.0]), pd.Series([], dtype=float)) is None
     assert definitions.f1_score_eval_fn(pd.Series([1]), None) is None
+
+
+def test_metric_values_with_scores_get_mlflow_aggregates(fluent: ModuleType) -> None:
+    value = heron.metrics.MetricValue(scores=[1.0, 2.0, 3.0, 4.0])
+    assert value.aggregate_results == pytest.approx({"mean": 2.5, "variance": 1.25, "p90": 3.7})
+    assert heron.metrics.MetricValue(scores=["a"]).aggregate_results is None
+    given = heron.metrics.MetricValue(scores=[1.0], aggregate_results={"max": 1.0})
+    assert given.aggregate_results == {"max": 1.0}
+
+    def error(predictions: pd.Series, targets: pd.Series) -> heron.metrics.MetricValue:
+        return heron.metrics.MetricValue(scores=list(abs(predictions - targets)))
+
+    frame = pd.DataFrame({"y": [1.0, 2.0], "p": [1.0, 4.0]})
+    metric = heron.metrics.make_metric(eval_fn=error, greater_is_better=False)
+    with fluent.start_run():
+        result = fluent.evaluate(data=frame, predictions="p", targets="y", extra_metrics=[metric])
+    assert result.metrics["error/mean"] == pytest.approx(1.0)
+    assert result.metrics["error/p90"] == pytest.approx(1.8)
