@@ -27,7 +27,7 @@ from heron.store.db import Database, ensure_schema
 from heron.store.db.drivers import Cursor
 
 MARKER_TABLE = "heron_mlflow_import"
-_POINTS_PER_TRANSACTION = 200_000
+_POINTS_PER_TRANSACTION = 1_000_000
 _MAX_RUNS_PER_TRANSACTION = 500
 
 

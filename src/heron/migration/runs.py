@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from heron.migration.attached import AttachedSqlite
+from heron.migration.attached import AttachedSqlite, metric_series
 from heron.migration.experiments import ExperimentMap
 from heron.migration.source import SourceDatabase
 from heron.store.db import Database
@@ -126,7 +126,6 @@ def write_runs(db: Database, rows: RunRows, attached: AttachedSqlite | None = No
     """Insert a chunk of runs and everything under them in one transaction; returns the
     metric points written (with ``attached``, read from its MLflow database in SQL)."""
     ids = [str(row[0]) for row in rows.runs]
-    where = _in("run_uuid", ids)
 
     def work(cursor: Cursor) -> int:
         cursor.executemany(
@@ -142,19 +141,15 @@ def write_runs(db: Database, rows: RunRows, attached: AttachedSqlite | None = No
             "INSERT INTO tags (run_uuid, key, value) VALUES (?, ?, ?)",
             [(run, key, "" if value is None else value) for run, key, value in rows.tags],
         )
-        copied = len(rows.points)
         if attached is None:
             cursor.executemany(_INSERT_POINT + "ON CONFLICT DO NOTHING", rows.points)
+            copied = len(rows.points)
+            series = sorted({(point[0], point[1]) for point in rows.points})
         else:
-            cursor.execute(
-                f"INSERT INTO metrics ({_POINT_COLUMNS}) SELECT run_uuid, key, step, timestamp, "
-                f"value, is_nan FROM mlflow.metrics WHERE {where} ON CONFLICT DO NOTHING",
-                ids,
-            )
-            copied = cursor.rowcount
+            copied = attached.copy_points(cursor, ids)
+            series = metric_series(cursor, ids)
         _write_model_points(cursor, rows.model_points)
-        cursor.execute(f"SELECT DISTINCT run_uuid, key FROM metrics WHERE {where}", ids)
-        cursor.executemany(_LATEST, cursor.fetchall())
+        cursor.executemany(_LATEST, series)
         cursor.executemany(
             "INSERT INTO datasets (dataset_uuid, experiment_id, name, digest, source_type, "
             "source, schema, profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
