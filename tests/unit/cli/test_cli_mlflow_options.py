@@ -151,3 +151,18 @@ def test_dockerfile_install_java_and_mlflow_home(tmp_path: Path) -> None:
     )
     assert refused.exit_code == 1
     assert f"--mlflow-home '{empty}' holds no Heron source" in refused.output
+
+
+def test_server_dev_refuses_what_mlflow_refuses_with_it() -> None:
+    runner = CliRunner()
+    for extra, message in (
+        (["--uvicorn-opts", "--access-log"], "'--dev' and '--uvicorn-opts' cannot be specified"),
+        (["--app-name", "basic-auth"], "'--dev' cannot be used with '--app-name'"),
+        (["--workers", "2"], "'--dev' serves from one process"),
+    ):
+        result = runner.invoke(cli, ["server", "--dev", *extra])
+        assert result.exit_code == 2, result.output
+        assert message in result.output
+    frame = runner.invoke(cli, ["server", "--x-frame-options", "ALLOW-FROM x"])
+    assert frame.exit_code == 2
+    assert "use SAMEORIGIN, DENY or NONE" in frame.output
