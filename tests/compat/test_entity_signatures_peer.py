@@ -16,7 +16,16 @@ from processes import run_script
 pytestmark = pytest.mark.compat
 
 # Reviewed: trailing MLflow parameters Heron leaves out, with the reason.
+_DEPLOYMENT_JOBS = "Databricks deployment jobs and workspaces (out of Heron's scope)"
 MISSING_TRAILING = {
+    "RegisteredModel": (
+        ["deployment_job_id", "deployment_job_state", "workspace"],
+        _DEPLOYMENT_JOBS,
+    ),
+    "ModelVersion": (
+        ["params", "metrics", "deployment_job_state", "workspace"],
+        _DEPLOYMENT_JOBS + "; a version's params and metrics are its logged model's",
+    ),
     "Experiment": (
         ["workspace", "trace_location", "effective_trace_archival_retention"],
         "Databricks workspaces and trace archival (out of Heron's scope)",
