@@ -2,11 +2,13 @@
 
 A ``fit`` logs its arguments (``epochs``, ``batch_size``...) and the optimizer's configuration
 (``optimizer_<key>``) as params, the model summary (``model_summary.txt``), the ``logs`` of
-every epoch (or every ``log_every_n_steps`` batches) as metrics, and the model at the end.
+every epoch (or every ``log_every_n_steps`` batches) as metrics, the numpy training and
+validation data as dataset inputs, and the model with its tensor signature at the end.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from heron.autologging import (
@@ -17,10 +19,12 @@ from heron.autologging import (
     safe_patch,
 )
 from heron.exceptions import InvalidParameter
-from heron.flavors.training import argument, call_arguments
+from heron.flavors.training import argument, call_arguments, log_dataset_inputs
 
 FLAVOR_NAME = "keras"
 UNLOGGED = ("self", "x", "y", "callbacks", "validation_data", "verbose")
+
+_logger = logging.getLogger(__name__)
 
 
 @autologging_integration(FLAVOR_NAME)
@@ -47,10 +51,10 @@ def autolog(
         log_every_n_steps: Log them every ``n`` batches instead (needs
             ``log_every_epoch=False``).
         log_models: Log the trained model (``model``).
-        log_model_signatures: Accepted; signatures are not inferred yet.
+        log_model_signatures: Log the tensor signature of the model's inputs and outputs.
         save_exported_model: Log the model as an exported SavedModel.
-        log_datasets: Accepted; datasets are not logged yet.
-        log_input_examples: Accepted; input examples are not logged yet.
+        log_datasets: Log numpy ``x``/``y`` (``train``) and ``validation_data`` (``eval``).
+        log_input_examples: Accepted and, as in MLflow's Keras autolog, unused.
         disable: Disable Keras autologging.
         exclusive: Do not log into runs started by the user.
         disable_for_unsupported_versions: Skip Keras versions MLflow has not tested.
@@ -100,6 +104,56 @@ def _callback(batcher: MetricsBatcher, every_epoch: bool, every_n_steps: int | N
     return HeronCallback()
 
 
+def model_signature(model: Any) -> Any:
+    """The tensor signature of a built Keras model: its input and output shapes (unknown
+    dimensions as -1), the input dtype and the compute dtype (MLflow's rule)."""
+    import numpy as np
+
+    from heron.models.signature import ModelSignature
+    from heron.types import Schema, TensorSpec
+
+    def specs(shapes: Any, dtype: Any) -> Schema:
+        listed = shapes if isinstance(shapes, list) else [shapes]
+        return Schema(
+            [TensorSpec(np.dtype(dtype), [-1 if d is None else d for d in s]) for s in listed]
+        )
+
+    return ModelSignature(
+        specs(model.input_shape, model.input_dtype), specs(model.output_shape, model.compute_dtype)
+    )
+
+
+def _dataset(data: Any, targets: Any) -> Any:
+    import numpy as np
+
+    from heron.data import from_numpy
+
+    if isinstance(data, tuple) and len(data) >= 2:
+        data, targets = data[0], data[1]
+    if isinstance(data, np.ndarray):
+        return from_numpy(data, targets=np.asarray(targets) if targets is not None else None)
+    _logger.warning("Unrecognized dataset type %s. Dataset logging skipped.", type(data))
+    return None
+
+
+def _log_datasets(run_id: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """The ``x``/``y`` of ``fit`` (``train``) and ``validation_data`` (``eval``), numpy only."""
+    if not get_autologging_config(FLAVOR_NAME, "log_datasets", True):
+        return
+    try:
+        x = kwargs["x"] if "x" in kwargs else (args[0] if args else None)
+        y = kwargs["y"] if "y" in kwargs else (args[1] if len(args) >= 2 else None)
+        pairs = [(_dataset(x, y), "train")]
+        if "validation_data" in kwargs:
+            pairs.append((_dataset(kwargs["validation_data"], None), "eval"))
+    except Exception as error:
+        _logger.warning("Failed to log dataset information to MLflow. Reason: %s", error)
+        return
+    for dataset, context in pairs:  # one input each, as MLflow logs them
+        if dataset is not None:
+            log_dataset_inputs(FLAVOR_NAME, run_id, [(dataset, context)])
+
+
 def _patched_fit(original: Any, model: Any, *args: Any, **kwargs: Any) -> Any:
     import heron
 
@@ -120,6 +174,7 @@ def _patched_fit(original: Any, model: Any, *args: Any, **kwargs: Any) -> Any:
         args = (*args[:5], [*callbacks, callback], *args[6:])
     else:
         kwargs["callbacks"] = [*callbacks, callback]
+    _log_datasets(run_id, args, kwargs)
     try:
         history = original(model, *args, **kwargs)
     finally:
@@ -127,9 +182,16 @@ def _patched_fit(original: Any, model: Any, *args: Any, **kwargs: Any) -> Any:
     if get_autologging_config(FLAVOR_NAME, "log_models", True):
         from heron.keras import log_model
 
+        signature = None
+        if get_autologging_config(FLAVOR_NAME, "log_model_signatures", True):
+            try:
+                signature = model_signature(model)
+            except Exception as error:
+                _logger.warning("Failed to get model signature, reason: %s", error)
         log_model(
             model,
             name="model",
+            signature=signature if signature is not None else False,
             save_exported_model=get_autologging_config(FLAVOR_NAME, "save_exported_model", False),
             save_model_kwargs=get_autologging_config(FLAVOR_NAME, "save_model_kwargs", None),
             registered_model_name=get_autologging_config(
