@@ -15,9 +15,11 @@ Bulk writers that insert points with their own SQL call :func:`rebuild_runs`.
 
 from __future__ import annotations
 
+import math
 import struct
 from collections.abc import Iterable, Sequence
 from itertools import pairwise
+from operator import itemgetter
 from typing import Any
 
 from heron.store.db.drivers import Cursor
@@ -32,6 +34,7 @@ _ORDER = struct.Struct(">QQBQd")  # step, timestamp, is_nan, ordered value, valu
 _VALUE = struct.Struct(">QQQd")  # ordered value, step (or its complement), timestamp (idem)
 _DOUBLE = struct.Struct(">d")
 _BITS = struct.Struct(">Q")
+_VALUE_COLUMN = itemgetter(4)
 
 Summary = list[Any]
 """``[points, first, last, low, high]``: a count and four encoded points (low and high None
@@ -204,7 +207,19 @@ def add_points(cursor: Cursor, dialect: str, rows: Sequence[Sequence[Any]], inse
     if inserted != len(rows):
         rebuild_series(cursor, dialect, sorted({(row[0], row[1]) for row in rows}))
         return
+    if dialect == "sqlite":
+        rows = _as_sqlite_reads(rows)
     cursor.executemany(_UPSERTS[dialect], _entries(summaries(rows)))
+
+
+def _as_sqlite_reads(rows: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
+    """The rows with their values as SQLite reads them back: -0.0 as 0.0."""
+    if 0.0 not in map(_VALUE_COLUMN, rows):
+        return rows
+    return [
+        (*row[:4], 0.0, *row[5:]) if row[4] == 0.0 and math.copysign(1.0, row[4]) < 0 else row
+        for row in rows
+    ]
 
 
 def rebuild_series(cursor: Cursor, dialect: str, series: Sequence[tuple[str, str]]) -> None:
