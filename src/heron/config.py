@@ -111,6 +111,7 @@ DEFAULT_ARTIFACT_ROOT_SETTING = _s(
 EXPERIMENT_NAME = _s("EXPERIMENT_NAME", None, str, "Experiment the fluent API uses by default.")
 EXPERIMENT_ID = _s("EXPERIMENT_ID", None, str, "Experiment id the fluent API uses by default.")
 RUN_ID = _s("RUN_ID", None, str, "Run that start_run() resumes.")
+RUN_CONTEXT = _s("RUN_CONTEXT", None, str, "JSON object of tags every new run gets.")
 TRACKING_USERNAME = _s("TRACKING_USERNAME", None, str, "HTTP basic auth user.")
 TRACKING_PASSWORD = _s("TRACKING_PASSWORD", None, str, "HTTP basic auth password.")
 TRACKING_TOKEN = _s("TRACKING_TOKEN", None, str, "Bearer token for a tracking server.")

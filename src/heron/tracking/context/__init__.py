@@ -1,7 +1,10 @@
 """Default tags of runs started by the fluent API: who ran what code, from which commit.
 
-Each source of tags is a :class:`RunContextProvider`; :func:`resolve_tags` merges the tags of
-every provider that applies, then the caller's own tags, which win. Git facts are read from
+Each source of tags is a :class:`RunContextProvider` (MLflow's plugin contract, in
+:mod:`~heron.tracking.context.abstract_context`); :func:`resolve_tags` merges the tags of
+every provider of the registry (:mod:`~heron.tracking.context.registry`: these, the
+``MLFLOW_RUN_CONTEXT`` variable's and plugins') that applies, then the caller's own tags, which
+win. Git facts are read from
 the ``.git`` directory itself (HEAD, refs, packed-refs, config): no subprocess, no GitPython.
 """
 
@@ -12,9 +15,10 @@ import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from heron import config
+from heron.tracking.context.abstract_context import RunContextProvider
 
 USER_TAG = "mlflow.user"
 SOURCE_NAME_TAG = "mlflow.source.name"
@@ -24,18 +28,6 @@ GIT_BRANCH_TAG = "mlflow.source.git.branch"
 GIT_REPO_URL_TAG = "mlflow.source.git.repoURL"
 UNKNOWN_USER = "unknown"
 CONSOLE_SOURCE = "<console>"
-
-
-class RunContextProvider(Protocol):
-    """A source of default run tags (the environment, a git checkout, a plugin, ...)."""
-
-    def in_context(self) -> bool:
-        """Whether this provider has anything to say about the current process."""
-        ...
-
-    def tags(self) -> dict[str, str]:
-        """The tags this provider contributes."""
-        ...
 
 
 def current_user() -> str:
@@ -56,7 +48,7 @@ def source_name() -> str:
     return CONSOLE_SOURCE
 
 
-class DefaultContext:
+class DefaultContext(RunContextProvider):
     """User, source name and source type: present for every run."""
 
     def in_context(self) -> bool:
@@ -72,7 +64,7 @@ class DefaultContext:
         }
 
 
-class GitContext:
+class GitContext(RunContextProvider):
     """Commit, branch and remote URL of the git checkout holding the program's source file.
 
     Args:
@@ -183,17 +175,11 @@ def read_git_info(start: Path) -> dict[str, str]:
     return info
 
 
-PROVIDERS: list[RunContextProvider] = [DefaultContext(), GitContext()]
-"""The providers :func:`resolve_tags` consults, in order; later ones override earlier ones."""
-
-
 def default_tags() -> dict[str, str]:
-    """The tags every provider in :data:`PROVIDERS` contributes right now."""
-    tags: dict[str, str] = {}
-    for provider in PROVIDERS:
-        if provider.in_context():
-            tags.update(provider.tags())
-    return tags
+    """The tags every registered provider that applies contributes right now."""
+    from heron.tracking.context.registry import resolve_tags as registry_tags
+
+    return {key: str(value) for key, value in registry_tags().items()}
 
 
 def resolve_tags(tags: Mapping[str, Any] | None = None) -> dict[str, str]:
@@ -201,3 +187,15 @@ def resolve_tags(tags: Mapping[str, Any] | None = None) -> dict[str, str]:
     resolved = default_tags()
     resolved.update({key: str(value) for key, value in (tags or {}).items()})
     return resolved
+
+
+__all__ = [
+    "DefaultContext",
+    "GitContext",
+    "RunContextProvider",
+    "current_user",
+    "default_tags",
+    "read_git_info",
+    "resolve_tags",
+    "source_name",
+]
