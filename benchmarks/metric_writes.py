@@ -45,8 +45,8 @@ def _round(store: TrackingStore) -> dict[str, float]:
     steps = [Metric("batch", 1.0 / (s + 1), T0 + s, s) for s in range(1000)]
     keys = [Metric(f"k{k}", float(k), T0, 0) for k in range(1000)]
     values = [1.0 / (1 + i / 1000) for i in range(1_000_000)]
-    steps = list(range(len(values)))
-    series = MetricSeries("big", values, [T0 + i for i in steps], steps)
+    indexes = list(range(len(values)))
+    series = MetricSeries("big", values, [T0 + i for i in indexes], indexes)
     return {
         "log_metric_us": _timed(log_metrics) * 1000,
         "log_batch_steps_ms": _timed(lambda: store.log_batch(run_id, steps, [], [])) * 1000,

@@ -12,8 +12,8 @@ ignored), so a one-step spike among a million steps survives. The series order i
 timestamp, value) for steps and (timestamp, step, value) for time, NaN after the numbers at
 a tie.
 
-Aligned power-of-two buckets are unions of the SQL store's write-time step blocks (16, 256
-and 4,096 steps), so it answers from block summaries instead of every point.
+Aligned power-of-two buckets are unions of the SQL store's write-time step blocks (32 and
+1,024 steps), so it answers from block summaries instead of every point.
 :func:`sample_rows` applies the rule to rows; the generic store read gives it every row of
 the range, the SQL one the summaries' points, which yields the same answer.
 """

@@ -1,6 +1,6 @@
 """Write-time summaries of metric series: ``metric_blocks``, kept in step with ``metrics``.
 
-A block of shift ``s`` (:data:`SHIFTS`: 16, 256 and 4,096 steps) holds the points of one
+A block of shift ``s`` (:data:`SHIFTS`: 32 and 1,024 steps) holds the points of one
 (run, key) whose ``step >> s`` is its ``block_index``: their count, their first and last
 point in series order (step, timestamp, NaN last, value), the first point holding their
 smallest value and the first holding their largest (NaN ignored). Each point is stored as
@@ -24,8 +24,9 @@ from typing import Any
 
 from heron.store.db.drivers import Cursor
 
-SHIFTS = (4, 8, 12)
-"""Block widths as powers of two (16, 256 and 4,096 steps), finest first."""
+SHIFTS = (5, 10)
+"""Block widths as powers of two (32 and 1,024 steps), finest first. Each level costs every
+write one more row for a key's isolated point; reads merge at most 32 blocks a bucket."""
 
 _OFFSET = 1 << 63
 _ONES = (1 << 64) - 1
@@ -108,7 +109,7 @@ def summaries(rows: Iterable[Sequence[Any]]) -> dict[tuple[str, str, int, int], 
         else:
             group.append(row)
     result = {
-        (run_id, key, finest, index): summary_of(group)
+        (run_id, key, finest, index): _one_point(group[0]) if len(group) == 1 else summary_of(group)
         for (run_id, key, index), group in groups.items()
     }
     level = list(result.items())
@@ -117,10 +118,22 @@ def summaries(rows: Iterable[Sequence[Any]]) -> dict[tuple[str, str, int, int], 
         for (run_id, key, _, index), summary in level:
             target = (run_id, key, shift, index >> (shift - finer))
             current = coarser.get(target)
-            coarser[target] = list(summary) if current is None else merge(current, summary)
+            # Summaries are never changed in place: a block of one finer block shares it.
+            coarser[target] = summary if current is None else merge(current, summary)
         result.update(coarser)
         level = list(coarser.items())
     return result
+
+
+def _one_point(row: Sequence[Any]) -> Summary:
+    """The summary of one point (the common case of a batch of many keys)."""
+    step, timestamp, value = row[2] + _OFFSET, row[3] + _OFFSET, row[4]
+    ordered = _ordered(value)
+    point = _ORDER.pack(step, timestamp, bool(row[5]), ordered, value)
+    if row[5]:
+        return [1, point, point, None, None]
+    low = _VALUE.pack(ordered, step, timestamp, value)
+    return [1, point, point, low, _VALUE.pack(ordered, _ONES - step, _ONES - timestamp, value)]
 
 
 def summary_of(rows: Sequence[Sequence[Any]]) -> Summary:
@@ -182,9 +195,13 @@ _INSERT = (
 )
 
 
-def _entries(found: dict[tuple[str, str, int, int], Summary]) -> list[tuple[Any, ...]]:
-    # Sorted, so that concurrent writers lock block rows in one order (no deadlocks).
-    return [(*where, *summary) for where, summary in sorted(found.items(), key=_by_place)]
+def _entries(
+    found: dict[tuple[str, str, int, int], Summary], ordered: bool = True
+) -> list[tuple[Any, ...]]:
+    # Sorted, so that concurrent writers lock block rows in one order (no deadlocks); SQLite
+    # has one writer at a time.
+    items = sorted(found.items(), key=_by_place) if ordered else found.items()
+    return [(*where, *summary) for where, summary in items]
 
 
 def _by_place(item: tuple[tuple[str, str, int, int], Summary]) -> tuple[str, str, int, int]:
@@ -209,7 +226,7 @@ def add_points(cursor: Cursor, dialect: str, rows: Sequence[Sequence[Any]], inse
         return
     if dialect == "sqlite":
         rows = _as_sqlite_reads(rows)
-    cursor.executemany(_UPSERTS[dialect], _entries(summaries(rows)))
+    cursor.executemany(_UPSERTS[dialect], _entries(summaries(rows), dialect != "sqlite"))
 
 
 def _as_sqlite_reads(rows: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
