@@ -18,6 +18,7 @@ from heron.exceptions import InvalidState
 from heron.store.db.bootstrap import HEAD_REVISION
 from heron.store.registry.sql import SqlRegistryStore
 from heron.store.tracking.sql import SqlTrackingStore
+from heron.store.tracking.sql.blocks import entries_of
 
 pytestmark = pytest.mark.compat
 
@@ -62,6 +63,21 @@ def test_runs_keep_their_ids_and_every_value(mlflow_db: dict[str, Any], imported
     assert run.data.metrics["inf_metric"] > 1e308
     assert [d.dataset.name for d in run.inputs.dataset_inputs] == ["train"]
     assert run.inputs.dataset_inputs[0].tags[0].value == "training"
+
+
+def test_metric_blocks_summarise_the_imported_points(
+    mlflow_db: dict[str, Any], imported: Path
+) -> None:
+    with sqlite3.connect(imported) as connection:
+        points = connection.execute(
+            "SELECT run_uuid, key, step, timestamp, value, is_nan FROM metrics "
+            "ORDER BY run_uuid, key, step, timestamp, value, is_nan"
+        ).fetchall()
+        blocks = connection.execute(
+            "SELECT * FROM metric_blocks ORDER BY run_uuid, key, block_shift, block_index"
+        ).fetchall()
+    assert {row[0] for row in blocks} == {mlflow_db["run_id"]}  # the run with metrics
+    assert blocks == [tuple(row) for row in entries_of(points)]
 
 
 def test_deleted_runs_and_experiments_stay_deleted(

@@ -1,10 +1,12 @@
 """``heron db import-mlflow``: an MLflow database copied into a Heron database, no server.
 
-Order: experiments (tags, datasets), logged models, runs a chunk per transaction, the
-registry, then a verification of every run. While it works the Heron database carries a
-resume marker (table ``heron_mlflow_import``) naming the source; the marker goes once the
-verification passes. Every write skips rows already there, so running the same import
-again finishes an interrupted one and changes nothing after a complete one.
+Order: experiments (tags, datasets), logged models, runs a chunk per transaction (each
+chunk verified on a worker thread once committed, while the next one copies: see
+:mod:`heron.migration.checker`), the registry, then the check of the registry and logged
+models. While it works the Heron database carries a resume marker (table
+``heron_mlflow_import``) naming the source; the marker goes once the verification passes.
+Every write skips rows already there, so running the same import again finishes an
+interrupted one and changes nothing after a complete one.
 """
 
 from __future__ import annotations
@@ -17,18 +19,20 @@ from typing import Any
 from heron.exceptions import InvalidState
 from heron.migration.artifacts import copy_artifact_tree, run_artifact_dir
 from heron.migration.attached import AttachedSqlite
+from heron.migration.checker import RunChecker
 from heron.migration.experiments import ExperimentMap, copy_experiments
 from heron.migration.models import copy_logged_models
 from heron.migration.registry import copy_registry
 from heron.migration.runs import copy_runs, run_rows
 from heron.migration.source import SourceDatabase
-from heron.migration.verify import Verification, verify_entities, verify_runs
+from heron.migration.verify import Verification, verify_entities
 from heron.store.db import Database, ensure_schema
 from heron.store.db.drivers import Cursor
 
 MARKER_TABLE = "heron_mlflow_import"
 _POINTS_PER_TRANSACTION = 1_000_000
 _MAX_RUNS_PER_TRANSACTION = 500
+_RUNS_PER_CHECK = 500
 
 
 @dataclass
@@ -101,6 +105,7 @@ class MlflowImport:
             raise
         self.copy_artifacts = copy_artifacts
         self.runs = run_rows(self.source)
+        self.checker: RunChecker | None = None
         self.report = ImportReport(source_revision=self.source.revision, runs=len(self.runs))
         self.mapping = ExperimentMap()
         self.artifact_uris: dict[str, str] = {}
@@ -118,9 +123,13 @@ class MlflowImport:
         )  # fmt: skip
 
     def close(self) -> None:
-        """Close both databases."""
-        self.source.close()
-        self.db.close()
+        """Stop the checks in flight and close both databases."""
+        try:
+            if self.checker is not None:
+                self.checker.close()
+        finally:
+            self.source.close()
+            self.db.close()
 
     def pending_runs(self) -> list[tuple[Any, ...]]:
         """The source's runs the Heron database does not have yet."""
@@ -150,6 +159,11 @@ class MlflowImport:
             }
         pending = self.pending_runs()
         on_runs(len(self.runs) - len(pending))
+        checker = self._checker()
+        waiting = {str(row[0]) for row in pending}
+        present = [row for row in self.runs if str(row[0]) not in waiting]
+        for start in range(0, len(present), _RUNS_PER_CHECK):
+            checker.submit(present[start : start + _RUNS_PER_CHECK])
         attached = self._attach()
         try:
             for chunk in self._chunks(pending):
@@ -157,6 +171,7 @@ class MlflowImport:
                 self.report.points_copied += copy_runs(
                     self.source, self.db, chunk, self.mapping, self.artifact_uris, attached
                 )
+                checker.submit(chunk)
                 self.report.runs_copied += len(chunk)
                 on_runs(len(chunk))
         finally:
@@ -167,17 +182,23 @@ class MlflowImport:
         return self.report
 
     def verify(self, on_runs: Callable[[int], None] = lambda count: None) -> Verification:
-        """Compare every run on both sides; the resume marker goes when nothing differs."""
-        result = Verification()
-        for start in range(0, len(self.runs), 500):
-            chunk = self.runs[start : start + 500]
-            verify_runs(self.source, self.db, chunk, self.mapping, self.artifact_uris, result)
-            on_runs(len(chunk))
+        """Every run's check (most done while copying), then the logged models' and the
+        registry's; the resume marker goes when nothing differs."""
+        checker = self._checker()
+        unchecked = [row for row in self.runs if str(row[0]) not in checker.submitted]
+        for start in range(0, len(unchecked), _RUNS_PER_CHECK):
+            checker.submit(unchecked[start : start + _RUNS_PER_CHECK])
+        result = checker.results(on_runs)
         verify_entities(self.source, self.db, self.mapping, result)
         self.report.verification = result
         if result.ok:
             clear_marker(self.db)
         return result
+
+    def _checker(self) -> RunChecker:
+        if self.checker is None:
+            self.checker = RunChecker(self.source.uri, self.db, self.mapping, self.artifact_uris)
+        return self.checker
 
     def _attach(self) -> AttachedSqlite | None:
         """SQLite to SQLite, with every column a point needs: the points move in SQL."""

@@ -3,8 +3,9 @@ Heron transaction, so an interrupted import leaves whole runs behind and a rerun
 
 Rows per run: the run, params, tags, every metric point (with the logged model and dataset
 it was computed for, from MLflow's ``logged_model_metrics``), the latest value per key
-(recomputed by Heron's rule: greatest step, then timestamp, then value), dataset inputs,
-model inputs and model outputs.
+(recomputed by Heron's rule: greatest step, then timestamp, then value), the series'
+``metric_blocks`` summaries (rebuilt from the stored points by the store's own rule),
+dataset inputs, model inputs and model outputs.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from heron.migration.experiments import ExperimentMap
 from heron.migration.source import SourceDatabase
 from heron.store.db import Database
 from heron.store.db.drivers import Cursor
+from heron.store.tracking.sql.blocks import rebuild_runs
 from heron.store.tracking.sql.values import encode_metric_value
 
 _POINT_COLUMNS = "run_uuid, key, step, timestamp, value, is_nan"
@@ -150,6 +152,7 @@ def write_runs(db: Database, rows: RunRows, attached: AttachedSqlite | None = No
             series = metric_series(cursor, ids)
         _write_model_points(cursor, rows.model_points)
         cursor.executemany(_LATEST, series)
+        rebuild_runs(cursor, ids)  # the store's metric_blocks summaries, in step with the points
         cursor.executemany(
             "INSERT INTO datasets (dataset_uuid, experiment_id, name, digest, source_type, "
             "source, schema, profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
