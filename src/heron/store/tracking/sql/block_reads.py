@@ -10,7 +10,6 @@ its first, last, smallest and largest points: the points the rule keeps.
 
 from __future__ import annotations
 
-import math
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -20,6 +19,7 @@ from heron.store.db.drivers import Cursor
 from heron.store.tracking import sampling
 from heron.store.tracking.sql.blocks import (
     SHIFTS,
+    Point,
     Summary,
     decode_first_last,
     decode_high,
@@ -96,18 +96,19 @@ def sampled_from_blocks(
         places = [block[0] >> per_bucket for block in whole]
     else:  # the one unaligned bucket
         places = [0] * len(whole)
-    kept: list[tuple[Any, ...]] = []
+    kept: list[Point] = []
     count = 0
     for _, group in groupby(zip(places, whole, strict=True), key=itemgetter(0)):
         summary = _merged([block for _, block in group])
         count += summary[0]
         kept.extend(_bucket_points(summary))
+    steps, timestamps, values = zip(*kept, strict=True) if kept else ((), (), ())
     return SampledSeries(
         run_id,
         key,
-        tuple(point[0] for point in kept),
-        tuple(point[1] for point in kept),
-        tuple(point[2] for point in kept),
+        steps,
+        timestamps,
+        values,
         count,
         True,
         origin,
@@ -163,17 +164,22 @@ def _points_summary(cursor: Cursor, run_id: str, key: str, first: int, last: int
     return summary_of(rows) if rows else None
 
 
-def _bucket_points(summary: Summary) -> list[tuple[int, int, float]]:
-    """A bucket's first, last, smallest and largest points, each once, in series order."""
-    points = {_order(point): point for point in (decode_first_last(summary[1]),)}
-    candidates = [decode_first_last(summary[2])]
-    if summary[3] is not None:
-        candidates += [decode_low(summary[3]), decode_high(summary[4])]
-    for point in candidates:
-        points.setdefault(_order(point), point)
-    return [points[order] for order in sorted(points)]
+def _bucket_points(summary: Summary) -> list[Point]:
+    """A bucket's first, last, smallest and largest points, each once, in series order.
 
-
-def _order(point: tuple[int, int, float]) -> tuple[int, int, bool, float]:
-    nan = math.isnan(point[2])
-    return point[0], point[1], nan, 0.0 if nan else point[2]
+    The first and last points are the ends; the smallest and largest (never NaN) lie
+    between, ordered by (step, timestamp, value).
+    """
+    first = decode_first_last(summary[1])
+    if summary[1] == summary[2]:
+        return [first]
+    last = decode_first_last(summary[2])
+    if summary[3] is None:
+        return [first, last]
+    # A NaN end equals no point: NaN != NaN, and the extremes are never NaN.
+    middle = [
+        point
+        for point in sorted({decode_low(summary[3]), decode_high(summary[4])})
+        if point not in (first, last)
+    ]
+    return [first, *middle, last]
