@@ -107,10 +107,7 @@ EXCLUDED: dict[str, dict[str, str]] = {
         GENAI="ari_grade_level bleu exact_match flesch_kincaid_grade_level genai latency "
         "rouge1 rouge2 rougeL rougeLsum token_count toxicity",
     ),
-    "data": _reasons(
-        FLAVOR="from_huggingface from_spark from_tensorflow",
-        DATABRICKS="load_delta",
-    ),
+    "data": _reasons(FLAVOR="from_huggingface from_tensorflow"),
 }
 _TAG_PREFIXES = ("MLFLOW_DATABRICKS_", "MLFLOW_EXPERIMENT_DATABRICKS_", "MLFLOW_GENAI_")
 _TAG_MARKERS = ("TRACE", "GATEWAY", "ONLINE_SCORING", "ISSUE_DETECTION", "GENAI", "CHECKPOINT")

@@ -22,6 +22,7 @@ from heron.flavors import (
     log_flavor_model,
     save_flavor_model,
 )
+from heron.pytorch.autolog import autolog, load_checkpoint
 from heron.pytorch.serialization import (
     MODEL_DATA_DIR,
     SERIALIZATION_FORMAT_PICKLE,
@@ -45,7 +46,9 @@ __all__ = [
     "FLAVOR_NAME",
     "SERIALIZATION_FORMAT_PICKLE",
     "SERIALIZATION_FORMAT_PT2",
+    "autolog",
     "get_default_pip_requirements",
+    "load_checkpoint",
     "load_model",
     "load_state_dict",
     "log_model",
