@@ -153,7 +153,7 @@ def _load_pyfunc(model_path: str, model_config: dict[str, Any] | None = None) ->
     }
     config = dict(conf.get("config") or {})
     config.update(model_config or {})
-    context = PythonModelContext(artifacts=artifacts, model_config=config)
+    context = PythonModelContext(artifacts=artifacts, model_config=config or None)
     python_model.load_context(context)
     return PythonModelWrapper(python_model, context)
 

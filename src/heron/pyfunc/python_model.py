@@ -20,7 +20,7 @@ class PythonModelContext:
 
     def __init__(self, artifacts: dict[str, str], model_config: dict[str, Any] | None = None):
         self._artifacts = artifacts
-        self._model_config = model_config or {}
+        self._model_config = model_config
 
     @property
     def artifacts(self) -> dict[str, str]:
@@ -28,8 +28,8 @@ class PythonModelContext:
         return self._artifacts
 
     @property
-    def model_config(self) -> dict[str, Any]:
-        """The model's configuration."""
+    def model_config(self) -> dict[str, Any] | None:
+        """The model's configuration; None when it has none (as in MLflow)."""
         return self._model_config
 
 
