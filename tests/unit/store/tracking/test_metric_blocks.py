@@ -185,3 +185,52 @@ def test_gc_removes_a_runs_blocks(store: SqlTrackingStore, db: Path) -> None:
     result = CliRunner().invoke(cli, ["gc", "--backend-store-uri", f"sqlite:///{db}"])
     assert result.exit_code == 0, result.output
     assert {row[0] for row in _table(db)} == {kept}
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        pytest.param("postgresql", marks=pytest.mark.postgres),
+        pytest.param("mysql", marks=pytest.mark.mysql),
+    ],
+)
+def test_upgrade_backfills_blocks_on_servers(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    uri = request.getfixturevalue(
+        "fresh_postgres_uri" if backend == "postgresql" else "fresh_mysql_uri"
+    )
+    run_migrations(uri, "r0003_registry")
+    points = [("r1", "loss", s, 100 + s, math.sin(s / 50.0), False) for s in range(-3000, 5000)]
+    points[4321] = ("r1", "loss", 1321, 1421, 0.0, True)
+
+    def fill(cursor: Any) -> None:
+        cursor.execute(
+            "INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, "
+            "creation_time, last_update_time) VALUES (0, 'Default', 'file:///a', 'active', 1, 1)"
+        )
+        cursor.execute(
+            "INSERT INTO runs (run_uuid, experiment_id, status, start_time, lifecycle_stage) "
+            "VALUES ('r1', 0, 'FINISHED', 1, 'active')"
+        )
+        cursor.executemany(
+            "INSERT INTO metrics (run_uuid, key, step, timestamp, value, is_nan) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            points,
+        )
+
+    database = Database(uri)
+    try:
+        database.write(fill)
+    finally:
+        database.close()
+    result = CliRunner().invoke(cli, ["db", "upgrade", uri])
+    assert result.exit_code == 0, result.output
+    store = SqlTrackingStore(uri, str(tmp_path / "artifacts"))
+    try:
+        _same_answer(store, "r1", "loss", buckets=20)
+        _same_answer(store, "r1", "loss", buckets=7, start=-100, end=4000)
+        store.log_metric("r1", Metric("loss", 9.0, 1, 99))  # an upsert into a backfilled block
+        _same_answer(store, "r1", "loss", buckets=20)
+    finally:
+        store.close()
