@@ -132,19 +132,27 @@ def _artifact_version(client: MlflowClient, name: str, experiment_id: str, tmp: 
     client.create_model_version(name, f"runs:/{run_id}/model", run_id=run_id)
 
 
-def make_on_heron(url: str, name: str, tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The registered model, made by Heron's client and ``heron.sklearn.log_model``."""
+def make_on_heron(
+    url: str, name: str, tmp: Path, monkeypatch: pytest.MonkeyPatch, logged_model: bool = True
+) -> None:
+    """The registered model, made by Heron's client and ``heron.sklearn.log_model`` (its
+    files kept apart from the run, as MLflow 3.x does) or, without ``logged_model``, with
+    version 2's files in its run's artifacts (MLflow 2.x's layout)."""
     monkeypatch.delenv("HERON_TRACKING_URI", raising=False)
     monkeypatch.setenv("MLFLOW_TRACKING_URI", url)
     client = MlflowClient(tracking_uri=url)
     experiment_id = client.create_experiment(f"{name}-train")
     client.create_registered_model(name, tags={"team": "a"}, description="wine model")
     _artifact_version(client, name, experiment_id, tmp)
-    with heron.start_run(experiment_id=experiment_id, run_name="logged"):
+    with heron.start_run(experiment_id=experiment_id, run_name="logged") as run:
         heron.log_param("labels", "111000")
-        heron.sklearn.log_model(
-            LogisticRegression().fit(_frame(), Y2), name="model", registered_model_name=name
-        )
+        model = LogisticRegression().fit(_frame(), Y2)
+        if logged_model:
+            heron.sklearn.log_model(model, name="model", registered_model_name=name)
+        else:
+            heron.sklearn.save_model(model, str(tmp / "run-copy"))
+            heron.log_artifacts(str(tmp / "run-copy"), "model")
+            heron.register_model(f"runs:/{run.info.run_id}/model", name)
     client.update_model_version(name, 1, description="first")
     client.set_model_version_tag(name, 1, "k", "v")
     client.set_model_version_tag(name, 2, "k", "w")
@@ -275,7 +283,9 @@ def test_d_heron_model_bundle_imports_with_the_peer_into_mlflow(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     name, _, experiment = _names("d")
-    make_on_heron(heron_server.url, name, tmp_path, monkeypatch)
+    # mlflow-export-import 1.2.0 reads a version's files from its run only (it knows no
+    # logged models), so the model's files are in the run here.
+    make_on_heron(heron_server.url, name, tmp_path, monkeypatch, logged_model=False)
     out = tmp_path / "heron-out"
     transfer.export_model(
         name, str(out), client=MlflowClient(tracking_uri=heron_server.url), bundle_format="1.2"

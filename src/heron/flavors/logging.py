@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from heron.exceptions import InvalidParameter
 from heron.models.model import Model, ModelInfo
 from heron.tracking.registry import DEFAULT_AWAIT_MAX_SLEEP_SECONDS
 
@@ -26,14 +25,16 @@ def log_flavor_model(
     model_id: str | None = None,
     **save_kwargs: Any,
 ) -> ModelInfo:
-    """Log a model of the active run (started if none) by calling the flavor's ``save_model``.
+    """Log a model as an MLflow 3.x LoggedModel of the active run (if any), calling the
+    flavor's ``save_model``.
 
     Args:
         save: The flavor's ``save_model``; called as ``save(path=..., mlflow_model=...,
             **save_kwargs)``.
         flavor_name: The flavor's name, recorded on the LoggedModel.
         artifact_path: MLflow 2.x's name for ``name`` (deprecated).
-        name: The model's name and run-relative path (``"model"`` if neither is given).
+        name: The model's name (``"model"`` if neither is given); ``runs:/<run>/<name>``
+            resolves to it.
         registered_model_name: Also register it as a new version of this model.
         await_registration_for: Seconds to wait for that version to be READY.
         params: Params of the LoggedModel (MLflow 3.x).
@@ -41,19 +42,14 @@ def log_flavor_model(
         model_type: A free-form type of the LoggedModel.
         step: The step at which the model is the run's output.
         run_id: The run; the active one if None.
-        model_id: An existing LoggedModel to log into: not supported (refused).
+        model_id: An existing LoggedModel (e.g. an external one) to log the files into
+            instead of a new one.
         **save_kwargs: The rest of ``save_model``'s arguments.
 
     Returns:
         The logged model's ModelInfo (``model_uri`` loads it).
-
-    Raises:
-        InvalidParameter: ``model_id`` was given.
     """
     from heron.pyfunc.logging import LoggedModelDetails, log_model_dir
-
-    if model_id is not None:
-        raise InvalidParameter("Logging into an existing model_id is not supported")
 
     def save_into(path: str, mlflow_model: Model) -> None:
         save(path=path, mlflow_model=mlflow_model, **save_kwargs)
@@ -66,5 +62,5 @@ def log_flavor_model(
         run_id=run_id,
         registered_model_name=registered_model_name,
         await_registration_for=await_registration_for,
-        details=LoggedModelDetails(params, tags, model_type, int(step)),
+        details=LoggedModelDetails(params, tags, model_type, int(step), model_id),
     )

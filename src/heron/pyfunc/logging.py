@@ -1,12 +1,18 @@
-"""Logging a model to a run, shared by every flavor's ``log_model``.
+"""Logging a model, shared by every flavor's ``log_model``: MLflow 3.x's layout.
 
-The flavor saves the model into a temporary directory; :func:`log_model_dir` uploads it
-twice: under the run's artifacts at ``<name>`` (so ``runs:/<run_id>/<name>`` loads it
-anywhere, as in MLflow 2.x) and, when the store supports it, as an MLflow 3.x LoggedModel
-(created PENDING, files uploaded, linked to the run as an output, finalized READY). It
-also appends the model to the run's ``mlflow.log-model.history`` tag, and registers it
-under ``registered_model_name`` when one is given (as ``models:/<model_id>``, like MLflow
-3.x, or ``runs:/<run_id>/<name>`` when the store has no logged models).
+The flavor saves the model into a temporary directory; :func:`log_model_dir` stores it as an
+MLflow 3.x LoggedModel, the one place its files live (as MLflow 3.17.2 writes them): the
+model is created PENDING in the run's experiment with the run as its source run (run params
+merged into its params, the caller's tags over the default context tags), linked to the run
+as an output at ``step`` (the run's metrics at that step are linked to it too), saved,
+uploaded under the logged model's artifact location, then finalized READY (FAILED on any
+error). ``runs:/<run_id>/<name>`` keeps resolving to it (see
+:mod:`heron.tracking.run_models`). With no run given and none active, the model has no
+source run, as in MLflow 3.x. It is registered under ``registered_model_name`` as
+``models:/<model_id>``.
+
+A store without logged models (an MLflow 2.x server) gets MLflow 2.x's layout instead: the
+files under the run's artifacts at ``<name>`` and the ``mlflow.log-model.history`` run tag.
 """
 
 from __future__ import annotations
@@ -19,9 +25,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from heron.entities import LoggedModelOutput, LoggedModelStatus
+from heron.entities import LoggedModelStatus
 from heron.exceptions import InvalidParameter, NotImplementedFeature
 from heron.models.model import Model, ModelInfo
+from heron.pyfunc.model_links import link_run_metrics, link_run_output, logged_model_params
 from heron.tracking.registry import DEFAULT_AWAIT_MAX_SLEEP_SECONDS
 
 if TYPE_CHECKING:
@@ -29,6 +36,7 @@ if TYPE_CHECKING:
     from heron.tracking.client import MlflowClient
 
 LOG_MODEL_HISTORY_TAG = "mlflow.log-model.history"
+MODEL_IS_EXTERNAL_TAG = "mlflow.model.isExternal"
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,8 @@ class LoggedModelDetails:
     tags: Mapping[str, Any] | None = None
     model_type: str | None = None
     step: int = 0
+    model_id: str | None = None
+    """An existing LoggedModel (e.g. an external one) to log the files into."""
 
 
 SaveFunction = Callable[[str, Model], None]
@@ -62,23 +72,35 @@ def model_name(artifact_path: str | None, name: str | None) -> str:
     return chosen
 
 
+def _experiment_of(client: MlflowClient, run_id: str | None) -> str:
+    if run_id is not None:
+        return client.get_run(run_id).info.experiment_id
+    from heron.tracking.fluent_experiments import active_experiment_id
+
+    return active_experiment_id()
+
+
 def _create_logged_model(
     client: MlflowClient,
-    experiment_id: str,
     name: str,
-    run_id: str,
+    run_id: str | None,
     flavor: str | None,
-    details: LoggedModelDetails | None = None,
+    details: LoggedModelDetails,
 ) -> LoggedModel | None:
-    details = details or LoggedModelDetails()
+    """The new PENDING logged model (or ``details.model_id``'s); None when the store has no
+    logged models."""
+    from heron.tracking.context import resolve_tags
+
+    if details.model_id is not None:
+        return client.get_logged_model(details.model_id)
     try:
         return client.create_logged_model(
-            experiment_id,
+            _experiment_of(client, run_id),
             name=name,
             source_run_id=run_id,
             flavor=flavor,
-            tags=details.tags,
-            params=details.params,
+            tags=resolve_tags(details.tags),
+            params=logged_model_params(client, run_id, details.params),
             model_type=details.model_type,
         )
     except NotImplementedFeature:
@@ -100,19 +122,49 @@ def _append_history(client: MlflowClient, run_id: str, entry: dict[str, Any]) ->
     client.set_tag(run_id, LOG_MODEL_HISTORY_TAG, json.dumps(history))
 
 
-def _upload(
-    client: MlflowClient, local: str, run_id: str, name: str, model_id: str | None, step: int = 0
-) -> None:
-    client.log_artifacts(run_id, local, name)
-    if model_id is None:
-        return
+def _save(save: SaveFunction, temp: str, mlflow_model: Model) -> str:
+    local = os.path.join(temp, "model")
+    save(local, mlflow_model)
+    return local
+
+
+def _log_as_logged_model(
+    save: SaveFunction,
+    client: MlflowClient,
+    logged: LoggedModel,
+    run_id: str | None,
+    step: int,
+) -> Model:
+    """Link, save, upload and finalize a logged model; its MLmodel. FAILED on any error."""
+    model_id = logged.model_id
     try:
-        client.log_model_artifacts(model_id, local)
+        if run_id is not None:
+            link_run_output(client, run_id, model_id, step)
+            link_run_metrics(client, run_id, model_id, step)
+        mlflow_model = Model(
+            artifact_path=logged.artifact_location,
+            run_id=run_id,
+            model_id=model_id,
+            model_uuid=model_id,  # MLflow 3.x: model_uuid equals the model id
+        )
+        with tempfile.TemporaryDirectory(prefix="heron-model-") as temp:
+            client.log_model_artifacts(model_id, _save(save, temp, mlflow_model))
     except BaseException:
         client.finalize_logged_model(model_id, LoggedModelStatus.FAILED)
         raise
+    if logged.tags.get(MODEL_IS_EXTERNAL_TAG, "false").lower() == "true":
+        client.delete_logged_model_tag(model_id, MODEL_IS_EXTERNAL_TAG)  # it has files now
     client.finalize_logged_model(model_id, LoggedModelStatus.READY)
-    client.log_outputs(run_id, [LoggedModelOutput(model_id=model_id, step=step)])
+    return mlflow_model
+
+
+def _log_to_run(save: SaveFunction, client: MlflowClient, run_id: str, name: str) -> Model:
+    """MLflow 2.x's layout: the files under the run's artifacts, the run's history tag."""
+    mlflow_model = Model(artifact_path=name, run_id=run_id)
+    with tempfile.TemporaryDirectory(prefix="heron-model-") as temp:
+        client.log_artifacts(run_id, _save(save, temp, mlflow_model), name)
+    _append_history(client, run_id, _history_entry(mlflow_model, name))
+    return mlflow_model
 
 
 def log_model_dir(
@@ -126,16 +178,17 @@ def log_model_dir(
     await_registration_for: float | None = DEFAULT_AWAIT_MAX_SLEEP_SECONDS,
     details: LoggedModelDetails | None = None,
 ) -> ModelInfo:
-    """Save a model with ``save`` and log it to a run; what ``log_model`` returns.
+    """Save a model with ``save`` and log it as a LoggedModel; what ``log_model`` returns.
 
     Args:
         save: ``save(path, mlflow_model)``: the flavor's ``save_model`` writing into
             ``path`` and adding its flavors to ``mlflow_model`` (which carries run_id,
             model_id and artifact_path already).
-        artifact_path: MLflow 2.x name of the run-relative path (deprecated in 3.x).
-        name: The model's name and run-relative path; ``"model"`` if neither is given.
+        artifact_path: MLflow 2.x name of the model's name (deprecated in 3.x).
+        name: The model's name (``runs:/<run_id>/<name>`` resolves to it); ``"model"`` if
+            neither is given.
         flavor: The flavor's name, for the LoggedModel.
-        run_id: The run; the active run (started if none) if None.
+        run_id: The source run; the active run if None (no run if none is active).
         client: The client; the fluent API's if None.
         registered_model_name: Register the model as a new version of this registered
             model (created if missing); the version is in ``registered_model_version``.
@@ -145,40 +198,31 @@ def log_model_dir(
     from heron.tracking import fluent_runs, session
 
     path_name = model_name(artifact_path, name)
+    details = details or LoggedModelDetails()
     client = client or session.client()
-    run_id = run_id or fluent_runs.active_run_id()
-    run = client.get_run(run_id)
-    logged = _create_logged_model(
-        client, run.info.experiment_id, path_name, run_id, flavor, details
-    )
-    model_id = logged.model_id if logged is not None else None
-    mlflow_model = Model(
-        artifact_path=logged.artifact_location if logged is not None else path_name,
-        run_id=run_id,
-        model_id=model_id,
-        model_uuid=model_id,  # MLflow 3.x: model_uuid equals the model id
-    )
-    with tempfile.TemporaryDirectory(prefix="heron-model-") as temp:
-        local = os.path.join(temp, "model")
-        try:
-            save(local, mlflow_model)
-        except BaseException:
-            if model_id is not None:
-                client.finalize_logged_model(model_id, LoggedModelStatus.FAILED)
-            raise
-        _upload(client, local, run_id, path_name, model_id, details.step if details else 0)
-    if model_id is not None:
+    if run_id is None and (active := fluent_runs.active_run()) is not None:
+        run_id = active.info.run_id
+    logged = _create_logged_model(client, path_name, run_id, flavor, details)
+    if logged is None:
+        run_id = run_id or fluent_runs.active_run_id()
+        mlflow_model = _log_to_run(save, client, run_id, path_name)
+        info = ModelInfo.from_model(mlflow_model, path_name, f"runs:/{run_id}/{path_name}")
+    else:
+        mlflow_model = _log_as_logged_model(save, client, logged, run_id, details.step)
         from heron.tracking.fluent_models import remember_logged_model
 
-        remember_logged_model(model_id)  # what heron.last_logged_model() returns
-    _append_history(client, run_id, _history_entry(mlflow_model, path_name))
-    # MLflow 3.x: the URI of the logged model itself (runs:/<run_id>/<name> still resolves).
-    uri = f"models:/{model_id}" if model_id is not None else f"runs:/{run_id}/{path_name}"
-    info = ModelInfo.from_model(mlflow_model, path_name, uri)
+        remember_logged_model(logged.model_id)  # what heron.last_logged_model() returns
+        info = ModelInfo.from_model(mlflow_model, logged.artifact_location, logged.model_uri)
+        info.name = logged.name
     if registered_model_name is not None:
         from heron.tracking.fluent_registry import register
 
-        source = f"models:/{model_id}" if model_id is not None else info.model_uri
-        version = register(source, registered_model_name, await_registration_for, client=client)
+        version = register(  # MLflow 3.x: the model's tags become the version's too
+            info.model_uri,
+            registered_model_name,
+            await_registration_for,
+            tags=details.tags,
+            client=client,
+        )
         info.registered_model_version = version.version
     return info

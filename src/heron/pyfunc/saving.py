@@ -139,15 +139,24 @@ def log_model(
     metadata: dict[str, Any] | None = None,
     model_config: ModelConfigArgument = None,
     name: str | None = None,
+    params: dict[str, Any] | None = None,
+    tags: dict[str, Any] | None = None,
+    model_type: str | None = None,
+    step: int = 0,
+    model_id: str | None = None,
     run_id: str | None = None,
 ) -> ModelInfo:
-    """Save a custom model and log it to the active run (or ``run_id``); its ModelInfo.
+    """Save a custom model and log it as an MLflow 3.x LoggedModel of the active run (or
+    ``run_id``; no run if none is active); its ModelInfo.
+
+    ``params``, ``tags``, ``model_type`` and ``step`` are the LoggedModel's; ``model_id``
+    logs into an existing LoggedModel.
 
     With ``registered_model_name``, the logged model also becomes a new version of that
     registered model (created if missing), waiting up to ``await_registration_for``
     seconds for it to be READY; ``ModelInfo.registered_model_version`` is its number.
     """
-    from heron.pyfunc.logging import log_model_dir
+    from heron.pyfunc.logging import LoggedModelDetails, log_model_dir
 
     def save(path: str, mlflow_model: Model) -> None:
         save_model(
@@ -175,4 +184,5 @@ def log_model(
         run_id=run_id,
         registered_model_name=registered_model_name,
         await_registration_for=await_registration_for,
+        details=LoggedModelDetails(params, tags, model_type, int(step), model_id),
     )

@@ -296,21 +296,28 @@ def log_model(
     extra_pip_requirements: str | Sequence[str] | None = None,
     pyfunc_predict_fn: str = "predict",
     metadata: dict[str, Any] | None = None,
+    params: dict[str, Any] | None = None,
+    tags: dict[str, Any] | None = None,
+    model_type: str | None = None,
+    step: int = 0,
+    model_id: str | None = None,
     name: str | None = None,
     skops_trusted_types: Sequence[str] | None = None,
 ) -> ModelInfo:
-    """Log a scikit-learn estimator as a model of the active run (started if none).
+    """Log a scikit-learn estimator as an MLflow 3.x LoggedModel of the active run (if any).
 
     Takes :func:`save_model`'s arguments plus ``name`` (or the deprecated ``artifact_path``):
-    the model is stored under the run's artifacts at ``name`` and, where the store supports
-    it, as an MLflow 3.x LoggedModel. With ``registered_model_name`` it also becomes a new
-    version of that registered model (created if missing), waiting up to
-    ``await_registration_for`` seconds for it to be READY.
+    the model's files go under the LoggedModel's artifact location only, as MLflow 3.x
+    stores them (``runs:/<run_id>/<name>`` resolves to it). ``params``, ``tags``,
+    ``model_type`` and ``step`` are the LoggedModel's (MLflow 3.x); ``model_id`` logs into
+    an existing LoggedModel. With ``registered_model_name`` it also becomes a new version of
+    that registered model (created if missing), waiting up to ``await_registration_for``
+    seconds for it to be READY.
 
     Returns:
         The logged model's :class:`~heron.models.model.ModelInfo` (its ``model_uri`` loads it).
     """
-    from heron.pyfunc.logging import log_model_dir
+    from heron.pyfunc.logging import LoggedModelDetails, log_model_dir
 
     def save(path: str, mlflow_model: Model) -> None:
         save_model(
@@ -336,4 +343,5 @@ def log_model(
         flavor=FLAVOR_NAME,
         registered_model_name=registered_model_name,
         await_registration_for=await_registration_for,
+        details=LoggedModelDetails(params, tags, model_type, int(step), model_id),
     )

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from heron.entities import FileInfo, Run
-from heron.exceptions import InvalidParameter, InvalidState
+from heron.exceptions import InvalidParameter, InvalidState, NotFound
 from heron.store.artifacts import get_artifact_repository
 from heron.store.artifacts.base import ArtifactRepository, join_artifact_path
 from heron.store.artifacts.paths import safe_relative_path
@@ -48,9 +48,12 @@ class ArtifactMethods(abc.ABC):
         """Set a run tag."""
 
     def _repository(self, run_id: str) -> ArtifactRepository:
-        uri = self.get_run(run_id).info.artifact_uri
+        return self._repository_of(self.get_run(run_id))
+
+    def _repository_of(self, run: Run) -> ArtifactRepository:
+        uri = run.info.artifact_uri
         if not uri:
-            raise InvalidState(f"Run '{run_id}' has no artifact URI")
+            raise InvalidState(f"Run '{run.info.run_id}' has no artifact URI")
         return get_artifact_repository(uri, self.tracking_uri)
 
     def log_artifact(self, run_id: str, local_path: str, artifact_path: str | None = None) -> None:
@@ -74,19 +77,63 @@ class ArtifactMethods(abc.ABC):
         """Upload the contents of a local directory to ``artifact_path`` of a run's artifacts."""
         self._repository(run_id).log_artifacts(os.fspath(local_dir), artifact_path)
 
+    def _run_model(self, run: Run, path: str) -> tuple[ArtifactRepository, str, str] | None:
+        """``(repository, name, path inside)`` of the run's logged model ``path`` falls in."""
+        from heron.tracking.logged_models import LoggedModelMethods
+        from heron.tracking.run_models import run_model_path
+
+        if not path or not isinstance(self, LoggedModelMethods):
+            return None
+        found = run_model_path(self, run, path)
+        if found is None:
+            return None
+        model, inside = found
+        repository = get_artifact_repository(model.artifact_location, self.tracking_uri)
+        return repository, model.name, inside
+
     def list_artifacts(self, run_id: str, path: str | None = None) -> list[FileInfo]:
-        """The direct children of ``path`` (the root by default) in a run's artifacts."""
-        return self._repository(run_id).list_artifacts(path)
+        """The direct children of ``path`` (the root by default) in a run's artifacts.
+
+        As in MLflow 3.x, when ``path`` starts with the name of a model the run logged
+        (``"model"``, ``"model/data"``), that logged model's files are listed too, under
+        ``<name>/``.
+        """
+        run = self.get_run(run_id)
+        listing = self._repository_of(run).list_artifacts(path)
+        model = self._run_model(run, safe_relative_path(path))
+        if model is None:
+            return listing
+        repository, name, inside = model
+        seen = {info.path for info in listing}
+        for info in repository.list_artifacts(inside or None):
+            joined = f"{name}/{info.path}"
+            if joined not in seen:
+                listing.append(FileInfo(joined, info.is_dir, info.file_size))
+        return listing
 
     def download_artifacts(self, run_id: str, path: str, dst_path: str | None = None) -> str:
         """Download a run's artifact file or directory and return its local path.
+
+        A path in a model the run logged (``"model"``, ``"model/MLmodel"``) that the run's
+        own artifacts lack is downloaded from that logged model, to ``<dst>/<path>``.
 
         Args:
             run_id: The run.
             path: The artifact path relative to the run's artifact root.
             dst_path: A local directory to download into; a new temporary one if None.
         """
-        return self._repository(run_id).download_artifacts(path, dst_path)
+        run = self.get_run(run_id)
+        try:
+            return self._repository_of(run).download_artifacts(path, dst_path)
+        except NotFound:
+            model = self._run_model(run, safe_relative_path(path))
+            if model is None:
+                raise
+        repository, name, inside = model
+        dst = os.path.abspath(dst_path or tempfile.mkdtemp(prefix="heron-artifacts-"))
+        target = os.path.join(dst, name)
+        os.makedirs(target, exist_ok=True)
+        return repository.download_artifacts(inside, target)
 
     @contextmanager
     def _artifact_file(self, run_id: str, artifact_file: str) -> Iterator[str]:

@@ -56,32 +56,34 @@ def test_log_model_registers_v1_then_v2_with_mlflows_messages(
 def test_register_model_from_a_runs_uri(
     mlflow: ModuleType, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # log_model stores the files only under the logged model (MLflow 3.x), so a runs:/ URI
+    # registers that logged model, as MLflow 3.17.2 does.
     info = log_add_n(mlflow, 5)
     version = mlflow.register_model(f"runs:/{info.run_id}/model", "rf-reg", tags={"n": 5})
     assert (version.name, version.version, version.run_id) == ("rf-reg", 1, info.run_id)
     assert version.tags == {"n": "5"}
-    run = MlflowClient().get_run(str(info.run_id))
-    assert version.source == f"{run.info.artifact_uri}/model"
+    assert version.source == f"models:/{info.model_id}"
+    assert version.model_id == info.model_id
     assert "Created version '1' of model 'rf-reg'." in capsys.readouterr().err
     assert added(heron.pyfunc.load_model("models:/rf-reg/1")) == 5
     with pytest.raises(NotFound, match="Unable to find a logged_model with artifact_path nope"):
         mlflow.register_model(f"runs:/{info.run_id}/nope", "rf-reg")
 
 
-def test_register_model_falls_back_to_the_runs_logged_model(
-    fluent: ModuleType, caplog: pytest.LogCaptureFixture
+def test_register_model_from_a_model_in_the_runs_own_artifacts(
+    fluent: ModuleType, tmp_path: Path
 ) -> None:
-    import shutil
-
-    info = log_add_n(fluent, 3)
-    root = MlflowClient().get_run(str(info.run_id)).info.artifact_uri
-    shutil.rmtree(Path(str(root).removeprefix("file://"), "model"))  # as MLflow 3.x logs it
-    version = fluent.register_model(f"runs:/{info.run_id}/model", "fallback")
-    assert version.source == f"models:/{info.model_id}"
-    assert version.model_id == info.model_id
-    assert version.run_id == info.run_id
-    assert "registering model based on models:/" in caplog.text
-    assert added(heron.pyfunc.load_model("models:/fallback/latest")) == 3
+    # MLflow 2.x's layout: the model directory logged as plain run artifacts.
+    heron.pyfunc.save_model(tmp_path / "saved", python_model=AddN(3))
+    client = MlflowClient()
+    with fluent.start_run() as run:
+        client.log_artifacts(run.info.run_id, str(tmp_path / "saved"), "model")
+    version = fluent.register_model(f"runs:/{run.info.run_id}/model", "run-copy")
+    artifact_uri = client.get_run(run.info.run_id).info.artifact_uri
+    assert version.source == f"{artifact_uri}/model"
+    assert version.model_id is None
+    assert version.run_id == run.info.run_id
+    assert added(heron.pyfunc.load_model("models:/run-copy/latest")) == 3
 
 
 def test_register_model_from_a_logged_model_uri(mlflow: ModuleType) -> None:

@@ -65,8 +65,10 @@ def test_fit_logs_params_metrics_dataset_and_model(autolog: ModuleType, regressi
     assert dataset_input.dataset.digest == heron.data.from_pandas(x_train).digest
     loaded = heron.sklearn.load_model(f"runs:/{run.info.run_id}/model")
     np.testing.assert_allclose(loaded.predict(x_train), predicted)
-    names = {f.path for f in autolog.MlflowClient().list_artifacts(run.info.run_id)}
-    assert {"model", "estimator.html"} <= names
+    client = autolog.MlflowClient()
+    assert "estimator.html" in {f.path for f in client.list_artifacts(run.info.run_id)}
+    [output] = run.outputs.model_outputs  # MLflow 3.x: the model is a logged-model output
+    assert client.get_logged_model(output.model_id).name == "model"
 
 
 def test_post_training_metrics_are_named_after_the_dataset(
@@ -116,7 +118,7 @@ def test_grid_search_parent_and_child_runs(fluent: ModuleType, regression: Any) 
     assert all(c.data.params["random_state"] == "0" for c in children)
     names = {f.path for f in fluent.MlflowClient().list_artifacts(parent.info.run_id)}
     assert "cv_results.csv" in names
-    assert "model" not in names
+    assert parent.outputs.model_outputs == ()  # log_models=False
 
 
 def test_classifier_metrics_and_plots(autolog: ModuleType) -> None:

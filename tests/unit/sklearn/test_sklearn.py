@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -227,16 +226,18 @@ def test_missing_predict_fn_writes_no_pyfunc_flavor(
     assert sorted(flavors) == ["sklearn"]
 
 
-def test_log_model_records_history_and_registers(
+def test_log_model_registers_the_logged_model(
     fluent: ModuleType, model: LogisticRegression
 ) -> None:
     with fluent.start_run() as run:
         info = heron.sklearn.log_model(model, name="clf", registered_model_name="wine")
     assert info.registered_model_version == 1
-    tags = fluent.get_run(run.info.run_id).data.tags
-    history = json.loads(tags["mlflow.log-model.history"])
-    assert history[-1]["flavors"]["sklearn"]["serialization_format"] == "skops"
+    assert info.flavors["sklearn"]["serialization_format"] == "skops"
     assert info.model_uri == f"models:/{info.model_id}"  # MLflow 3.x
+    version = heron.MlflowClient().get_model_version("wine", "1")
+    assert (version.source, version.run_id) == (info.model_uri, run.info.run_id)
+    assert version.model_id == info.model_id
+    assert "mlflow.log-model.history" not in fluent.get_run(run.info.run_id).data.tags
 
 
 def test_load_model_copies_to_dst_path(
