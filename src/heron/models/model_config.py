@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,10 +25,17 @@ def model_config_set(config: str | dict[str, Any] | None) -> Iterator[None]:
     """Make ``config`` what :class:`ModelConfig` reads while a model's code file runs."""
     global _current
     previous, _current = _current, ("" if config is None else config)
+    # A file that uses MLflow's own ModelConfig (MLflow installed here) reads MLflow's global.
+    mlflow_state = sys.modules.get("mlflow.models.model_config")
+    mlflow_previous = getattr(mlflow_state, "__mlflow_model_config__", None)
+    if mlflow_state is not None:
+        mlflow_state.__mlflow_model_config__ = _current  # type: ignore[attr-defined]
     try:
         yield
     finally:
         _current = previous
+        if mlflow_state is not None:
+            mlflow_state.__mlflow_model_config__ = mlflow_previous  # type: ignore[attr-defined]
 
 
 class ModelConfig:
