@@ -84,16 +84,11 @@ def decode_high(data: bytes) -> Point:
     return _ONES - step - _OFFSET, _ONES - timestamp - _OFFSET, value
 
 
-def _sort_key(row: Sequence[Any]) -> tuple[Any, ...]:
-    return row[2], row[3], row[5], row[4]
-
-
-def _low_key(row: Sequence[Any]) -> tuple[Any, ...]:
-    return row[4], row[2], row[3]
-
-
-def _high_key(row: Sequence[Any]) -> tuple[Any, ...]:
-    return row[4], -row[2], -row[3]
+# Series order (step, timestamp, NaN last, value); the smallest value first in that order.
+_SERIES_ORDER = itemgetter(2, 3, 5, 4)
+_LOW_ORDER = itemgetter(4, 2, 3)
+_STEP_TIME = itemgetter(2, 3)
+_NAN_COLUMN = itemgetter(5)
 
 
 def summaries(rows: Iterable[Sequence[Any]]) -> dict[tuple[str, str, int, int], Summary]:
@@ -138,13 +133,20 @@ def _one_point(row: Sequence[Any]) -> Summary:
 
 def summary_of(rows: Sequence[Sequence[Any]]) -> Summary:
     """The summary of some point rows (``(_, _, step, timestamp, value, is_nan)``)."""
-    numbers = [row for row in rows if not row[5]]
+    numbers = [row for row in rows if not row[5]] if any(map(_NAN_COLUMN, rows)) else rows
+    if not numbers:
+        low = high = None
+    else:
+        low = _low(min(numbers, key=_LOW_ORDER))
+        # The largest value; among equal ones, the first in series order.
+        top = max(map(_VALUE_COLUMN, numbers))
+        high = _high(min((row for row in numbers if row[4] == top), key=_STEP_TIME))
     return [
         len(rows),
-        _first_last(min(rows, key=_sort_key)),
-        _first_last(max(rows, key=_sort_key)),
-        _low(min(numbers, key=_low_key)) if numbers else None,
-        _high(max(numbers, key=_high_key)) if numbers else None,
+        _first_last(min(rows, key=_SERIES_ORDER)),
+        _first_last(max(rows, key=_SERIES_ORDER)),
+        low,
+        high,
     ]
 
 
