@@ -146,3 +146,18 @@ def test_bad_options_are_refused(autologging: ModuleType) -> None:
         heron.pytorch.autolog(log_every_n_epoch=0)
     with pytest.raises(InvalidParameter, match="checkpoint_save_freq"):
         heron.pytorch.autolog(checkpoint_save_freq="daily")
+
+
+def test_universal_autolog_enables_lightning(autologging: ModuleType, tmp_path: Path) -> None:
+    autologging.autolog(log_models=False, exclusive=True)
+    try:
+        train, _ = _loaders()
+        with autologging.start_run() as run:  # the user's run: exclusive leaves it alone
+            _trainer(tmp_path, 1).fit(TinyModule(), train)
+        assert "epochs" not in autologging.get_run(run.info.run_id).data.params
+        _trainer(tmp_path, 1).fit(TinyModule(), train)
+        logged = autologging.last_active_run()
+        assert logged.data.params["epochs"] == "1"
+        assert "model" not in {f.path for f in MlflowClient().list_artifacts(logged.info.run_id)}
+    finally:
+        autologging.autolog(disable=True)
