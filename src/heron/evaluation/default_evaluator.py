@@ -179,7 +179,8 @@ def evaluate(
         env_manager: Only ``local`` (the model runs in this process).
         model_config: Passed to the pyfunc model on load.
         inference_params: Accepted for MLflow compatibility.
-        model_id: The LoggedModel the metrics belong to (default: the loaded model's).
+        model_id: The LoggedModel the metrics belong to and the run's inputs link to
+            (default: the loaded model's, else the active model's).
 
     Raises:
         InvalidParameter: Bad arguments: missing targets column, a model that cannot predict
@@ -203,7 +204,7 @@ def evaluate(
     data_in = prepare(data, targets, predictions, feature_names, static=predictor is None)
     y_pred = data_in.predictions if predictor is None else _predict(predictor, data_in, predictions)
     prefix = config.get("metric_prefix", "") or ""
-    model_id = model_id or (predictor.model_id if predictor is not None else None)
+    model_id = _model_id(model_id, predictor)
     with tempfile.TemporaryDirectory() as out_dir, _run_context() as run:
         written = artifact_writer.ArtifactSet(out_dir)
         builtin = _builtin(model_type, predictor, data_in, y_pred, config, written)
@@ -221,6 +222,24 @@ def evaluate(
         for artifact in results.values():
             _ = artifact.content  # load while the local copy exists
         return EvaluationResult(metrics, results, run.info.run_id)
+
+
+def _model_id(given: str | None, predictor: models.Predictor | None) -> str | None:
+    """The LoggedModel of the evaluation: given, the model's own, or the active model's.
+
+    Raises:
+        InvalidParameter: ``model_id`` contradicts the model's own.
+    """
+    from heron.tracking.fluent_models import get_active_model_id
+
+    own = predictor.model_id if predictor is not None else None
+    if given is not None and own is not None and given != own:
+        raise InvalidParameter(
+            f"The specified value of the 'model_id' parameter '{given}' contradicts the "
+            f"model_id '{own}' associated with the model. Please ensure they match or omit "
+            "the 'model_id' parameter."
+        )
+    return given or own or get_active_model_id()
 
 
 def _columns(data: EvalData, y_pred: Any) -> dict[str, Any]:
@@ -241,7 +260,7 @@ def _log(
     prefix: str,
     model_id: str | None,
 ) -> None:
-    from heron.entities import DatasetInput, InputTag, Metric
+    from heron.entities import DatasetInput, InputTag, LoggedModelInput, Metric
     from heron.entities.dataset import DATASET_CONTEXT_TAG
 
     client = session.client()
@@ -249,7 +268,8 @@ def _log(
     if data.dataset is not None:
         entity = data.dataset._to_mlflow_entity()
         tags = (InputTag(DATASET_CONTEXT_TAG, prefix),) if prefix else ()
-        client.log_inputs(run_id, [DatasetInput(entity, tags)])
+        used = [LoggedModelInput(model_id)] if model_id else None  # MLflow links the model
+        client.log_inputs(run_id, [DatasetInput(entity, tags)], models=used)
         name, digest = entity.name, entity.digest
     now = int(time.time() * 1000)
     batch = [Metric(k, float(v), now, 0, model_id, name, digest) for k, v in metrics.items()]

@@ -135,3 +135,16 @@ def test_no_datasets_tag_without_an_mlflow_model(fluent: ModuleType) -> None:
         fluent.evaluate(
             lambda f: f["a"], frame, targets="y", model_type="regressor", dataset_path='a"b'
         )
+
+
+def test_the_run_links_the_evaluated_model(fluent: ModuleType, binary: pd.DataFrame) -> None:
+    model = LogisticRegression(max_iter=300).fit(binary.drop(columns="label"), binary["label"])
+    with fluent.start_run():
+        info = heron.sklearn.log_model(model, name="model")
+    with pytest.raises(InvalidParameter, match="contradicts"):
+        fluent.evaluate(
+            info.model_uri, binary, targets="label", model_type="classifier", model_id="m-other"
+        )
+    result = fluent.evaluate(info.model_uri, binary, targets="label", model_type="classifier")
+    inputs = fluent.get_run(result.run_id).inputs
+    assert [m.model_id for m in inputs.model_inputs] == [info.model_id]
