@@ -23,6 +23,7 @@ from heron.autologging import (
     report_failure,
     safe_patch,
 )
+from heron.flavors.importance_plot import log_importance_plot
 from heron.flavors.sklearn_api_autolog import UNLOGGED_FIT
 from heron.flavors.training import (
     INPUT_EXAMPLE_ROWS,
@@ -212,6 +213,7 @@ def _log_importances(run_id: str, model: Any) -> None:
         try:
             values = model.feature_importance(importance_type=importance_type).tolist()
             scores = dict(zip(model.feature_name(), values, strict=True))
+            log_importance_plot(run_id, model.feature_name(), values, importance_type)
             log_json_artifact(run_id, f"feature_importance_{importance_type}.json", scores)
         except Exception as error:
             report_failure(FLAVOR_NAME, "logging feature importance failed", error)

@@ -23,6 +23,7 @@ from heron.autologging import (
     report_failure,
     safe_patch,
 )
+from heron.flavors.importance_plot import log_importance_plot
 from heron.flavors.sklearn_api_autolog import UNLOGGED_FIT
 from heron.flavors.training import (
     INPUT_EXAMPLE_ROWS,
@@ -226,6 +227,8 @@ def _log_importances(run_id: str, model: Any) -> None:
     for importance_type in types:
         try:
             scores = model.get_score(importance_type=importance_type)
+            if scores:
+                log_importance_plot(run_id, list(scores), list(scores.values()), importance_type)
             log_json_artifact(run_id, f"feature_importance_{importance_type}.json", scores)
         except Exception as error:
             report_failure(FLAVOR_NAME, "logging feature importance failed", error)

@@ -71,6 +71,8 @@ def test_xgboost_train_logs_signature_example_and_datasets(
     train = heron.data.from_numpy(dtrain.get_data().toarray())
     assert inputs["dataset"] == ("train", train.digest)
     assert inputs["valid"][0] == "eval"
+    artifacts = {f.path for f in MlflowClient().list_artifacts(run_id)}
+    assert {"feature_importance_weight.json", "feature_importance_weight.png"} <= artifacts
 
 
 def test_xgboost_options_turn_parts_off(autologging: ModuleType, data: Any) -> None:
@@ -118,6 +120,8 @@ def test_lightgbm_train_and_sklearn_api(autologging: ModuleType, data: Any) -> N
         "dataset": ("train", train.digest),
         "valid": ("eval", heron.data.from_pandas(vx).digest),
     }
+    artifacts = {f.path for f in MlflowClient().list_artifacts(run_id)}
+    assert {"feature_importance_split.png", "feature_importance_gain.png"} <= artifacts
     regressor = lgb.LGBMRegressor(n_estimators=3, verbose=-1).fit(x, x["a"] * 2)
     run_id = autologging.last_active_run().info.run_id
     loaded = heron.lightgbm.load_model(f"runs:/{run_id}/model")
