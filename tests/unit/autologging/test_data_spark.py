@@ -122,3 +122,22 @@ def test_evaluate_on_a_spark_frame(fluent: ModuleType, spark: Any, parquet: str)
     run = fluent.get_run(result.run_id)
     logged = run.inputs.dataset_inputs[0].dataset
     assert (logged.source_type, logged.digest) == ("code", spark_digest(frame.semanticHash()))
+
+
+def test_a_delta_directory_gives_a_delta_source(
+    spark: Any, parquet: str, tmp_path: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    table = tmp_path / "table"
+    (table / "_delta_log").mkdir(parents=True)  # what marks a Delta table directory
+    frame = spark.read.parquet(parquet)
+    dataset = heron.data.from_spark(frame, path=str(table), version=3)
+    assert (dataset.source.source_type, dataset.source.to_dict()) == (
+        "delta_table",
+        {"path": str(table), "delta_table_version": 3},
+    )
+    # Without the Delta Lake jars the latest version is unknown: a warning, no version.
+    latest = heron.data.from_spark(frame, path=str(table))
+    assert latest.source.to_dict() == {"path": str(table)}
+    assert "Failed to obtain version information" in caplog.text
+    stored = heron.data.get_source(heron.data.from_spark(frame, path=str(table), version=3))
+    assert stored.to_json() == json.dumps({"path": str(table), "delta_table_version": 3})
