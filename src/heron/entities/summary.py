@@ -58,8 +58,9 @@ class SampledSeries(Entity):
     """One metric of one run as a chart draws it, as columns of equal length.
 
     A series with few points in the asked range comes whole (``sampled`` False). A longer
-    one is cut into buckets of equal width along the x axis (steps or timestamps) and each
-    bucket keeps its first, last, smallest and largest point, so a spike is never lost.
+    one is cut into buckets of equal width along the x axis (steps or timestamps; a power
+    of two, aligned on its multiples) and each bucket keeps its first, last, smallest and
+    largest point, so a spike is never lost.
     The kept points of bucket ``i`` have x in ``[bucket_start + i * bucket_width,
     bucket_start + (i + 1) * bucket_width)``, so a chart can draw each bucket's min/max band
     from the points themselves.
