@@ -99,6 +99,9 @@ ALL: dict[str, Setting] = {}  # type: ignore[type-arg]
 
 DEFAULT_TRACKING_URI = "sqlite:///heron.db"
 DEFAULT_ARTIFACT_ROOT = "./heron-artifacts"
+DEFAULT_AWAIT_MAX_SLEEP_SECONDS = 300
+"""How long ``create_model_version`` waits for a version to become READY by default (here,
+not in the registry client, so that ``log_model`` signatures cost no registry imports)."""
 
 TRACKING_URI = _s("TRACKING_URI", None, str, "Where runs are stored (default sqlite:///heron.db).")
 REGISTRY_URI = _s("REGISTRY_URI", None, str, "Model registry store; defaults to TRACKING_URI.")

@@ -11,10 +11,12 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from heron.autologging.patching import report_failure
-from heron.entities import Metric, Param, RunTag
+
+if TYPE_CHECKING:
+    from heron.entities import Metric, Param, RunTag
 
 
 def _to_float(value: Any) -> float | None:
@@ -56,6 +58,9 @@ class MetricsBatcher:
 
     def record_metrics(self, metrics: Mapping[str, Any], step: int | None = None) -> None:
         """Queue metric values (non-numeric ones are skipped) at ``step`` (default 0)."""
+        # The entities are imported here, not with the flavors that load models.
+        from heron.entities import Metric
+
         timestamp = int(time.time() * 1000)
         points = []
         for key, raw in metrics.items():
@@ -71,11 +76,15 @@ class MetricsBatcher:
 
     def record_params(self, params: Mapping[str, Any]) -> None:
         """Queue params (values converted with ``str``, as MLflow does)."""
+        from heron.entities import Param
+
         with self._lock:
             self._params.extend(Param(str(k), str(v)) for k, v in params.items())
 
     def record_tags(self, tags: Mapping[str, Any]) -> None:
         """Queue run tags."""
+        from heron.entities import RunTag
+
         with self._lock:
             self._tags.extend(RunTag(str(k), str(v)) for k, v in tags.items())
 

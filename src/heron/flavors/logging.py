@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from heron.config import DEFAULT_AWAIT_MAX_SLEEP_SECONDS
 from heron.models.model import Model, ModelInfo
-from heron.tracking.registry import DEFAULT_AWAIT_MAX_SLEEP_SECONDS
 
 
 def log_flavor_model(

@@ -14,6 +14,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from heron.config import DEFAULT_AWAIT_MAX_SLEEP_SECONDS
 from heron.exceptions import InvalidParameter
 from heron.flavors import (
     FlavorFiles,
@@ -25,7 +26,6 @@ from heron.flavors import (
 from heron.keras.autolog import autolog
 from heron.keras.loading import load_keras_model
 from heron.keras.wrapper import KerasModelWrapper
-from heron.tracking.registry import DEFAULT_AWAIT_MAX_SLEEP_SECONDS
 
 if TYPE_CHECKING:
     from heron.models.model import Model, ModelInfo

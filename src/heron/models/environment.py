@@ -11,7 +11,6 @@ import functools
 import os
 import platform
 from collections.abc import Iterable, Mapping, Sequence
-from importlib import metadata
 from typing import Any
 
 from heron.exceptions import InvalidParameter
@@ -41,6 +40,8 @@ def _distribution_of(module: str) -> str | None:
 @functools.cache
 def _packages_distributions() -> Mapping[str, list[str]]:
     """Top-level module -> distributions; scanning every installed package costs ~0.25 s."""
+    from importlib import metadata  # with email and zipfile: saving needs them, loading not
+
     return metadata.packages_distributions()
 
 
@@ -49,6 +50,8 @@ def pinned_requirement(distribution: str) -> str:
 
     A local version label (``2.13.0+cpu``) is dropped, as MLflow does, so PyPI can install it.
     """
+    from importlib import metadata
+
     try:
         return f"{distribution}=={metadata.version(distribution).split('+', 1)[0]}"
     except metadata.PackageNotFoundError:

@@ -19,7 +19,6 @@ import re
 from dataclasses import dataclass, replace
 from urllib.parse import unquote, urlparse
 
-from heron.entities.registry import ModelVersionStage
 from heron.exceptions import InvalidParameter
 
 MODELS_SCHEME = "models"
@@ -106,6 +105,9 @@ def _reference(uri: str, segments: list[str]) -> ModelUri:
             return ModelUri(name=name, version=int(suffix))
         if suffix.lower() == LATEST:
             return ModelUri(name=name)
+        # Here, not at the top: loading a model from a path must not import the entities.
+        from heron.entities.registry import ModelVersionStage
+
         return ModelUri(name=name, stage=ModelVersionStage.coerce(suffix).value)
     name, at, alias = segments[0].rpartition("@")
     if at:

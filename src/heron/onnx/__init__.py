@@ -13,6 +13,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from heron.config import DEFAULT_AWAIT_MAX_SLEEP_SECONDS
 from heron.exceptions import InvalidParameter
 from heron.flavors import (
     FlavorFiles,
@@ -22,7 +23,6 @@ from heron.flavors import (
 )
 from heron.onnx.session import ONNX_EXECUTION_PROVIDERS, check_session_options
 from heron.onnx.wrapper import OnnxModelWrapper
-from heron.tracking.registry import DEFAULT_AWAIT_MAX_SLEEP_SECONDS
 
 if TYPE_CHECKING:
     from heron.models.model import Model, ModelInfo

@@ -25,11 +25,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from heron.config import DEFAULT_AWAIT_MAX_SLEEP_SECONDS
 from heron.entities import LoggedModelStatus
 from heron.exceptions import InvalidParameter, NotImplementedFeature
 from heron.models.model import Model, ModelInfo
 from heron.pyfunc.model_links import link_run_metrics, link_run_output, logged_model_params
-from heron.tracking.registry import DEFAULT_AWAIT_MAX_SLEEP_SECONDS
 
 if TYPE_CHECKING:
     from heron.entities import LoggedModel

@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from heron.config import DEFAULT_AWAIT_MAX_SLEEP_SECONDS
 from heron.exceptions import InvalidParameter
 from heron.models.environment import python_version, write_environment
 from heron.models.model import Model, ModelInfo
@@ -13,7 +14,6 @@ from heron.models.save import copy_code_paths, finish_model, model_directory
 from heron.pyfunc.code_model import save_code_model
 from heron.pyfunc.configuration import ModelConfigArgument, read_model_config
 from heron.pyfunc.model import PYFUNC_FLAVOR, save_python_model
-from heron.tracking.registry import DEFAULT_AWAIT_MAX_SLEEP_SECONDS
 
 if TYPE_CHECKING:
     from heron.models.signature import ModelSignature

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from heron.config import DEFAULT_AWAIT_MAX_SLEEP_SECONDS
 from heron.exceptions import InvalidParameter
 from heron.flavors import (
     FlavorFiles,
@@ -36,7 +37,6 @@ from heron.pytorch.serialization import (
 )
 from heron.pytorch.state_dict import load_state_dict, log_state_dict, save_state_dict
 from heron.pytorch.wrapper import CPU, PyTorchWrapper
-from heron.tracking.registry import DEFAULT_AWAIT_MAX_SLEEP_SECONDS
 
 if TYPE_CHECKING:
     from heron.models.model import Model, ModelInfo

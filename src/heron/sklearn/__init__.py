@@ -14,6 +14,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from heron.config import DEFAULT_AWAIT_MAX_SLEEP_SECONDS
 from heron.exceptions import InvalidParameter, NotFound
 from heron.models.environment import BASE_REQUIREMENT, conda_environment, pinned_requirement
 from heron.sklearn.autolog_patches import autolog
@@ -29,7 +30,6 @@ from heron.sklearn.serialization import (
     model_file_name,
 )
 from heron.sklearn.wrapper import SklearnModelWrapper
-from heron.tracking.registry import DEFAULT_AWAIT_MAX_SLEEP_SECONDS
 
 if TYPE_CHECKING:
     from heron.models.model import Model, ModelInfo

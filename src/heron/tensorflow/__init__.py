@@ -14,6 +14,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from heron.config import DEFAULT_AWAIT_MAX_SLEEP_SECONDS
 from heron.exceptions import InvalidParameter
 from heron.flavors import (
     FlavorFiles,
@@ -30,7 +31,6 @@ from heron.tensorflow.formats import (
     write_saved_model_dir,
     write_tf_module,
 )
-from heron.tracking.registry import DEFAULT_AWAIT_MAX_SLEEP_SECONDS
 
 if TYPE_CHECKING:
     from heron.models.model import Model, ModelInfo

@@ -13,13 +13,13 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from heron.config import DEFAULT_AWAIT_MAX_SLEEP_SECONDS
 from heron.entities.registry import MODEL_VERSIONS_TAG, with_model_version
 from heron.exceptions import NotFound
 from heron.models.uris import is_models_uri, parse_model_uri
 from heron.store.registry.base import SEARCH_REGISTERED_MODEL_MAX_RESULTS_THRESHOLD
 from heron.tracking.pages import read_pages
 from heron.tracking.registration import echo, ensure_registered_model
-from heron.tracking.registry import DEFAULT_AWAIT_MAX_SLEEP_SECONDS
 from heron.tracking.uris import is_runs_uri, join_artifact_uri, parse_runs_uri
 
 if TYPE_CHECKING:

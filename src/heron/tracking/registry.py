@@ -16,6 +16,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from heron.config import DEFAULT_AWAIT_MAX_SLEEP_SECONDS
 from heron.entities import PagedList
 from heron.entities.registry import (
     ModelVersion,
@@ -38,8 +39,6 @@ if TYPE_CHECKING:
 
 _logger = logging.getLogger(__name__)
 
-DEFAULT_AWAIT_MAX_SLEEP_SECONDS = 300
-"""How long ``create_model_version`` waits for a version to become READY by default."""
 AWAIT_POLL_SECONDS = 3.0
 STAGES_DEPRECATION = (
     "Model registry stages will be removed in a future major release. To learn more about "

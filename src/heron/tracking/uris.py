@@ -6,7 +6,6 @@ from urllib.parse import urlparse, urlunparse
 
 from heron.exceptions import InvalidParameter
 from heron.store.artifacts.paths import safe_relative_path
-from heron.validation import validate_run_id
 
 RUNS_SCHEME = "runs"
 
@@ -39,11 +38,15 @@ def parse_runs_uri(uri: str) -> tuple[str, str]:
     run_id, _, path = parsed.path.lstrip("/").partition("/")
     if not run_id:
         raise _invalid_runs_uri(uri)
+    from heron.validation import validate_run_id  # with the entities: not for local paths
+
     return validate_run_id(run_id), safe_relative_path(path)
 
 
 def runs_uri(run_id: str, artifact_path: str | None = None) -> str:
     """The ``runs:/`` URI of an artifact path of a run (the artifact root for None)."""
+    from heron.validation import validate_run_id
+
     run_id = validate_run_id(run_id)
     path = safe_relative_path(artifact_path)
     return f"runs:/{run_id}/{path}" if path else f"runs:/{run_id}"

@@ -14,6 +14,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from heron.config import DEFAULT_AWAIT_MAX_SLEEP_SECONDS
 from heron.exceptions import InvalidParameter
 from heron.flavors import (
     FlavorFiles,
@@ -23,7 +24,6 @@ from heron.flavors import (
     model_dir_of,
     save_flavor_model,
 )
-from heron.tracking.registry import DEFAULT_AWAIT_MAX_SLEEP_SECONDS
 from heron.xgboost.autolog import autolog
 from heron.xgboost.wrapper import XGBModelWrapper
 

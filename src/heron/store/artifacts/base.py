@@ -14,10 +14,13 @@ import posixpath
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
-from heron.entities import FileInfo
 from heron.exceptions import InvalidParameter
 from heron.store.artifacts.paths import safe_relative_path
+
+if TYPE_CHECKING:  # entities are not needed to read a local model directory
+    from heron.entities import FileInfo
 
 CHUNK_SIZE = 1 << 20
 """Bytes per chunk when artifacts are streamed."""
