@@ -80,6 +80,25 @@ def test_metric_blocks_summarise_the_imported_points(
     assert blocks == [tuple(row) for row in entries_of(points)]
 
 
+def test_metric_blocks_lost_to_an_interruption_are_rebuilt(
+    mlflow_db: dict[str, Any], imported: Path, tmp_path: Path
+) -> None:
+    dest = tmp_path / "heron.db"
+    shutil.copy(imported, dest)
+    with sqlite3.connect(dest) as connection:
+        expected = connection.execute("SELECT * FROM metric_blocks ORDER BY 1, 2, 3, 4").fetchall()
+        connection.execute("DELETE FROM metric_blocks")  # the points committed, blocks not yet
+        connection.execute("CREATE TABLE heron_mlflow_import (source TEXT, started BIGINT)")
+        connection.execute("INSERT INTO heron_mlflow_import VALUES (?, 0)", (mlflow_db["uri"],))
+    result = run_import(mlflow_db["uri"], f"sqlite:///{dest}")
+    assert result.exit_code == 0, result.output
+    assert "0 copied now" in result.output
+    with sqlite3.connect(dest) as connection:
+        found = connection.execute("SELECT * FROM metric_blocks ORDER BY 1, 2, 3, 4").fetchall()
+    assert found == expected
+    assert expected
+
+
 def test_deleted_runs_and_experiments_stay_deleted(
     mlflow_db: dict[str, Any], imported: Path
 ) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 from heron.exceptions import InvalidState
 from heron.migration.artifacts import copy_artifact_tree, run_artifact_dir
 from heron.migration.attached import AttachedSqlite
-from heron.migration.checker import RunChecker
+from heron.migration.checker import RunChecker, write_blocks
 from heron.migration.experiments import ExperimentMap, copy_experiments
 from heron.migration.models import copy_logged_models
 from heron.migration.registry import copy_registry
@@ -162,21 +162,26 @@ class MlflowImport:
         checker = self._checker()
         waiting = {str(row[0]) for row in pending}
         present = [row for row in self.runs if str(row[0]) not in waiting]
+        unsummarized = self.db.read(_runs_without_blocks)
         for start in range(0, len(present), _RUNS_PER_CHECK):
-            checker.submit(present[start : start + _RUNS_PER_CHECK])
+            part = present[start : start + _RUNS_PER_CHECK]
+            checker.submit(part, [str(r[0]) for r in part if str(r[0]) in unsummarized])
         attached = self._attach()
         try:
             for chunk in self._chunks(pending):
                 self._copy_artifacts(chunk)
                 self.report.points_copied += copy_runs(
-                    self.source, self.db, chunk, self.mapping, self.artifact_uris, attached
-                )
-                checker.submit(chunk)
+                    self.source, self.db, chunk, self.mapping, self.artifact_uris, attached,
+                    checker.ready_blocks(),
+                )  # fmt: skip
+                checker.submit(chunk, [str(row[0]) for row in chunk])
                 self.report.runs_copied += len(chunk)
                 on_runs(len(chunk))
         finally:
             if attached is not None:
                 attached.close()
+        run_ids, blocks = checker.remaining_blocks()
+        self.db.write(lambda cursor: write_blocks(cursor, run_ids, blocks))
         self.report.registered_models = copy_registry(self.source, self.db)
         self.report.seconds = time.monotonic() - started
         return self.report
@@ -223,6 +228,15 @@ class MlflowImport:
             run_id = str(row[0])
             target = run_artifact_dir(self.copy_artifacts, self.mapping.ids[int(row[1])], run_id)
             copy_artifact_tree(row[-1], target)
+
+
+def _runs_without_blocks(cursor: Cursor) -> set[str]:
+    """Runs with metric points but no ``metric_blocks`` (an interrupted import's)."""
+    cursor.execute(
+        "SELECT DISTINCT run_uuid FROM latest_metrics l WHERE NOT EXISTS "
+        "(SELECT 1 FROM metric_blocks b WHERE b.run_uuid = l.run_uuid)"
+    )
+    return {str(row[0]) for row in cursor.fetchall()}
 
 
 def mark_started(db: Database, source: str) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from heron.migration.attached import AttachedSqlite, metric_series
+from heron.migration.checker import BlockRows, write_blocks
 from heron.migration.experiments import ExperimentMap
 from heron.migration.source import SourceDatabase
 from heron.store.db import Database
@@ -52,6 +53,7 @@ def copy_runs(
     mapping: ExperimentMap,
     artifact_uris: dict[str, str] | None = None,
     attached: AttachedSqlite | None = None,
+    blocks: tuple[list[str], BlockRows] | None = None,
 ) -> int:
     """Copy ``runs`` (rows of :func:`run_rows`) in one transaction; returns the points copied.
 
@@ -59,6 +61,7 @@ def copy_runs(
         artifact_uris: New artifact URIs by run id (``--copy-artifacts``); others keep theirs.
         attached: Both databases SQLite: write through this connection, which moves the
             metric points in SQL.
+        blocks: As for :func:`write_runs`.
     """
     ids = [str(row[0]) for row in runs]
     where = _in("run_uuid", ids)
@@ -91,7 +94,7 @@ def copy_runs(
         input_tags=input_tags,
         outputs=outputs,
     )
-    return write_runs(db, rows, attached)
+    return write_runs(db, rows, attached, blocks)
 
 
 @dataclass
@@ -124,9 +127,21 @@ class RunRows:
     datasets: list[tuple[Any, ...]] = field(default_factory=list)
 
 
-def write_runs(db: Database, rows: RunRows, attached: AttachedSqlite | None = None) -> int:
+def write_runs(
+    db: Database,
+    rows: RunRows,
+    attached: AttachedSqlite | None = None,
+    blocks: tuple[list[str], BlockRows] | None = None,
+) -> int:
     """Insert a chunk of runs and everything under them in one transaction; returns the
-    metric points written (with ``attached``, read from its MLflow database in SQL)."""
+    metric points written (with ``attached``, read from its MLflow database in SQL).
+
+    Args:
+        blocks: None: the chunk's ``metric_blocks`` are rebuilt in the transaction; else
+            the chunk's are left for later and these (earlier chunks' run ids and block
+            rows, summarised meanwhile by a :class:`~heron.migration.checker.RunChecker`)
+            are written instead.
+    """
     ids = [str(row[0]) for row in rows.runs]
 
     def work(cursor: Cursor) -> int:
@@ -152,7 +167,10 @@ def write_runs(db: Database, rows: RunRows, attached: AttachedSqlite | None = No
             series = metric_series(cursor, ids)
         _write_model_points(cursor, rows.model_points)
         cursor.executemany(_LATEST, series)
-        rebuild_runs(cursor, ids)  # the store's metric_blocks summaries, in step with the points
+        if blocks is None:
+            rebuild_runs(cursor, ids)  # the store's metric_blocks, in step with the points
+        else:
+            write_blocks(cursor, *blocks)
         cursor.executemany(
             "INSERT INTO datasets (dataset_uuid, experiment_id, name, digest, source_type, "
             "source, schema, profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
