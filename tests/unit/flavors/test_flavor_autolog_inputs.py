@@ -143,6 +143,6 @@ def test_estimator_inside_an_autologged_pipeline_is_logged_once(
     runs = autologging.search_runs(output_format="list")
     assert [r.data.tags["mlflow.autologging"] for r in runs] == ["sklearn"]
     assert not any(k.startswith("validation") for k in runs[0].data.metrics)
-    assert "model" not in [f.path for f in MlflowClient().list_artifacts(runs[0].info.run_id)]
+    assert not MlflowClient().get_run(runs[0].info.run_id).outputs.model_outputs
     lgb.LGBMClassifier(n_estimators=2, verbose=-1).fit(x, y)  # alone: its own run
     assert autologging.last_active_run().data.tags["mlflow.autologging"] == "lightgbm"

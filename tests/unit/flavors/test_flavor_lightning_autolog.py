@@ -112,6 +112,7 @@ def test_fit_logs_params_metrics_checkpoint_and_model(
     assert model_info.signature.inputs.to_dict() == [
         {"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 3]}}
     ]
+    assert len(client.get_run(run.info.run_id).outputs.model_outputs) == 1
     loaded = heron.pytorch.load_model(f"runs:/{run.info.run_id}/model")
     x = torch.rand(4, 3)
     torch.testing.assert_close(loaded(x), module(x))
@@ -134,7 +135,7 @@ def test_early_stopping_and_per_epoch_checkpoints(autologging: ModuleType, tmp_p
     client = MlflowClient()
     epochs = {f.path for f in client.list_artifacts(run.info.run_id, "checkpoints")}
     assert {"checkpoints/epoch_0", "checkpoints/epoch_1"} <= epochs
-    assert "model" not in {f.path for f in client.list_artifacts(run.info.run_id)}
+    assert not client.get_run(run.info.run_id).outputs.model_outputs  # log_models=False
     restored = heron.pytorch.load_checkpoint(TinyModule, run.info.run_id, epoch=0)
     assert isinstance(restored, TinyModule)
     with pytest.raises(InvalidParameter, match="Only one of"):
@@ -149,6 +150,10 @@ def test_bad_options_are_refused(autologging: ModuleType) -> None:
 
 
 def test_universal_autolog_enables_lightning(autologging: ModuleType, tmp_path: Path) -> None:
+    from heron.autologging import config
+
+    with config._lock:  # forget earlier tests' explicit heron.pytorch.autolog calls: they win
+        config._configs.pop("pytorch", None)
     autologging.autolog(log_models=False, exclusive=True)
     try:
         train, _ = _loaders()
@@ -158,6 +163,6 @@ def test_universal_autolog_enables_lightning(autologging: ModuleType, tmp_path: 
         _trainer(tmp_path, 1).fit(TinyModule(), train)
         logged = autologging.last_active_run()
         assert logged.data.params["epochs"] == "1"
-        assert "model" not in {f.path for f in MlflowClient().list_artifacts(logged.info.run_id)}
+        assert not MlflowClient().get_run(logged.info.run_id).outputs.model_outputs
     finally:
         autologging.autolog(disable=True)
