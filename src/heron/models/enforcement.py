@@ -13,6 +13,7 @@ import warnings
 from typing import Any
 
 from heron.exceptions import InvalidParameter
+from heron.models.frames import column_dtypes, column_index, column_labels
 from heron.models.schema import (
     AnyType,
     Array,
@@ -37,8 +38,9 @@ def enforce_schema(data: Any, schema: Schema) -> Any:
     if schema.is_tensor_spec():
         return _enforce_tensors(data, schema)
     df = _as_dataframe(data, schema)
+    columns = column_labels(df)  # read once: pandas 3's Arrow-backed labels are slow to box
     if schema.has_input_names():
-        df = _select_named_columns(df, schema)
+        df, columns = _select_named_columns(df, columns, schema)
     else:
         if len(df.columns) < len(schema.inputs):
             raise SchemaEnforcementError(
@@ -48,7 +50,8 @@ def enforce_schema(data: Any, schema: Schema) -> Any:
             )
         if len(df.columns) > len(schema.inputs):
             df = df.iloc[:, : len(schema.inputs)]
-    return _cast_columns(df, schema)
+            columns = columns[: len(schema.inputs)]
+    return _cast_columns(df, columns, schema)
 
 
 def _as_dataframe(data: Any, schema: Schema) -> Any:
@@ -68,7 +71,7 @@ def _as_dataframe(data: Any, schema: Schema) -> Any:
                 f"Expected a 1-d or 2-d array for a column-based signature, got shape {data.shape}"
             )
         if names is not None and data.shape[1] == len(names):
-            return pd.DataFrame(data, columns=names)
+            return pd.DataFrame(data, columns=column_index(tuple(names)).view())
         return pd.DataFrame(data)
     if isinstance(data, dict):
         if all(not isinstance(v, (list, tuple, np.ndarray, pd.Series)) for v in data.values()):
@@ -97,11 +100,12 @@ def _is_scalar_type(spec: ColSpec | TensorSpec) -> bool:
     return isinstance(spec, ColSpec) and isinstance(spec.type, DataType)
 
 
-def _select_named_columns(df: Any, schema: Schema) -> Any:
+def _select_named_columns(df: Any, columns: list[Any], schema: Schema) -> tuple[Any, list[Any]]:
+    """The frame with the schema's columns in order, and their labels."""
     names = [str(n) for n in schema.input_names()]
-    columns = [str(c) for c in df.columns]
     if columns == names:
-        return df
+        return df, columns
+    columns = [str(c) for c in columns]
     present = set(columns)
     required = {str(n) for n in schema.required_input_names()}
     missing = [n for n in names if n in required and n not in present]
@@ -119,16 +123,22 @@ def _select_named_columns(df: Any, schema: Schema) -> Any:
         )
     if any(not isinstance(c, str) for c in df.columns):
         df = df.set_axis(columns, axis=1)
-    return df[[n for n in names if n in present]]
+    selected = [n for n in names if n in present]
+    return df[selected], selected
 
 
-def _cast_columns(df: Any, schema: Schema) -> Any:
+def _cast_columns(df: Any, columns: list[Any], schema: Schema) -> Any:
     """Safely cast each column to its spec's type; copy only if something changes."""
     specs = schema.inputs
-    by_name = schema.has_input_names()
+    by_name = None
+    if schema.has_input_names() and len(columns) != len(specs):
+        by_name = {spec.name: spec for spec in specs}  # optional inputs left out
     changes: dict[Any, Any] = {}
-    for position, (column, actual) in enumerate(zip(df.columns, df.dtypes, strict=True)):
-        spec = _spec_for(specs, column, position, by_name)
+    for position, (column, actual) in enumerate(zip(columns, column_dtypes(df), strict=True)):
+        if by_name is not None:
+            spec = by_name.get(column)
+        else:  # named columns are in the schema's order by now
+            spec = specs[position] if position < len(specs) else None
         if spec is None or not isinstance(spec, ColSpec):
             continue
         expected = spec.type
@@ -170,15 +180,6 @@ class _UniformCast:
 
     def __init__(self, dtype: Any) -> None:
         self.dtype = dtype
-
-
-def _spec_for(specs: list[Any], column: Any, position: int, by_name: bool) -> Any:
-    if not by_name:
-        return specs[position] if position < len(specs) else None
-    for spec in specs:
-        if spec.name == column:
-            return spec
-    return None
 
 
 _NUMPY_DTYPES: dict[DataType, Any] = {}
