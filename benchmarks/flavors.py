@@ -8,11 +8,14 @@ Usage: python benchmarks/flavors.py [--rounds 3] [--cases pytorch_pickle,onnx,..
 2. Cold load: a fresh process imports the library's ``pyfunc``, loads its own model with
    ``pyfunc.load_model`` and predicts 20 rows; numpy and pandas are imported before the
    clock starts (the input needs them), everything else (the library, the framework) is
-   inside it, as a user pays it. ``--rounds`` processes per case and library; medians.
-   Heron runs in this checkout's interpreter, MLflow in ``~/.cache/heron-peers/
-   mlflow-flavors`` (the compat tests' virtualenv with the same CPU frameworks).
-3. Overhead: in Heron, the pyfunc predict of 1,000 rows against the framework's own call on
-   the same data (medians of 60 interleaved calls each).
+   inside it, as a user pays it. Wall and CPU seconds (the CPU figure moves less on a busy
+   machine); ``--rounds`` processes per case and library, interleaved; medians. Heron runs
+   in this checkout's interpreter (its bytecode compiled first, as pip does on install),
+   MLflow in ``~/.cache/heron-peers/mlflow-flavors`` (the compat tests' virtualenv with the
+   same CPU frameworks). ``fw s`` is the framework's own import (``import torch``...), which
+   both libraries pay: ``max`` = MLflow's time over it is the best speedup Heron could reach.
+3. Overhead: in each library, the pyfunc predict of 1,000 rows against the framework's own
+   call on the same data (medians of 60 interleaved calls each), in µs and percent.
 
 Goals (issue 17): cold load >= 3x faster than MLflow; pyfunc overhead <= 10%.
 """
@@ -20,6 +23,7 @@ Goals (issue 17): cold load >= 3x faster than MLflow; pyfunc overhead <= 10%.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import statistics
@@ -31,8 +35,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "tests" / "compat" / "scripts" / "flavor_models.py"
 MLFLOW_PYTHON = Path.home() / ".cache/heron-peers/mlflow-flavors/bin/python"
+FRAMEWORKS = {
+    "pytorch": "torch",
+    "onnx": "onnxruntime",
+    "keras": "keras",
+    "tensorflow": "tensorflow",
+    "xgboost": "xgboost",
+    "lightgbm": "lightgbm",
+}
 
-COLD = r"""
+PRELUDE = r"""
 import json, sys, time, warnings, logging, os
 warnings.filterwarnings("ignore")
 logging.disable(logging.WARNING)
@@ -40,30 +52,33 @@ sys.path.insert(0, {scripts!r})
 import numpy as np, pandas as pd
 from flavor_models import CASES, data, frame
 case, path = sys.argv[1], sys.argv[2]
+flavor, _, _, kind = CASES[case]
+"""
+
+COLD = r"""
 x, _ = data()
-kind = CASES[case][3]
 inputs = x if kind == "array" else frame(x)
-start = time.perf_counter()
+wall, cpu = time.perf_counter(), time.process_time()
 import {library}.pyfunc as pyfunc
 model = pyfunc.load_model(path)
 model.predict(inputs)
-print(json.dumps(time.perf_counter() - start))
+print(json.dumps([time.perf_counter() - wall, time.process_time() - cpu]))
+"""
+
+FRAMEWORK = r"""
+import importlib
+wall, cpu = time.perf_counter(), time.process_time()
+importlib.import_module({frameworks!r}[flavor])
+print(json.dumps([time.perf_counter() - wall, time.process_time() - cpu]))
 """
 
 OVERHEAD = r"""
-import json, sys, time, warnings, logging
-warnings.filterwarnings("ignore")
-logging.disable(logging.WARNING)
-sys.path.insert(0, {scripts!r})
-import numpy as np
-from flavor_models import CASES, frame
-import heron.pyfunc
-case, path = sys.argv[1], sys.argv[2]
-flavor, _, _, kind = CASES[case]
+import statistics
+import {library}.pyfunc as pyfunc
 x = np.random.default_rng(0).random((1000, 4), dtype=np.float32)
 inputs = x if kind == "array" else frame(x)
-model = heron.pyfunc.load_model(path)
-raw = model.get_raw_model()
+model = pyfunc.load_model(path)
+raw = model.get_raw_model()  # MLflow: the native model; Heron: the flavor's wrapper
 native_model = getattr(raw, "get_raw_model", lambda: raw)()
 
 def native():
@@ -83,7 +98,6 @@ def native():
         return native_model(tf.convert_to_tensor(inputs))
     return native_model.predict(inputs)
 
-import statistics
 native(); model.predict(inputs)
 natives, pyfuncs = [], []
 for _ in range(60):  # interleaved, so a busy machine slows both alike
@@ -96,8 +110,9 @@ print(json.dumps({{"native": statistics.median(natives), "pyfunc": statistics.me
 def _run(python: Path | str, code: str, *args: str) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MLFLOW_", "HERON_"))}
     env.update(OMP_NUM_THREADS="1", TF_CPP_MIN_LOG_LEVEL="3")
+    script = PRELUDE.format(scripts=str(SCRIPT.parent)) + code
     result = subprocess.run(
-        [str(python), "-c", code, *args], capture_output=True, text=True, env=env, check=False
+        [str(python), "-c", script, *args], capture_output=True, text=True, env=env, check=False
     )
     if result.returncode != 0:
         raise RuntimeError(result.stderr[-3000:])
@@ -112,6 +127,43 @@ def _save(python: Path | str, library: str, out: Path) -> None:
     )
 
 
+def _medians(samples: list[list[float]]) -> tuple[float, float]:
+    return statistics.median(s[0] for s in samples), statistics.median(s[1] for s in samples)
+
+
+def _overhead(timing: dict[str, float]) -> str:
+    extra = timing["pyfunc"] - timing["native"]
+    return f"{extra * 1e6:>8.0f}µs {extra / timing['native']:>6.1%}"
+
+
+def _measure(case: str, dirs: dict[str, Path], rounds: int) -> str:
+    pythons = {"heron": sys.executable, "mlflow": MLFLOW_PYTHON}
+    cold: dict[str, list[list[float]]] = {lib: [] for lib in pythons}
+    framework: list[list[float]] = []
+    for _ in range(rounds):  # interleaved, so a load change hits both libraries
+        for lib, python in pythons.items():
+            code = COLD.format(library=lib)
+            cold[lib].append(json.loads(_run(python, code, case, str(dirs[lib] / case))))
+        code = FRAMEWORK.format(frameworks=FRAMEWORKS)
+        framework.append(json.loads(_run(sys.executable, code, case, str(dirs["heron"] / case))))
+    (heron_wall, heron_cpu), (mlflow_wall, mlflow_cpu) = (
+        _medians(cold["heron"]),
+        _medians(cold["mlflow"]),
+    )
+    framework_wall = _medians(framework)[0]
+    best = mlflow_wall / framework_wall
+    overheads = {
+        lib: json.loads(_run(python, OVERHEAD.format(library=lib), case, str(dirs[lib] / case)))
+        for lib, python in pythons.items()
+    }
+    return (
+        f"{case:<20}{heron_wall:>8.2f}{mlflow_wall:>9.2f}{mlflow_wall / heron_wall:>7.1f}x"
+        f"{mlflow_cpu / heron_cpu:>7.1f}x{framework_wall:>7.2f}{best:>6.1f}x"
+        f"  {overheads['heron']['native'] * 1e6:>7.0f}µs{_overhead(overheads['heron'])}"
+        f"{_overhead(overheads['mlflow'])}"
+    )
+
+
 def main() -> None:
     """Run both measurements and print one line per case, then the goals."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -121,42 +173,23 @@ def main() -> None:
     sys.path.insert(0, str(SCRIPT.parent))
     from flavor_models import CASES
 
+    # With PYTHONDONTWRITEBYTECODE set, stale .pyc files would be recompiled in every cold
+    # process; an installed Heron has its bytecode, so compile the checkout's first.
+    compileall.compile_dir(str(ROOT / "src" / "heron"), quiet=1)
     cases = [c for c in options.cases.split(",") if c] or list(CASES)
-    pythons = {"heron": sys.executable, "mlflow": MLFLOW_PYTHON}
+    print(f"load average before: {os.getloadavg()}")
     with tempfile.TemporaryDirectory(prefix="heron-bench-flavors-") as temp:
-        dirs = {lib: Path(temp) / lib for lib in pythons}
-        for lib, python in pythons.items():
-            _save(python, lib, dirs[lib])
-        print(f"{'case':<22}{'heron s':>9}{'mlflow s':>10}{'speedup':>9}{'overhead':>10}")
+        dirs = {lib: Path(temp) / lib for lib in ("heron", "mlflow")}
+        _save(sys.executable, "heron", dirs["heron"])
+        _save(MLFLOW_PYTHON, "mlflow", dirs["mlflow"])
+        print(
+            f"{'':<20}{'cold load + first predict':^47}  {'pyfunc overhead, 1,000 rows':^40}\n"
+            f"{'case':<20}{'heron s':>8}{'mlflow s':>9}{'speedup':>8}{'cpu':>8}{'fw s':>7}"
+            f"{'max':>7}  {'native':>9}{'heron':>16}{'mlflow':>16}"
+        )
         for case in cases:
-            cold = {
-                lib: statistics.median(
-                    float(
-                        _run(
-                            python,
-                            COLD.format(library=lib, scripts=str(SCRIPT.parent)),
-                            case,
-                            str(dirs[lib] / case),
-                        )
-                    )
-                    for _ in range(options.rounds)
-                )
-                for lib, python in pythons.items()
-            }
-            timing = json.loads(
-                _run(
-                    sys.executable,
-                    OVERHEAD.format(scripts=str(SCRIPT.parent)),
-                    case,
-                    str(dirs["heron"] / case),
-                )
-            )
-            overhead = timing["pyfunc"] / timing["native"] - 1
-            speedup = cold["mlflow"] / cold["heron"]
-            print(
-                f"{case:<22}{cold['heron']:>9.2f}{cold['mlflow']:>10.2f}{speedup:>8.1f}x"
-                f"{overhead:>9.1%}"
-            )
+            print(_measure(case, dirs, options.rounds), flush=True)
+    print(f"load average after: {os.getloadavg()}")
     print("goals: speedup >= 3.0x, pyfunc overhead <= 10% (1,000 rows)")
 
 
