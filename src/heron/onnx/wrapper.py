@@ -29,6 +29,7 @@ class OnnxModelWrapper:
         )
         self.inputs = [(i.name, i.type) for i in self.rt.get_inputs()]
         self.output_names = [o.name for o in self.rt.get_outputs()]
+        self._float_inputs = [name for name, kind in self.inputs if kind == "tensor(float)"]
 
     def get_raw_model(self) -> Any:
         """The onnxruntime ``InferenceSession``."""
@@ -61,9 +62,9 @@ class OnnxModelWrapper:
                 "Input should be a dictionary or a numpy array or a pandas.DataFrame, got "
                 f"'{type(data).__name__}'"
             )
-        for name, kind in self.inputs:
+        for name in self._float_inputs:
             value = feed.get(name)
-            if kind == "tensor(float)" and value is not None and value.dtype == np.float64:
+            if value is not None and value.dtype == np.float64:
                 feed[name] = value.astype(np.float32)
         return feed
 
