@@ -1,12 +1,13 @@
 """Work on committed chunks of an import, on a worker thread while the copy goes on.
 
-Each chunk of runs is handed over as soon as its transaction has committed. The worker
+Each chunk of runs is handed over as soon as its transaction has committed. One worker
 verifies it (the aggregate queries of :mod:`heron.migration.verify`, on its own source
-connection and Heron's thread-safe :class:`~heron.store.db.Database`) and summarises its
-series into ``metric_blocks`` rows by the store's rule
+connection and Heron's thread-safe :class:`~heron.store.db.Database`), another summarises
+its series into ``metric_blocks`` rows by the store's rule
 (:func:`heron.store.tracking.sql.blocks.entries_of`); the main thread writes those rows in
 its next transaction (:meth:`RunChecker.ready_blocks`), or at the end. SQLite and the
-database drivers release the GIL while a query runs, so both threads make progress. A run
+database drivers release the GIL while a query runs, so the copy, the checks (both mostly
+in SQL) and the summaries (in Python) share the cores. A run
 whose blocks were lost to an interruption has points but no blocks, and the next import
 summarises it again. Nothing already checked changes afterwards: the import only adds rows.
 """
@@ -37,12 +38,13 @@ BlockRows = list[tuple[Any, ...]]
 @dataclass
 class _Chunk:
     runs: int
-    work: Future[tuple[Verification, list[str], BlockRows]]
+    check: Future[Verification]
+    summary: Future[tuple[list[str], BlockRows]]
     blocks_taken: bool = False
 
 
 class RunChecker:
-    """Verifies and summarises chunks of runs (rows of ``run_rows``) on one worker thread.
+    """Verifies and summarises chunks of runs (rows of ``run_rows``) on two worker threads.
 
     Args:
         source_uri: The MLflow database (the worker opens its own connection).
@@ -63,7 +65,8 @@ class RunChecker:
         self._mapping = mapping
         self._artifact_uris = artifact_uris
         self._source: SourceDatabase | None = None
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="heron-verify")
+        self._verifier = ThreadPoolExecutor(max_workers=1, thread_name_prefix="heron-verify")
+        self._summarizer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="heron-blocks")
         self._chunks: list[_Chunk] = []
         self.submitted: set[str] = set()
 
@@ -72,8 +75,9 @@ class RunChecker:
         the worker is free; their rows must be committed."""
         if runs:
             self.submitted.update(str(row[0]) for row in runs)
-            work = self._executor.submit(self._work, list(runs), [str(r) for r in summarize])
-            self._chunks.append(_Chunk(len(runs), work))
+            check = self._verifier.submit(self._check, list(runs))
+            summary = self._summarizer.submit(self._summarize, [str(r) for r in summarize])
+            self._chunks.append(_Chunk(len(runs), check, summary))
 
     def ready_blocks(self) -> tuple[list[str], BlockRows]:
         """The run ids and block rows of the chunks done so far and not taken yet."""
@@ -87,7 +91,7 @@ class RunChecker:
         """Wait for every submitted check; their findings merged, in submission order."""
         merged = Verification()
         for chunk in self._chunks:
-            part = chunk.work.result()[0]
+            part = chunk.check.result()
             merged.runs_checked += part.runs_checked
             merged.points_checked += part.points_checked
             merged.differences.extend(part.differences)
@@ -96,35 +100,38 @@ class RunChecker:
         return merged
 
     def close(self) -> None:
-        """Drop the work not started, wait for the running one, close the connection
+        """Drop the work not started, wait for the running ones, close the connection
         (on the worker: a SQLite connection belongs to the thread that opened it)."""
         for chunk in self._chunks:
-            chunk.work.cancel()
+            chunk.check.cancel()
+            chunk.summary.cancel()
         self._chunks.clear()
-        self._executor.submit(self._close_source)
-        self._executor.shutdown(wait=True)
+        self._verifier.submit(self._close_source)
+        self._verifier.shutdown(wait=True)
+        self._summarizer.shutdown(wait=True)
 
     def _take(self, wait: bool) -> tuple[list[str], BlockRows]:
         run_ids: list[str] = []
         rows: BlockRows = []
         for chunk in self._chunks:
-            if chunk.blocks_taken or not (wait or chunk.work.done()):
+            if chunk.blocks_taken or not (wait or chunk.summary.done()):
                 continue
-            _, summarized, blocks = chunk.work.result()
+            summarized, blocks = chunk.summary.result()
             run_ids.extend(summarized)
             rows.extend(blocks)
             chunk.blocks_taken = True
         return run_ids, rows
 
-    def _work(
-        self, runs: list[tuple[Any, ...]], summarize: list[str]
-    ) -> tuple[Verification, list[str], BlockRows]:
+    def _check(self, runs: list[tuple[Any, ...]]) -> Verification:
         if self._source is None:
             self._source = SourceDatabase(self._source_uri)
         result = Verification()
         verify_runs(self._source, self._db, runs, self._mapping, self._artifact_uris, result)
-        blocks = self._db.read(lambda cursor: _summaries(cursor, summarize)) if summarize else []
-        return result, summarize, blocks
+        return result
+
+    def _summarize(self, run_ids: list[str]) -> tuple[list[str], BlockRows]:
+        blocks = self._db.read(lambda cursor: _summaries(cursor, run_ids)) if run_ids else []
+        return run_ids, blocks
 
     def _close_source(self) -> None:
         if self._source is not None:
