@@ -1,7 +1,7 @@
 """``heron db import-mlflow`` vs moving the same MLflow data through servers.
 
 Usage: python benchmarks/import_mlflow.py [--runs 2000] [--metrics 20] [--steps 1000]
-                                          [--peer-runs 10] [--skip-peer] [--dir DIR]
+                                          [--peer-runs 10] [--skip-peer] [--skip-exim] [--dir DIR]
 
 1. An MLflow SQLite database: MLflow 3.17.2 creates it (its schema at head), then SQL
    inserts fill one experiment with ``--runs`` runs of 10 params, 5 tags and ``--metrics``
@@ -17,10 +17,15 @@ Usage: python benchmarks/import_mlflow.py [--runs 2000] [--metrics 20] [--steps 
 Prints points/s for each and Heron's speed-ups (goals, issue 18: >= 50x over
 mlflow-export-import, >= 10x over Heron's export/import).
 
-Measured on the shared 2-core machine (load 7-11) with ``--runs 500 --peer-runs 10``
-(10M points; generating the full 2,000-run database alone took longer than the time
-available): import-mlflow 187,516 points/s copying, 118,747 with its verification;
-mlflow-export-import 928 points/s (128x); Heron's export/import 31,575 points/s (3.8x).
+Measured on the shared 2-core machine, full size (2,000 runs x 20 x 1,000 = 40M points;
+the MLflow database takes ~30 min to build once, then stays in the cache), load average
+2-3 (other jobs running): import-mlflow 179,368 points/s over 223 s, verification and
+metric_blocks included (verification and summaries run on worker threads while the copy
+goes on; without metric_blocks, before they existed, the copy alone measured ~1.6 us a
+point of CPU, the summaries add ~2.5-3.5). Heron's own export/import between two servers:
+~96,000-101,000 points/s (10 and 100 runs, load 1.5-2): import-mlflow is ~1.8x, short of
+the 10x goal. mlflow-export-import 1.2.0 (10 runs, extrapolated, an earlier session at
+load 7-11): 928 points/s, ~190x (goal 50x).
 """
 
 from __future__ import annotations
