@@ -13,7 +13,7 @@ import warnings
 from typing import Any
 
 from heron.exceptions import InvalidParameter
-from heron.models.frames import column_dtypes, column_index, column_labels
+from heron.models.frames import column_dtypes, column_index, column_labels, is_dataframe
 from heron.models.schema import (
     AnyType,
     Array,
@@ -340,12 +340,11 @@ def _scalar_matches(value: Any, expected: DataType) -> bool:
 
 def _enforce_tensors(data: Any, schema: Schema) -> Any:
     import numpy as np
-    import pandas as pd
 
     specs: list[TensorSpec] = schema.inputs  # type: ignore[assignment]
     if not schema.has_input_names():
         spec = specs[0]
-        if isinstance(data, pd.DataFrame):
+        if is_dataframe(data):
             if len(data.columns) == 1 and len(spec.shape) == 1:
                 data = data.iloc[:, 0].to_numpy()
             else:
@@ -353,7 +352,7 @@ def _enforce_tensors(data: Any, schema: Schema) -> Any:
         elif isinstance(data, dict) and len(data) == 1:
             data = next(iter(data.values()))
         return _check_tensor(np.asarray(data), spec)
-    if isinstance(data, pd.DataFrame):
+    if is_dataframe(data):
         data = {c: data[c].to_numpy() for c in data.columns}
     if isinstance(data, np.ndarray) and len(specs) == 1:
         data = {specs[0].name: data}

@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 from heron.exceptions import InvalidParameter
+from heron.models.frames import is_dataframe
 
 
 class OnnxModelWrapper:
@@ -37,7 +38,6 @@ class OnnxModelWrapper:
 
     def _feed(self, data: Any) -> dict[str, Any]:
         import numpy as np
-        import pandas as pd
 
         if isinstance(data, dict):
             feed = {str(k): np.asarray(v) for k, v in data.items()}
@@ -49,7 +49,7 @@ class OnnxModelWrapper:
                     f"DataFrame with the tensors {[name for name, _ in self.inputs]}."
                 )
             feed = {self.inputs[0][0]: data}
-        elif isinstance(data, pd.DataFrame):
+        elif is_dataframe(data):
             if len(self.inputs) == 1:
                 feed = {self.inputs[0][0]: data.values}
             else:
@@ -70,11 +70,11 @@ class OnnxModelWrapper:
 
     def predict(self, data: Any, params: dict[str, Any] | None = None) -> Any:
         """The model's outputs for ``data`` (``params`` are not used, as in MLflow)."""
-        import numpy as np
-        import pandas as pd
-
         outputs = self.rt.run(self.output_names, self._feed(data))
-        if isinstance(data, pd.DataFrame):
+        if is_dataframe(data):
+            import numpy as np
+            import pandas as pd
+
             return pd.DataFrame(
                 {
                     n: np.asarray(o).reshape(-1)

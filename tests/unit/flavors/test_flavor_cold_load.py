@@ -2,7 +2,8 @@
 
 A fresh process loads a model directory with ``heron.pyfunc.load_model`` and predicts; the
 tracking entities, the registry client, the validation rules and ``importlib.metadata`` (with
-``email``) belong to logging and saving models, and must not be paid for on this path.
+``email``) belong to logging and saving models, and pandas to DataFrame inputs: none of them
+may be paid for on this path.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ NOT_ON_THE_LOAD_PATH = (
     "importlib.metadata",
     "email",
     "sqlalchemy",
+    "pandas",  # the model is fed an ndarray: no DataFrame can be involved
 )
 
 
