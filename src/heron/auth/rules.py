@@ -195,6 +195,7 @@ ROUTE_RULES: dict[str, Rule] = {
     "GET /compare-experiments/keys.json": LISTING,
     "GET /compare-experiments/columns": LISTING,
     "GET /compare-experiments/children": LISTING,
+    "GET /compare-experiments/charts": LISTING,
     f"GET {_PAGE_RUN}": _READ_RUN_PAGE,
     f"GET {_PAGE_RUN}/metrics": _READ_RUN_PAGE,
     "GET /runs/{run_id}": _RUN_READ,

@@ -197,13 +197,21 @@ function pick(input, text) {
   if (!addSpace) showSuggestions(input);
 }
 
+let suggestionRound = 0;
+
 async function showSuggestions(input) {
+  // Keystrokes ask faster than the keys arrive: only the latest answer is drawn, and the
+  // option the user moved to stays chosen when the list is drawn again.
+  const round = ++suggestionRound;
   const [, word] = currentWord(input);
   const items = await suggestionsFor(word);
+  if (round !== suggestionRound) return;
   const box = listbox();
   if (!box) return;
+  const chosen = active >= 0 && box.children[active] ? box.children[active].textContent : null;
   box.replaceChildren();
   active = -1;
+  input.removeAttribute("aria-activedescendant");
   if (!items.length) { closeSuggestions(input); return; }
   items.forEach((text, index) => {
     const option = document.createElement("li");
@@ -215,6 +223,7 @@ async function showSuggestions(input) {
   });
   box.hidden = false;
   input.setAttribute("aria-expanded", "true");
+  if (chosen !== null && items.includes(chosen)) moveActive(input, items.indexOf(chosen) + 1);
 }
 
 function moveActive(input, step) {
