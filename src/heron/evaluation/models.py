@@ -45,11 +45,10 @@ def resolve(model: Any, model_config: dict[str, Any] | None) -> Predictor | None
     if isinstance(model, str):
         model = load_model(model, model_config=model_config)
     if isinstance(model, PyFuncModel):
-        impl = model.get_raw_model()
         model_id = getattr(model.metadata, "model_id", None)
         uuid = getattr(model.metadata, "model_uuid", None)
-        if "sklearn" in model.metadata.flavors and hasattr(impl, "get_raw_model"):
-            raw = impl.get_raw_model()
+        if "sklearn" in model.metadata.flavors:
+            raw = model.get_raw_model()
             proba = getattr(raw, "predict_proba", None)
             return Predictor(raw.predict, proba, raw, model_id, uuid)
         return Predictor(model.predict, None, None, model_id, uuid)

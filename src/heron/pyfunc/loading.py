@@ -90,8 +90,15 @@ class PyFuncModel:
         return unwrap()
 
     def get_raw_model(self) -> Any:
-        """The object the flavor's loader returned."""
-        return self._model_impl
+        """The flavor's native model (the sklearn estimator, the torch module...), as MLflow's.
+
+        Raises:
+            NotImplementedError: The flavor's loader gives no native model, as MLflow raises.
+        """
+        raw = getattr(self._model_impl, "get_raw_model", None)
+        if raw is None:
+            raise NotImplementedError("`get_raw_model` is not implemented by the underlying model")
+        return raw()
 
     def __repr__(self) -> str:
         flavor = self._model_meta.flavors.get(PYFUNC_FLAVOR, {})

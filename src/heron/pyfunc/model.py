@@ -138,6 +138,10 @@ class PythonModelWrapper:
         """The user's PythonModel object."""
         return self.python_model
 
+    def get_raw_model(self) -> Any:
+        """The user's PythonModel object (what MLflow's wrapper returns)."""
+        return self.python_model
+
 
 def _load_pyfunc(model_path: str, model_config: dict[str, Any] | None = None) -> Any:
     """Load a PythonModel directory (MLflow's loader entry point for ``mlflow.pyfunc.model``)."""

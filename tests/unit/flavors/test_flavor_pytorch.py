@@ -118,7 +118,8 @@ def test_pyfunc_takes_frames_arrays_and_dicts(tmp_path: Path, mlp: Any, x: Any) 
 def test_device_comes_from_model_config(tmp_path: Path, mlp: Any, x: Any) -> None:
     heron.pytorch.save_model(mlp, tmp_path / "m")
     model = heron.pyfunc.load_model(str(tmp_path / "m"), model_config={"device": "cpu"})
-    assert model.get_raw_model().device == "cpu"
+    assert model._model_impl.device == "cpu"  # the pyfunc wrapper's device
+    assert isinstance(model.get_raw_model(), torch.nn.Module)  # MLflow's: the native module
     # Without a params schema MLflow ignores predict-time params (with a warning), device too.
     with pytest.warns(UserWarning, match="params schema"):
         assert model.predict(x, params={"device": "meta"}).shape[0] == len(x)

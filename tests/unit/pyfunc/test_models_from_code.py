@@ -156,6 +156,6 @@ def test_without_configuration_the_context_has_none(tmp_path: Path) -> None:
     code = _file(tmp_path, HERON_FILE)
     heron.pyfunc.save_model(tmp_path / "m", python_model=code)
     model = heron.pyfunc.load_model(str(tmp_path / "m"))
-    assert model.get_raw_model().context.model_config is None  # as MLflow's context
+    assert model._model_impl.context.model_config is None  # as MLflow's context
     assert model.model_config == {}
     assert model.predict(pd.DataFrame({"x": [1]})) == [2]
