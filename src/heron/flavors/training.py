@@ -79,6 +79,41 @@ INPUT_EXAMPLE_ROWS = 5
 """Rows of the training data kept as the autologged model's input example (MLflow's 5)."""
 
 
+_KEPT_EXAMPLE = "_heron_input_example"
+
+
+def keep_input_example(original: Any, self: Any, *args: Any, **kwargs: Any) -> Any:
+    """A patched ``__init__`` of a training-data object (an XGBoost ``DMatrix``, a LightGBM
+    ``Dataset``) that keeps the data's first rows, since the object cannot give them back,
+    for the autologged model's input example (the failure to take them is kept instead)."""
+    from copy import deepcopy
+
+    data = args[0] if args else kwargs.get("data")
+    if data is not None:
+        try:
+            if isinstance(data, str):
+                raise ValueError("cannot gather example input when dataset is loaded from a file.")
+            setattr(self, _KEPT_EXAMPLE, deepcopy(data[:INPUT_EXAMPLE_ROWS]))
+        except Exception as error:
+            setattr(self, _KEPT_EXAMPLE, error)
+    return original(self, *args, **kwargs)
+
+
+def kept_input_example(data_object: Any, kind: str) -> Callable[[], Any]:
+    """The ``example`` function of :func:`example_and_signature` for a training-data object
+    built under :func:`keep_input_example` (``kind`` names it in the error)."""
+
+    def example() -> Any:
+        rows = getattr(data_object, _KEPT_EXAMPLE, None)
+        if rows is None:
+            raise ValueError(f"the {kind} was built before autologging was enabled")
+        if isinstance(rows, Exception):
+            raise rows
+        return rows
+
+    return example
+
+
 def example_and_signature(
     flavor: str, example: Callable[[], Any], predict: Callable[[Any], Any]
 ) -> tuple[Any, Any]:

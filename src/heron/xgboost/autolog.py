@@ -26,10 +26,11 @@ from heron.autologging import (
 from heron.flavors.importance_plot import log_importance_plot
 from heron.flavors.sklearn_api_autolog import UNLOGGED_FIT
 from heron.flavors.training import (
-    INPUT_EXAMPLE_ROWS,
     argument,
     call_arguments,
     example_and_signature,
+    keep_input_example,
+    kept_input_example,
     log_dataset_inputs,
     log_json_artifact,
     sanitized_metric_names,
@@ -93,23 +94,8 @@ def autolog(
     # The scikit-learn API's fit calls xgboost.sklearn.train: that patch logs params,
     # metrics and datasets inside the patched fit, which logs the estimator as the model.
     safe_patch(FLAVOR_NAME, module.sklearn, "train", _patched_train, manage_run=True, nested=True)
-    safe_patch(FLAVOR_NAME, module.DMatrix, "__init__", _patched_dmatrix_init)
+    safe_patch(FLAVOR_NAME, module.DMatrix, "__init__", keep_input_example)
     sklearn_api_autolog.patch_estimators(FLAVOR_NAME, sklearn_api_autolog.xgboost_estimators())
-
-
-def _patched_dmatrix_init(original: Any, self: Any, *args: Any, **kwargs: Any) -> Any:
-    """Keep the first rows of the data (a DMatrix cannot give them back) for the example."""
-    from copy import deepcopy
-
-    data = args[0] if args else kwargs.get("data")
-    if data is not None:
-        try:
-            if isinstance(data, str):
-                raise ValueError("cannot gather example input when dataset is loaded from a file.")
-            self._heron_input_example = deepcopy(data[:INPUT_EXAMPLE_ROWS])
-        except Exception as error:
-            self._heron_input_example = error
-    return original(self, *args, **kwargs)
 
 
 def _dmatrix_dataset(dmatrix: Any, name: str | None) -> Any:
@@ -200,14 +186,7 @@ def _log_booster_model(model: Any, dtrain: Any, original: Any, args: Any, kwargs
 
     from heron.xgboost import log_model
 
-    def example() -> Any:
-        rows = getattr(dtrain, "_heron_input_example", None)
-        if rows is None:
-            raise ValueError("the DMatrix was built before autologging was enabled")
-        if isinstance(rows, Exception):
-            raise rows
-        return rows
-
+    example = kept_input_example(dtrain, "DMatrix")
     input_example, signature = example_and_signature(
         FLAVOR_NAME, example, lambda rows: model.predict(xgboost.DMatrix(rows))
     )
