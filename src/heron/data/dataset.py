@@ -93,6 +93,19 @@ class Dataset(ABC):
         )
 
 
+def require_columns(columns: Any, holder: str, **roles: str | None) -> None:
+    """Refuse a role (``targets``, ``predictions``) that names no column of the data.
+
+    Raises:
+        InvalidParameter: MLflow's message, ``holder`` naming the data ("pandas DataFrame").
+    """
+    for role, column in roles.items():
+        if column is not None and column not in columns:
+            raise InvalidParameter(
+                f"The specified {holder} does not contain the specified {role} column '{column}'."
+            )
+
+
 class PandasDataset(Dataset):
     """A pandas DataFrame, with optional targets and predictions columns.
 
@@ -109,12 +122,7 @@ class PandasDataset(Dataset):
         digest: str | None = None,
         predictions: str | None = None,
     ):
-        for role, column in (("targets", targets), ("predictions", predictions)):
-            if column is not None and column not in df.columns:
-                raise InvalidParameter(
-                    f"The specified pandas DataFrame does not contain the specified {role} "
-                    f"column '{column}'."
-                )
+        require_columns(df.columns, "pandas DataFrame", targets=targets, predictions=predictions)
         self._df = df
         self.targets = targets
         self.predictions = predictions

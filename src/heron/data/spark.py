@@ -14,7 +14,7 @@ import logging
 from functools import cached_property
 from typing import Any
 
-from heron.data.dataset import Dataset
+from heron.data.dataset import Dataset, require_columns
 from heron.data.digest import spark_digest
 from heron.data.sources import CodeDatasetSource, DatasetSource, DeltaDatasetSource
 from heron.data.spark_sources import (
@@ -101,12 +101,7 @@ class SparkDataset(Dataset):
         digest: str | None = None,
         predictions: str | None = None,
     ):
-        for role, column in (("targets", targets), ("predictions", predictions)):
-            if column is not None and column not in df.columns:
-                raise InvalidParameter(
-                    f"The specified Spark dataset does not contain the specified {role} "
-                    f"column '{column}'."
-                )
+        require_columns(df.columns, "Spark dataset", targets=targets, predictions=predictions)
         self._df = df
         self.targets = targets
         self.predictions = predictions
