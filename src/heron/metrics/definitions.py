@@ -15,28 +15,31 @@ def _has_targets(targets: Any) -> bool:
     return targets is not None and len(targets) != 0
 
 
+def _sklearn_metric(
+    function_name: str, predictions: Any, targets: Any, **options: Any
+) -> MetricValue | None:
+    """``sklearn.metrics.<function_name>(targets, predictions, **options)`` under its own
+    name, or None without targets."""
+    if not _has_targets(targets):
+        return None
+    import sklearn.metrics
+
+    value = getattr(sklearn.metrics, function_name)(targets, predictions, **options)
+    return MetricValue(aggregate_results={function_name: value})
+
+
 def mae_eval_fn(
     predictions: Any, targets: Any = None, metrics: Any = None, sample_weight: Any = None
 ) -> MetricValue | None:
     """Mean absolute error."""
-    if not _has_targets(targets):
-        return None
-    from sklearn.metrics import mean_absolute_error
-
-    value = mean_absolute_error(targets, predictions, sample_weight=sample_weight)
-    return MetricValue(aggregate_results={"mean_absolute_error": value})
+    return _sklearn_metric("mean_absolute_error", predictions, targets, sample_weight=sample_weight)
 
 
 def mse_eval_fn(
     predictions: Any, targets: Any = None, metrics: Any = None, sample_weight: Any = None
 ) -> MetricValue | None:
     """Mean squared error."""
-    if not _has_targets(targets):
-        return None
-    from sklearn.metrics import mean_squared_error
-
-    value = mean_squared_error(targets, predictions, sample_weight=sample_weight)
-    return MetricValue(aggregate_results={"mean_squared_error": value})
+    return _sklearn_metric("mean_squared_error", predictions, targets, sample_weight=sample_weight)
 
 
 def rmse_eval_fn(
@@ -55,54 +58,23 @@ def r2_score_eval_fn(
     predictions: Any, targets: Any = None, metrics: Any = None, sample_weight: Any = None
 ) -> MetricValue | None:
     """Coefficient of determination."""
-    if not _has_targets(targets):
-        return None
-    from sklearn.metrics import r2_score
-
-    value = r2_score(targets, predictions, sample_weight=sample_weight)
-    return MetricValue(aggregate_results={"r2_score": value})
+    return _sklearn_metric("r2_score", predictions, targets, sample_weight=sample_weight)
 
 
 def max_error_eval_fn(
     predictions: Any, targets: Any = None, metrics: Any = None
 ) -> MetricValue | None:
     """Largest absolute residual."""
-    if not _has_targets(targets):
-        return None
-    from sklearn.metrics import max_error
-
-    return MetricValue(aggregate_results={"max_error": max_error(targets, predictions)})
+    return _sklearn_metric("max_error", predictions, targets)
 
 
 def mape_eval_fn(
     predictions: Any, targets: Any = None, metrics: Any = None, sample_weight: Any = None
 ) -> MetricValue | None:
     """Mean absolute percentage error."""
-    if not _has_targets(targets):
-        return None
-    from sklearn.metrics import mean_absolute_percentage_error
-
-    value = mean_absolute_percentage_error(targets, predictions, sample_weight=sample_weight)
-    return MetricValue(aggregate_results={"mean_absolute_percentage_error": value})
-
-
-def _classification(
-    function_name: str,
-    predictions: Any,
-    targets: Any,
-    pos_label: Any,
-    average: str,
-    sample_weight: Any,
-) -> MetricValue | None:
-    if not _has_targets(targets):
-        return None
-    import sklearn.metrics
-
-    function = getattr(sklearn.metrics, function_name)
-    value = function(
-        targets, predictions, pos_label=pos_label, average=average, sample_weight=sample_weight
+    return _sklearn_metric(
+        "mean_absolute_percentage_error", predictions, targets, sample_weight=sample_weight
     )
-    return MetricValue(aggregate_results={function_name: value})
 
 
 def recall_eval_fn(
@@ -114,7 +86,14 @@ def recall_eval_fn(
     sample_weight: Any = None,
 ) -> MetricValue | None:
     """Recall of a classifier."""
-    return _classification("recall_score", predictions, targets, pos_label, average, sample_weight)
+    return _sklearn_metric(
+        "recall_score",
+        predictions,
+        targets,
+        pos_label=pos_label,
+        average=average,
+        sample_weight=sample_weight,
+    )
 
 
 def precision_eval_fn(
@@ -126,8 +105,13 @@ def precision_eval_fn(
     sample_weight: Any = None,
 ) -> MetricValue | None:
     """Precision of a classifier."""
-    return _classification(
-        "precision_score", predictions, targets, pos_label, average, sample_weight
+    return _sklearn_metric(
+        "precision_score",
+        predictions,
+        targets,
+        pos_label=pos_label,
+        average=average,
+        sample_weight=sample_weight,
     )
 
 
@@ -140,4 +124,11 @@ def f1_score_eval_fn(
     sample_weight: Any = None,
 ) -> MetricValue | None:
     """F1 score (harmonic mean of precision and recall) of a classifier."""
-    return _classification("f1_score", predictions, targets, pos_label, average, sample_weight)
+    return _sklearn_metric(
+        "f1_score",
+        predictions,
+        targets,
+        pos_label=pos_label,
+        average=average,
+        sample_weight=sample_weight,
+    )
