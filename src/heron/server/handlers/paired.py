@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from heron.exceptions import InvalidParameter
-from heron.protocol.charts import DEFAULT_BUCKETS, MAX_SAMPLED_RUNS
+from heron.protocol.charts import DEFAULT_BUCKETS
+from heron.server.handlers.charts import chart_run_ids
 from heron.server.handlers.registry import Request, Result, handles
 from heron.server.paired_series import pair_series
 from heron.server.services import Services
@@ -13,12 +14,7 @@ from heron.store.tracking.sampling import check_sampling
 @handles("GetPairedHistories")  # reads whole histories: on the threads
 def get_paired_histories(request: Request, services: Services) -> Result:
     """Each named run's series of each key against ``x_key``, paired by step."""
-    run_ids = list(dict.fromkeys(request["run_ids"]))
-    if len(run_ids) > MAX_SAMPLED_RUNS:
-        raise InvalidParameter(
-            f"GetPairedHistories request cannot specify more than {MAX_SAMPLED_RUNS} run_ids. "
-            f"Received {len(run_ids)} run_ids."
-        )
+    run_ids = chart_run_ids(request, "GetPairedHistories")
     x_key = request["x_key"]
     if not x_key:
         raise InvalidParameter("x_key must name a metric.")
