@@ -4,6 +4,7 @@ rate limiting, search filtering and the audit log."""
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import httpx
@@ -150,6 +151,17 @@ def test_browser_without_session_goes_to_login(auth_server: AuthServer) -> None:
     assert evil.headers["location"] == "/"
 
 
+def _log_once_written(s: AuthServer, line: str, wait_s: float = 10.0) -> str:
+    """The server's log once ``line`` is in it (the server writes it after answering), or
+    as it stands after ``wait_s``."""
+    deadline = time.monotonic() + wait_s
+    log = s.server.log()
+    while line not in log and time.monotonic() < deadline:
+        time.sleep(0.05)
+        log = s.server.log()
+    return log
+
+
 def test_failed_logins_are_rate_limited_and_audited(auth_server: AuthServer) -> None:
     s = auth_server
     body = {"username": "victim", "password": "victim-password-1"}
@@ -170,8 +182,9 @@ def test_failed_logins_are_rate_limited_and_audited(auth_server: AuthServer) -> 
     made = _req(s, "POST", f"{API}/experiments/create", ADMIN, json={"name": "doomed"}).json()
     gone = {"experiment_id": made["experiment_id"]}
     assert _req(s, "POST", f"{API}/experiments/delete", ADMIN, json=gone).status_code == 200
-    log = s.server.log()
-    assert f"user=admin POST /api/2.0/mlflow/experiments/delete {gone}" in log
+    deleted = f"user=admin POST /api/2.0/mlflow/experiments/delete {gone}"
+    log = _log_once_written(s, deleted)
+    assert deleted in log
     assert "AUDIT user=alice POST /api/2.0/mlflow/runs/create" not in log  # only deletions
     assert "user=admin deleted user victim" in log
     assert "user=admin created user victim" in log
