@@ -28,7 +28,7 @@ from heron.auth.wire import ClientDisconnected, Receive, Scope, Send, header, re
 from heron.exceptions import HeronError
 from heron.protocol import ROUTES, error_body
 from heron.protocol.calls import PARSED_BODY
-from heron.protocol.wire import load_request_body
+from heron.protocol.wire import check_content_type, load_request_body
 
 if TYPE_CHECKING:
     from heron.auth.api import AuthApi
@@ -90,8 +90,9 @@ class AuthGate:
         """The path as routes see it (no static prefix, ``/ajax-api`` as ``/api``)."""
         return self.app._normalise(path)
 
-    def find_rule(self, method: str, path: str) -> tuple[Rule | None, dict[str, Any]]:
-        """The rule of the route serving ``method path`` and its path parameters.
+    def find_rule(self, method: str, path: str) -> tuple[Rule | None, dict[str, Any], bool]:
+        """The rule of the route serving ``method path``, its path parameters, and whether
+        it is a route of the protocol table (an API route).
 
         A path no route serves (or a method a route does not serve) needs an
         authenticated caller: the app then answers 404/405 to them alone.
@@ -101,23 +102,25 @@ class AuthGate:
             endpoints, path_params = found
             endpoint = endpoints.get(method) or (endpoints.get("GET") if method == "HEAD" else None)
             if endpoint is None:
-                return AUTHENTICATED, {}
-            return API_RULES.get(endpoint.route.name), dict(path_params)
+                return AUTHENTICATED, {}, True
+            return API_RULES.get(endpoint.route.name), dict(path_params), True
         probe = {"type": "http", "path": path, "method": method, "root_path": ""}
         partial = False
         for route in self.app.router.routes:
             if isinstance(route, Mount):
                 if path.startswith(route.path + "/"):
-                    return ROUTE_RULES.get(route_key(method, "/static")), {}
+                    return ROUTE_RULES.get(route_key(method, "/static")), {}, False
                 continue
             match, child = route.matches(probe)
             if match == Match.FULL:
                 template = getattr(route, "path", "")
-                return ROUTE_RULES.get(route_key(method, template)), dict(
-                    child.get("path_params", {})
+                return (
+                    ROUTE_RULES.get(route_key(method, template)),
+                    dict(child.get("path_params", {})),
+                    False,
                 )
             partial = partial or match == Match.PARTIAL
-        return AUTHENTICATED, {}
+        return AUTHENTICATED, {}, False
 
     def unruled(self) -> list[str]:
         """Routes the app serves that have no rule (a server with any refuses to start)."""
@@ -144,7 +147,7 @@ class AuthGate:
         if own is not None:
             await own(self, scope, receive, send)
             return
-        rule, path_params = self.find_rule(method, path)
+        rule, path_params, api = self.find_rule(method, path)
         if rule is None:
             _log.error("No permission rule for %s %s: refused", method, path)
             await self._deny(send, "No permission rule covers this route.")
@@ -167,7 +170,7 @@ class AuthGate:
         scope["heron.auth.store"] = self.authenticator.store
         if caller.csrf is not None:
             scope["heron.auth.csrf"] = caller.csrf
-        await self.authorize(scope, receive, send, caller, rule, path_params)
+        await self.authorize(scope, receive, send, caller, rule, path_params, api)
 
     async def caller(self, scope: Scope) -> Caller | None:
         """The authenticated caller of a request, or None."""
@@ -192,6 +195,7 @@ class AuthGate:
         caller: Caller,
         rule: Rule,
         path_params: dict[str, Any],
+        api: bool = False,
     ) -> None:
         """Check the rule's permissions, then serve (with the rule's response hook)."""
         user = caller.user
@@ -209,30 +213,10 @@ class AuthGate:
         if rule.after is None and not deletes and (kind == "authenticated" or user.is_admin):
             await self.app(scope, receive, send)
             return
-        params: dict[str, Any] = {}
-        query = scope.get("query_string", b"")
-        if query:
-            params.update(_query_params(query))
-        body = b""
-        if (
-            scope["method"] in ("POST", "PATCH", "DELETE")
-            and b"json" in (header(scope, b"content-type") or "").encode()
-        ):
-            try:
-                body = await read_body(receive, _MAX_BODY)
-            except ClientDisconnected:
-                return
-            except HeronError as error:
-                await self._error(send, error)
-                return
-            try:  # as the server reads it (NaN literals too), once: handed over below
-                decoded = load_request_body(body)
-            except HeronError as error:
-                await self._error(send, error)
-                return
-            params.update(decoded)
-            scope[PARSED_BODY] = (body, decoded)
-            receive = _replay(body, receive)
+        read = await self._params(scope, receive, send, api)
+        if read is None:
+            return
+        params, receive = read
         params.update(path_params)
         if kind == "resources" and not user.is_admin:
             try:
@@ -255,6 +239,41 @@ class AuthGate:
             await self.app(scope, receive, send)
             return
         await self._with_hook(scope, receive, send, user, rule.after, params)
+
+    async def _params(
+        self, scope: Scope, receive: Receive, send: Send, api: bool
+    ) -> tuple[dict[str, Any], Receive] | None:
+        """The request's parameters, read from where the route serving it reads them (so
+        the gate never checks one resource while the server serves another), and the
+        receive to hand on; None when the request was answered already (a refused body).
+
+        API routes read a GET's query string, or else the JSON body (``PARSED_BODY``
+        hands it over); other routes their query string and a JSON body."""
+        params: dict[str, Any] = {}
+        method = scope["method"]
+        query = scope.get("query_string", b"")
+        if query and (not api or method == "GET"):
+            params.update(_query_params(query))
+        if api:
+            reads_body = not (method == "GET" and query)
+        else:
+            reads_body = method in ("POST", "PATCH", "DELETE") and _is_json(scope)
+        if not reads_body:
+            return params, receive
+        try:
+            if api and method in ("POST", "PUT"):
+                check_content_type(header(scope, b"content-type"))
+            body = await read_body(receive, _MAX_BODY)
+            # as the server reads it (NaN literals too), once: handed over below
+            decoded = load_request_body(body)
+        except ClientDisconnected:
+            return None
+        except HeronError as error:
+            await self._error(send, error)
+            return None
+        params.update(decoded)
+        scope[PARSED_BODY] = (body, decoded)
+        return params, _replay(body, receive)
 
     async def _audited(
         self, scope: Scope, receive: Receive, send: Send, username: str, params: dict[str, Any]
@@ -359,6 +378,12 @@ class AuthGate:
 
     async def _error(self, send: Send, error: HeronError) -> None:
         await send_bytes(send, error.http_status, orjson.dumps(error_body(error)))
+
+
+def _is_json(scope: Scope) -> bool:
+    """Whether a request says its body is JSON (as the server's check reads it)."""
+    mime = (header(scope, b"content-type") or "").partition(";")[0]
+    return mime.strip().lower() == "application/json"
 
 
 def _query_params(query: bytes) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from typing import Any
 from heron.auth.entities import User
 from heron.auth.grants import EXPERIMENT, REGISTERED_MODEL, RESOURCE_TYPES
 from heron.auth.permissions import MANAGE, Permission, get_permission
-from heron.auth.resolve import NeedsStore, Params, Resolver, first
+from heron.auth.resolve import NeedsStore, Params, Resolver, first, source_model
 from heron.auth.rules import Rule
 from heron.auth.store import AuthStore
 from heron.exceptions import InvalidParameter
@@ -89,7 +89,9 @@ class Policy:
         """
         for need in rule.needs:
             if need.resource == REGISTERED_MODEL:
-                name = first(params, need.source)
+                name = (
+                    source_model(params) if need.source == "source" else first(params, need.source)
+                )
                 ids = None if name is None else [name]
             else:
                 ids = self.resolver.experiments(need.source, params, quick)

@@ -10,8 +10,10 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from heron.exceptions import HeronError, InvalidParameter, NotFound
+from heron.models.uris import parse_model_uri
 
 if TYPE_CHECKING:
     from heron.store.tracking.base import TrackingStore
@@ -30,9 +32,16 @@ class NeedsStore(Exception):
 
 
 def first(params: Params, name: str) -> str | None:
-    """A single-valued parameter as a string (the first of several), or None."""
+    """A single-valued parameter as a string, or None.
+
+    Raises:
+        InvalidParameter: it is given more than once with different values (the gate
+            and the route serving the request could otherwise each read another one).
+    """
     value = params.get(name)
     if isinstance(value, list):
+        if len({str(v) for v in value}) > 1:
+            raise InvalidParameter(f"Parameter '{name}' is given more than once.")
         value = value[0] if value else None
     if value is None or value == "":
         return None
@@ -139,6 +148,18 @@ class Resolver:
         if source == "artifact_path":
             return [artifact_experiment(first(params, "path") or "")]
         raise ValueError(f"unknown source {source}")
+
+
+def source_model(params: Params) -> str | None:
+    """The registered model a version's ``source`` names (``models:/<name>/<version>``,
+    ``models:/<name>@<alias>``...), as the server reads it; None for other sources."""
+    source = first(params, "source")
+    if source is None or urlsplit(source).scheme.lower() != "models":
+        return None
+    try:
+        return parse_model_uri(source).name
+    except InvalidParameter:
+        return None  # the server refuses it too
 
 
 def artifact_experiment(path: str) -> str:

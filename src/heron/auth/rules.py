@@ -26,8 +26,9 @@ class Need:
         action: ``read``, ``use``, ``update``, ``delete`` or ``manage``.
         source: Where the resource comes from: a request parameter naming it
             (``experiment_id``, ``experiment_ids``, ``experiment_name``, ``run_id``,
-            ``run_ids``, ``model_id``, ``name``) or ``artifact_path`` (a proxied path whose
-            first segment is the experiment id).
+            ``run_ids``, ``model_id``, ``name``), ``artifact_path`` (a proxied path whose
+            first segment is the experiment id) or ``source`` (the registered model a
+            version's ``models:/<name>/...`` source names).
         optional: Skip this need when the parameter is absent.
     """
 
@@ -71,8 +72,8 @@ def _exp(action: str, source: str = "experiment_id", optional: bool = False) -> 
     return Need(EXPERIMENT, action, source, optional)
 
 
-def _rm(action: str, source: str = "name") -> Need:
-    return Need(REGISTERED_MODEL, action, source)
+def _rm(action: str, source: str = "name", optional: bool = False) -> Need:
+    return Need(REGISTERED_MODEL, action, source, optional)
 
 
 def needs(*items: Need, after: str | None = None) -> Rule:
@@ -137,7 +138,14 @@ API_RULES: dict[str, Rule] = {
     "SetRegisteredModelAlias": _RM_UPDATE,
     "DeleteRegisteredModelAlias": _RM_UPDATE,
     "GetModelVersionByAlias": _RM_READ,
-    "CreateModelVersion": needs(_rm("update"), _exp("read", "run_id", optional=True)),
+    # A version's source may name another run, logged model or registered version, whose
+    # files the version's readers then get: the creator must read that resource.
+    "CreateModelVersion": needs(
+        _rm("update"),
+        _exp("read", "run_id", optional=True),
+        _exp("read", "model_id", optional=True),
+        _rm("read", "source", optional=True),
+    ),
     "GetModelVersion": _RM_READ,
     "UpdateModelVersion": _RM_UPDATE,
     "DeleteModelVersion": needs(_rm("delete")),

@@ -1,0 +1,148 @@
+"""Attacks on the auth gate: a request whose resource the gate checks is not the one the
+server then serves (parameter confusion), and references to unreadable resources smuggled
+into a version of one's own registered model. Real basic-auth server, real requests."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from fixtures.auth_server import ALICE, BOB, AuthServer
+
+pytestmark = pytest.mark.integration
+
+API = "/api/2.0/mlflow"
+
+
+@pytest.fixture(scope="module")
+def bob(auth_server: AuthServer) -> dict[str, str]:
+    """Bob's own experiment, run and registered model."""
+    experiment = auth_server.request(
+        "POST", f"{API}/experiments/create", auth=BOB, json={"name": "bobs"}
+    ).json()["experiment_id"]
+    run = auth_server.request(
+        "POST", f"{API}/runs/create", auth=BOB, json={"experiment_id": experiment}
+    ).json()["run"]["info"]["run_id"]
+    created = auth_server.request(
+        "POST", f"{API}/registered-models/create", auth=BOB, json={"name": "bobs-model"}
+    )
+    assert created.status_code == 200, created.text
+    return {"experiment_id": experiment, "run_id": run, "model": "bobs-model"}
+
+
+def _alice_tags(s: AuthServer) -> dict[str, str]:
+    run = s.request("GET", f"{API}/runs/get", auth=ALICE, params={"run_id": s.run_id}).json()
+    return {t["key"]: t["value"] for t in run["run"]["data"].get("tags", [])}
+
+
+@pytest.mark.parametrize("content_type", ["Application/JSON", "application/jsoN; charset=utf-8"])
+def test_content_type_spelling_does_not_hide_the_body_from_the_gate(
+    auth_server: AuthServer, bob: dict[str, str], content_type: str
+) -> None:
+    # The gate checked the run in the query string (bob's); the server wrote to the
+    # body's run (alice's), because only the server read JSON types case-insensitively.
+    answer = auth_server.request(
+        "POST",
+        f"{API}/runs/set-tag",
+        auth=BOB,
+        params={"run_id": bob["run_id"]},
+        content=json.dumps({"run_id": auth_server.run_id, "key": "pwned", "value": "1"}),
+        headers={"content-type": content_type},
+    )
+    assert answer.status_code == 403, answer.text
+    assert "pwned" not in _alice_tags(auth_server)
+
+
+def test_delete_body_without_content_type_is_checked(
+    auth_server: AuthServer, bob: dict[str, str]
+) -> None:
+    answer = auth_server.request(
+        "DELETE",
+        f"{API}/runs/delete",
+        auth=BOB,
+        params={"run_id": bob["run_id"]},
+        content=json.dumps({"run_id": auth_server.run_id}),
+    )
+    assert answer.status_code in (400, 403, 405), answer.text
+    run = auth_server.request(
+        "GET", f"{API}/runs/get", auth=ALICE, params={"run_id": auth_server.run_id}
+    )
+    assert run.json()["run"]["info"]["lifecycle_stage"] == "active"
+
+
+def test_search_datasets_body_is_the_one_checked(
+    auth_server: AuthServer, bob: dict[str, str]
+) -> None:
+    answer = auth_server.request(
+        "POST",
+        f"{API}/experiments/search-datasets",
+        auth=BOB,
+        params={"experiment_ids": bob["experiment_id"]},
+        content=json.dumps({"experiment_ids": [auth_server.experiment_id]}),
+        headers={"content-type": "APPLICATION/JSON"},
+    )
+    assert answer.status_code == 403, answer.text
+
+
+@pytest.mark.parametrize("route", ["/get-artifact", "/ajax-api/2.0/mlflow/get-artifact"])
+def test_repeated_query_parameter_cannot_name_two_runs(
+    auth_server: AuthServer, bob: dict[str, str], route: str
+) -> None:
+    # The gate read the first run_id (bob's), the page the last one (alice's).
+    query = f"run_id={bob['run_id']}&run_id={auth_server.run_id}&path=a.txt"
+    answer = auth_server.request("GET", f"{route}?{query}", auth=BOB)
+    assert answer.status_code in (400, 403, 404), answer.text
+    assert b"secret" not in answer.content
+    if answer.status_code == 400:
+        assert answer.json()["error_code"] == "INVALID_PARAMETER_VALUE"
+
+
+def test_same_repeated_value_is_still_served(auth_server: AuthServer) -> None:
+    query = f"run_id={auth_server.run_id}&run_id={auth_server.run_id}&path=a.txt"
+    answer = auth_server.request("GET", f"/get-artifact?{query}", auth=ALICE)
+    assert answer.status_code == 200
+    assert answer.content == b"secret"
+
+
+def test_version_cannot_point_at_an_unreadable_logged_model(
+    auth_server: AuthServer, bob: dict[str, str]
+) -> None:
+    for source in (
+        f"models:/{auth_server.model_id}",
+        f"mlflow-artifacts:/{auth_server.experiment_id}/models/{auth_server.model_id}/artifacts",
+    ):
+        body = {"name": bob["model"], "source": source, "model_id": auth_server.model_id}
+        answer = auth_server.request("POST", f"{API}/model-versions/create", auth=BOB, json=body)
+        assert answer.status_code == 403, (source, answer.text)
+
+
+@pytest.mark.parametrize("source", ["models:/m/1", "models:/m@champion", "models:/m/latest"])
+def test_version_cannot_copy_an_unreadable_registered_version(
+    auth_server: AuthServer, bob: dict[str, str], source: str
+) -> None:
+    alias = auth_server.request(
+        "POST",
+        f"{API}/registered-models/alias",
+        auth=ALICE,
+        json={"name": "m", "alias": "champion", "version": "1"},
+    )
+    assert alias.status_code == 200, alias.text
+    body = {"name": bob["model"], "source": source}
+    answer = auth_server.request("POST", f"{API}/model-versions/create", auth=BOB, json=body)
+    assert answer.status_code == 403, answer.text
+    versions = auth_server.request(
+        "GET", f"{API}/model-versions/search", auth=BOB, params={"filter": "name='bobs-model'"}
+    )
+    assert versions.json().get("model_versions", []) == []
+
+
+def test_own_versions_still_copy(auth_server: AuthServer) -> None:
+    # alice may copy her own version into a second model of hers
+    made = auth_server.request(
+        "POST", f"{API}/registered-models/create", auth=ALICE, json={"name": "m-copy"}
+    )
+    assert made.status_code == 200, made.text
+    body = {"name": "m-copy", "source": "models:/m/1"}
+    answer = auth_server.request("POST", f"{API}/model-versions/create", auth=ALICE, json=body)
+    assert answer.status_code == 200, answer.text
