@@ -146,3 +146,16 @@ def test_own_versions_still_copy(auth_server: AuthServer) -> None:
     body = {"name": "m-copy", "source": "models:/m/1"}
     answer = auth_server.request("POST", f"{API}/model-versions/create", auth=ALICE, json=body)
     assert answer.status_code == 200, answer.text
+
+
+def test_logged_model_cannot_claim_an_unreadable_source_run(
+    auth_server: AuthServer, bob: dict[str, str]
+) -> None:
+    # The model's page would show the source run's name and experiment.
+    body = {"experiment_id": bob["experiment_id"], "source_run_id": auth_server.run_id}
+    answer = auth_server.request("POST", f"{API}/logged-models", auth=BOB, json=body)
+    assert answer.status_code == 403, answer.text
+    own = {"experiment_id": bob["experiment_id"], "source_run_id": bob["run_id"]}
+    assert (
+        auth_server.request("POST", f"{API}/logged-models", auth=BOB, json=own).status_code == 200
+    )

@@ -20,7 +20,11 @@ if TYPE_CHECKING:
 
 Params = Mapping[str, Any]
 _CACHE_SIZE = 100_000
-_ALIASES = {"run_id": ("run_id", "run_uuid"), "run_ids": ("run_ids", "run_id")}
+_ALIASES = {
+    "run_id": ("run_id", "run_uuid"),
+    "source_run_id": ("source_run_id",),
+    "run_ids": ("run_ids", "run_id"),
+}
 
 
 class Unresolvable(Exception):
@@ -136,8 +140,8 @@ class Resolver:
             if experiment is None:
                 raise NotFound(f"Could not find experiment with name {name}")
             return [experiment.experiment_id]
-        if source == "run_id":
-            run_id = next((first(params, a) for a in _ALIASES["run_id"] if params.get(a)), None)
+        if source in ("run_id", "source_run_id"):
+            run_id = next((first(params, a) for a in _ALIASES[source] if params.get(a)), None)
             return None if run_id is None else [self.run_experiment(run_id, quick)]
         if source == "run_ids":
             ids = next((many(params, a) for a in _ALIASES["run_ids"] if params.get(a)), [])

@@ -26,9 +26,9 @@ class Need:
         action: ``read``, ``use``, ``update``, ``delete`` or ``manage``.
         source: Where the resource comes from: a request parameter naming it
             (``experiment_id``, ``experiment_ids``, ``experiment_name``, ``run_id``,
-            ``run_ids``, ``model_id``, ``name``), ``artifact_path`` (a proxied path whose
-            first segment is the experiment id) or ``source`` (the registered model a
-            version's ``models:/<name>/...`` source names).
+            ``source_run_id``, ``run_ids``, ``model_id``, ``name``), ``artifact_path`` (a
+            proxied path whose first segment is the experiment id) or ``source`` (the
+            registered model a version's ``models:/<name>/...`` source names).
         optional: Skip this need when the parameter is absent.
     """
 
@@ -117,7 +117,7 @@ API_RULES: dict[str, Rule] = {
     "ListArtifacts": _RUN_READ,
     "CreatePresignedUploadUrl": _RUN_UPDATE,
     "CreatePresignedDownloadUrl": _RUN_READ,
-    "CreateLoggedModel": needs(_exp("update"), _exp("read", "run_id", optional=True)),
+    "CreateLoggedModel": needs(_exp("update"), _exp("read", "source_run_id", optional=True)),
     "GetLoggedModel": needs(_exp("read", "model_id")),
     "FinalizeLoggedModel": _MODEL_ID_UPDATE,
     "DeleteLoggedModel": needs(_exp("delete", "model_id")),
