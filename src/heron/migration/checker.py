@@ -4,7 +4,7 @@ Each chunk of runs is handed over as soon as its transaction has committed. One 
 verifies it (the aggregate queries of :mod:`heron.migration.verify`, on its own source
 connection and Heron's thread-safe :class:`~heron.store.db.Database`), another summarises
 its series into ``metric_blocks`` rows by the store's rule
-(:func:`heron.store.tracking.sql.blocks.entries_of`); the main thread writes those rows in
+(:func:`heron.store.tracking.sql.blocks.series_blocks`); the main thread writes those rows in
 its next transaction (:meth:`RunChecker.ready_blocks`), or at the end. SQLite and the
 database drivers release the GIL while a query runs, so the copy, the checks (both mostly
 in SQL) and the summaries (in Python) share the cores. A run
@@ -24,7 +24,7 @@ from heron.migration.source import SourceDatabase
 from heron.migration.verify import Verification, verify_runs
 from heron.store.db import Database
 from heron.store.db.drivers import Cursor
-from heron.store.tracking.sql.blocks import entries_of
+from heron.store.tracking.sql.blocks import run_series, series_blocks
 
 _INSERT_BLOCK = (
     "INSERT INTO metric_blocks (run_uuid, key, block_shift, block_index, points, "
@@ -140,16 +140,7 @@ class RunChecker:
 
 
 def _summaries(cursor: Cursor, run_ids: Sequence[str]) -> BlockRows:
-    rows: BlockRows = []
-    for run_id in run_ids:
-        cursor.execute(
-            "SELECT run_uuid, key, step, timestamp, value, is_nan FROM metrics WHERE run_uuid = ?",
-            (run_id,),
-        )
-        points = cursor.fetchall()
-        if points:
-            rows.extend(entries_of(points))
-    return rows
+    return series_blocks(cursor, run_series(cursor, run_ids))
 
 
 def write_blocks(cursor: Cursor, run_ids: Sequence[str], rows: BlockRows) -> None:

@@ -7,6 +7,7 @@ the generic rule on every store in tests/contract/tracking/test_sampled_historie
 from __future__ import annotations
 
 import math
+import random
 import sqlite3
 import struct
 from pathlib import Path
@@ -27,6 +28,8 @@ from heron.store.tracking.sql.blocks import (
     decode_low,
     entries_of,
     rebuild_runs,
+    run_series,
+    series_blocks,
     summaries,
 )
 
@@ -118,6 +121,30 @@ def test_encoded_points_order_as_the_rule_picks_them() -> None:
         assert decode_first_last(only[1]) == (step, timestamp, value)
         assert decode_low(only[3]) == decode_high(only[4]) == (step, timestamp, value)
     assert struct.calcsize(">QQBQd") == len(first)
+
+
+def test_series_read_in_key_order_give_the_general_rules_blocks(
+    store: SqlTrackingStore, db: Path
+) -> None:
+    rng = random.Random(7)
+    run_id = store.create_run("0", "u", 1, [], "r").info.run_id
+    values = [0.0, -0.0, 1.5, -1.5, math.inf, -math.inf, math.nan, 5e-324, 2.5, 2.5]
+    batch = [
+        Metric(
+            f"k{rng.randrange(4)}",
+            rng.choice(values) if rng.random() < 0.5 else rng.uniform(-9, 9),
+            rng.randrange(3),  # timestamps collide: ties at one step
+            rng.choice([rng.randrange(-70, 70), rng.randrange(0, 5000), 2**40]),
+        )
+        for _ in range(3000)
+    ]
+    for start in range(0, len(batch), 900):
+        store.log_batch(run_id, batch[start : start + 900], [], [])
+    with sqlite3.connect(db) as connection:
+        cursor = connection.cursor()
+        fast = series_blocks(cursor, run_series(cursor, [run_id]))
+    assert sorted(fast) == _rebuilt(db) == _table(db)
+    assert len({row[1] for row in fast}) == 4
 
 
 def test_upgrade_backfills_blocks(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import struct
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from itertools import pairwise
 from operator import itemgetter
@@ -241,28 +242,104 @@ def _as_sqlite_reads(rows: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
     ]
 
 
+def series_entries(run_id: str, key: str, points: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    """The ``metric_blocks`` rows of one series, in key order, from its points
+    ``(step, timestamp, value, is_nan)`` in the table's primary-key order (step, timestamp,
+    value, NaN flag), as a scan of one (run, key) reads them.
+
+    The same rows as :func:`entries_of` gives, read ~3x faster for long series: in key order
+    a block without NaN is a slice whose first and last points are its first and last, and
+    whose first smallest and first largest values are its low and high points; a block
+    with a NaN (whose order differs: NaN last at equal step and timestamp) takes the general
+    rule.
+    """
+    if not points:
+        return []
+    steps, timestamps, values, nans = zip(*points, strict=True)
+    finest, top, some_nan = SHIFTS[0], len(points), any(nans)
+    fine: list[tuple[int, Summary]] = []
+    start = 0
+    while start < top:
+        index = steps[start] >> finest
+        end = bisect_left(steps, (index + 1) << finest, start, top)
+        if end - start == 1:
+            summary = _one_point((run_id, key, *points[start]))
+        elif some_nan and any(nans[start:end]):
+            summary = summary_of([(run_id, key, *point) for point in points[start:end]])
+        else:
+            block = values[start:end]
+            # The first smallest and the first largest: the earliest (step, timestamp).
+            low = start + block.index(min(block))
+            high = start + block.index(max(block))
+            last = end - 1
+            summary = [
+                end - start,
+                _point_bytes(steps[start], timestamps[start], False, values[start]),
+                _point_bytes(steps[last], timestamps[last], False, values[last]),
+                _VALUE.pack(_ordered(values[low]), steps[low] + _OFFSET,
+                            timestamps[low] + _OFFSET, values[low]),
+                _VALUE.pack(_ordered(values[high]), _ONES - (steps[high] + _OFFSET),
+                            _ONES - (timestamps[high] + _OFFSET), values[high]),
+            ]  # fmt: skip
+        fine.append((index, summary))
+        start = end
+    rows = [(run_id, key, finest, index, *summary) for index, summary in fine]
+    level = fine
+    for finer, shift in pairwise(SHIFTS):
+        coarser: list[tuple[int, Summary]] = []
+        for index, summary in level:
+            target = index >> (shift - finer)
+            if coarser and coarser[-1][0] == target:
+                coarser[-1] = (target, merge(coarser[-1][1], summary))
+            else:
+                coarser.append((target, summary))
+        rows.extend((run_id, key, shift, index, *summary) for index, summary in coarser)
+        level = coarser
+    return rows
+
+
+def _point_bytes(step: int, timestamp: int, is_nan: bool, value: float) -> bytes:
+    return _ORDER.pack(step + _OFFSET, timestamp + _OFFSET, is_nan, _ordered(value), value)
+
+
 def rebuild_series(cursor: Cursor, dialect: str, series: Sequence[tuple[str, str]]) -> None:
     """Recompute the blocks of each ``(run_uuid, key)`` from its stored points."""
     for run_id, key in series:
         cursor.execute("DELETE FROM metric_blocks WHERE run_uuid = ? AND key = ?", (run_id, key))
-        cursor.execute(
-            "SELECT run_uuid, key, step, timestamp, value, is_nan FROM metrics "
-            "WHERE run_uuid = ? AND key = ?",
-            (run_id, key),
-        )
-        _insert(cursor, cursor.fetchall())
+    _insert(cursor, series_blocks(cursor, series))
 
 
 def rebuild_runs(cursor: Cursor, run_ids: Sequence[str]) -> None:
     """Recompute every block of these runs from their stored points (for writers that
     insert points with their own SQL, such as ``heron db import-mlflow``)."""
-    for run_id in dict.fromkeys(run_ids):
-        cursor.execute("DELETE FROM metric_blocks WHERE run_uuid = ?", (run_id,))
-        cursor.execute(
-            "SELECT run_uuid, key, step, timestamp, value, is_nan FROM metrics WHERE run_uuid = ?",
-            (run_id,),
-        )
-        _insert(cursor, cursor.fetchall())
+    run_ids = list(dict.fromkeys(run_ids))
+    cursor.executemany("DELETE FROM metric_blocks WHERE run_uuid = ?", [(r,) for r in run_ids])
+    _insert(cursor, series_blocks(cursor, run_series(cursor, run_ids)))
+
+
+_SERIES_POINTS = (
+    "SELECT step, timestamp, value, is_nan FROM metrics WHERE run_uuid = ? AND key = ? "
+    "ORDER BY step, timestamp, value, is_nan"
+)
+
+
+def run_series(cursor: Cursor, run_ids: Sequence[str]) -> list[tuple[str, str]]:
+    """Every ``(run_uuid, key)`` with stored points among ``run_ids``."""
+    found: list[tuple[str, str]] = []
+    for run_id in run_ids:
+        cursor.execute("SELECT DISTINCT key FROM metrics WHERE run_uuid = ?", (run_id,))
+        found.extend((run_id, str(row[0])) for row in cursor.fetchall())
+    return found
+
+
+def series_blocks(cursor: Cursor, series: Iterable[tuple[str, str]]) -> list[tuple[Any, ...]]:
+    """The ``metric_blocks`` rows of each ``(run_uuid, key)``, read from its stored points
+    one series at a time in key order (:func:`series_entries`)."""
+    rows: list[tuple[Any, ...]] = []
+    for run_id, key in series:
+        cursor.execute(_SERIES_POINTS, (run_id, key))
+        rows.extend(series_entries(run_id, key, cursor.fetchall()))
+    return rows
 
 
 def entries_of(rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
@@ -270,6 +347,6 @@ def entries_of(rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
     return _entries(summaries(rows))
 
 
-def _insert(cursor: Cursor, rows: list[tuple[Any, ...]]) -> None:
-    if rows:
-        cursor.executemany(_INSERT, entries_of(rows))
+def _insert(cursor: Cursor, entries: list[tuple[Any, ...]]) -> None:
+    if entries:
+        cursor.executemany(_INSERT, entries)
