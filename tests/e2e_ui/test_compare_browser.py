@@ -114,7 +114,7 @@ def test_every_plot_tab_draws_the_runs(heron_server: HeronServer, watched: Watch
     lines = option["series"][0]["data"]
     assert [line["value"][:3] for line in lines] == [[d, lr, o] for lr, d, o, _ in SWEEP]
     assert [line["value"][3] for line in lines] == [a for *_, a in SWEEP]
-    assert option["visualMap"][0]["dimension"] == 3
+    assert option["visualMap"][0]["dimension"] == 4  # the colour: a hidden last dimension
     # Brushing an axis counts the runs kept and links to comparing them.
     page.evaluate(
         "echarts.getInstanceByDom(document.getElementById('compare-plot')).dispatchAction("

@@ -45,6 +45,11 @@ class PlotField:
         """How many different values the runs have (absent ones not counted)."""
         return len({value for value in self.values if value is not None})
 
+    @property
+    def present(self) -> int:
+        """How many runs have a value."""
+        return sum(value is not None for value in self.values)
+
     def as_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -69,7 +74,10 @@ def plot_fields(runs: Sequence[Run]) -> list[PlotField]:
 def plot_state(view: CompareView, fields: Sequence[PlotField]) -> dict[str, Any]:
     """The plots' choices: those of the URL that name a fitting field, defaults for the rest."""
     lists = choice_lists(fields)
-    params, metrics, numeric_params = lists["params"], lists["metrics"], lists["numeric_params"]
+    params, numeric_params = lists["params"], lists["numeric_params"]
+    # Defaults take the metrics most runs have first: a metric of one run of twenty would
+    # colour the other lines out of the parallel plot and leave the scatter nearly empty.
+    metrics = sorted(lists["metrics"], key=lambda field: -field.present)
     varying = [f for f in params if f.distinct > 1] or params
     by_id = {f.id: f for f in fields}
     axes = [a for a in view.parallel_axes if a in by_id]

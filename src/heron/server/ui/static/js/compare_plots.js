@@ -155,8 +155,28 @@ function parallelOption(c) {
   const axes = state.parallel_axes.map((id) => fields.get(id)).filter(Boolean);
   if (axes.length < 2) return { problem: "Choose two axes or more." };
   const colour = state.parallel_color === RUN_COLOURS ? null : fields.get(state.parallel_color);
-  const colourDim = colour ? axes.indexOf(colour) : -1;
-  const dim = colour && colourDim < 0 ? axes.length : colourDim;
+  const range = colour && extent(colour.values);
+  const line = (run, index) => {
+    const value = axes.map((field) => field.values[index]);
+    if (range) value.push(colour.values[index]);  // the visual map's own (last) dimension
+    const item = { value, name: run.name, runIndex: index };
+    if (!colour) item.lineStyle = { color: runColor(run.id) };
+    return item;
+  };
+  const series = (data, extra = {}) => ({
+    type: "parallel",
+    smooth: false,
+    inactiveOpacity: 0.06,
+    activeOpacity: 1,
+    lineStyle: { width: 1.6, opacity: 0.75 },
+    emphasis: { lineStyle: { width: 3, opacity: 1 } },
+    data,
+    ...extra,
+  });
+  // ECharts draws no line for an empty value in the visual map's dimension: runs without
+  // the colour metric are a second series, drawn grey.
+  const coloured = range ? runs.map(line).filter((item) => typeof item.value[axes.length] === "number") : runs.map(line);
+  const grey = range ? runs.map(line).filter((item) => typeof item.value[axes.length] !== "number") : [];
   const option = {
     ...base(c),
     parallel: { left: 70, right: colour ? 190 : 70, top: 70, bottom: 40, parallelAxisDefault: { realtime: true } },
@@ -168,36 +188,24 @@ function parallelOption(c) {
       nameGap: 18,
       nameRotate: axes.length > 8 ? 20 : 0,
     })),
-    series: [{
-      type: "parallel",
-      smooth: false,
-      inactiveOpacity: 0.06,
-      activeOpacity: 1,
-      lineStyle: { width: 1.6, opacity: 0.75 },
-      emphasis: { lineStyle: { width: 3, opacity: 1 } },
-      data: runs.map((run, index) => {
-        const value = axes.map((field) => field.values[index]);
-        if (colour && colourDim < 0) value.push(colour.values[index]);
-        const item = { value, name: run.name, runIndex: index };
-        if (!colour) item.lineStyle = { color: runColor(run.id) };
-        return item;
-      }),
-    }],
+    series: [series(coloured)],
   };
+  if (grey.length) {
+    option.series.push(series(grey, { name: "without colour", lineStyle: { width: 1.2, opacity: 0.6, color: c.soft, type: "dashed" } }));
+  }
   const incomplete = runs.filter((run, index) => axes.some((field) => field.values[index] === null)).length;
-  if (incomplete) option.note = `${incomplete} of ${runs.length} runs lack a value on some axis: their lines stop there.`;
+  if (incomplete) option.note = `${incomplete} of ${runs.length} runs lack a value on some axis: their lines skip it.`;
   option.tooltip.trigger = "item";
   option.tooltip.formatter = (params) => {
     const index = params.data.runIndex;
     const lines = axes.map((field) => [label(field), fmt(field.values[index])]);
     return tip(runs[index].name, lines, runColor(runs[index].id));
   };
-  const range = colour && extent(colour.values);
   if (range) {
     option.visualMap = {
       type: "continuous",
       seriesIndex: 0,
-      dimension: dim,
+      dimension: axes.length,
       min: range[0],
       max: range[1],
       calculable: true,
