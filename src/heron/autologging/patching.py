@@ -44,6 +44,7 @@ class _Patch:
     owner: type
     name: str
     original: Any  # what owner.__dict__[name] held, or _MISSING when it was inherited
+    make: Callable[[Callable[..., Any]], Callable[..., Any]]  # wraps a function: reinstall
 
 
 _patches_lock = threading.RLock()
@@ -230,35 +231,54 @@ def safe_patch(
     static = inspect.getattr_static(owner, name)
     if getattr(static, "__heron_patched__", None) == integration:
         return
-    own = owner.__dict__.get(name, _MISSING)
 
     def make(function: Callable[..., Any]) -> Callable[..., Any]:
         return _make_wrapper(integration, function, patch_function, manage_run, nested)
 
     if isinstance(static, (staticmethod, classmethod)):
         raise TypeError(f"safe_patch cannot patch the {type(static).__name__} {name!r}")
-    if inspect.isfunction(static):
-        replacement: Any = make(static)
-    elif hasattr(static, "__get__"):
-        replacement = _PatchedDescriptor(static, make)
-        replacement.__heron_patched__ = integration
-    else:
+    if not inspect.isfunction(static) and not hasattr(static, "__get__"):
         raise TypeError(f"{owner.__name__}.{name} is not a function or descriptor")
     with _patches_lock:
-        setattr(owner, name, replacement)
-        _patches.append(_Patch(integration, owner, name, own))
+        _patches.append(_install(_Patch(integration, owner, name, _MISSING, make)))
+
+
+def _install(patch: _Patch) -> _Patch:
+    """Wrap what ``patch.owner.name`` holds now with ``patch.make``; record what it held."""
+    static = inspect.getattr_static(patch.owner, patch.name)
+    patch.original = patch.owner.__dict__.get(patch.name, _MISSING)
+    if inspect.isfunction(static):
+        replacement: Any = patch.make(static)
+    else:
+        replacement = _PatchedDescriptor(static, patch.make)
+        replacement.__heron_patched__ = patch.integration
+    setattr(patch.owner, patch.name, replacement)
+    return patch
+
+
+def _restore(patch: _Patch) -> None:
+    if patch.original is _MISSING:
+        if patch.name in patch.owner.__dict__:
+            delattr(patch.owner, patch.name)
+    else:
+        setattr(patch.owner, patch.name, patch.original)
 
 
 def revert_patches(integration: str) -> None:
-    """Undo every ``safe_patch`` of ``integration``, restoring the original attributes."""
+    """Undo every ``safe_patch`` of ``integration``, restoring the original attributes.
+
+    Patches other integrations stacked on the same attribute (two flavors patching
+    ``sklearn.metrics.accuracy_score``) stay in place, in their order, whichever is reverted
+    first.
+    """
     with _patches_lock:
-        mine = [patch for patch in _patches if patch.integration == integration]
-        for patch in reversed(mine):
-            if patch.original is _MISSING:
-                if patch.name in patch.owner.__dict__:
-                    delattr(patch.owner, patch.name)
-            else:
-                setattr(patch.owner, patch.name, patch.original)
+        targets = {(id(p.owner), p.name) for p in _patches if p.integration == integration}
+        for key in targets:
+            stack = [p for p in _patches if (id(p.owner), p.name) == key]
+            _restore(stack[0])
+            for patch in stack:
+                if patch.integration != integration:
+                    _install(patch)
         _patches[:] = [patch for patch in _patches if patch.integration != integration]
 
 

@@ -7,6 +7,11 @@ fitted estimator itself as the run's ``model`` (with the flavor's ``log_model``)
 signature and input example from the first 5 training rows. A ``fit`` running inside an
 autologged scikit-learn estimator (a ``Pipeline`` or ``GridSearchCV`` fitting its steps) logs
 nothing of its own: the outer estimator is what ``heron.sklearn.autolog`` records.
+
+A fitted estimator then logs post-training metrics to its run, as scikit-learn's do
+(:mod:`heron.flavors.post_training_patches`): ``accuracy_score_X_test`` for
+``accuracy_score(y_test, model.predict(X_test))``, ``XGBClassifier_score_X_test`` for
+``model.score(X_test, y_test)``. MLflow always turns them on for these flavors.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import inspect
 from copy import deepcopy
 from typing import Any
 
+from heron.flavors.post_training import is_suspended, register_fitted, suspended
 from heron.flavors.training import INPUT_EXAMPLE_ROWS, example_and_signature
 
 UNLOGGED_FIT = "unlogged_fit"
@@ -33,24 +39,31 @@ def xgboost_estimators() -> list[type]:
 
 
 def lightgbm_estimators() -> list[type]:
-    """Every LightGBM scikit-learn estimator class (``LGBMModel`` subclasses)."""
+    """Every LightGBM scikit-learn estimator class: ``LGBMModel`` and its subclasses
+    (MLflow's list: the scikit-learn estimators of ``lightgbm.sklearn``)."""
     import lightgbm
+    from sklearn.base import BaseEstimator
 
-    base = lightgbm.sklearn.LGBMModel
     members = inspect.getmembers(lightgbm.sklearn, inspect.isclass)
     return [
         cls
         for _, cls in members
-        if cls.__module__.startswith("lightgbm") and issubclass(cls, base) and cls is not base
+        if cls.__module__.split(".")[0] == "lightgbm"
+        and issubclass(cls, BaseEstimator)
+        and cls is not BaseEstimator
     ]
 
 
 def patch_estimators(flavor: str, classes: list[type]) -> None:
-    """Patch ``fit`` of each class for ``flavor``'s autologging."""
+    """Patch each class for ``flavor``'s autologging: ``fit``, and the prediction, ``score``
+    and ``sklearn.metrics`` calls that log post-training metrics."""
     from heron.autologging import safe_patch
+    from heron.flavors.post_training_patches import patch_estimator_methods, patch_metric_functions
 
     for cls in classes:
         safe_patch(flavor, cls, "fit", functools.partial(_patched_fit, flavor), manage_run=True)
+    patch_estimator_methods(flavor, classes)
+    patch_metric_functions(flavor)
 
 
 def _training_rows(fit: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -74,13 +87,20 @@ def _patched_fit(flavor: str, original: Any, self: Any, *args: Any, **kwargs: An
         example = deepcopy(rows[:INPUT_EXAMPLE_ROWS])
     except Exception as error:
         example = error
-    result = original(self, *args, **kwargs)
-    if get_autologging_config(flavor, "log_models", True):
-        _log_estimator(flavor, self, example)
+    register = not is_suspended()
+    model_id = None
+    with suspended():
+        result = original(self, *args, **kwargs)
+        try:
+            if get_autologging_config(flavor, "log_models", True):
+                model_id = _log_estimator(flavor, self, example)
+        finally:
+            if register and session is not None and session.run_id:
+                register_fitted(self, session.run_id, model_id)
     return result
 
 
-def _log_estimator(flavor: str, estimator: Any, example: Any) -> None:
+def _log_estimator(flavor: str, estimator: Any, example: Any) -> str | None:
     from heron.autologging import get_autologging_config
 
     def rows() -> Any:
@@ -92,7 +112,7 @@ def _log_estimator(flavor: str, estimator: Any, example: Any) -> None:
     options: dict[str, Any] = {}
     if flavor == "xgboost":
         options["model_format"] = get_autologging_config(flavor, "model_format", "ubj")
-    importlib.import_module(f"heron.{flavor}").log_model(
+    info = importlib.import_module(f"heron.{flavor}").log_model(
         estimator,
         name="model",
         signature=signature if signature is not None else False,
@@ -100,3 +120,4 @@ def _log_estimator(flavor: str, estimator: Any, example: Any) -> None:
         registered_model_name=get_autologging_config(flavor, "registered_model_name", None),
         **options,
     )
+    return str(info.model_id) if info.model_id else None

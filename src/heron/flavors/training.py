@@ -1,9 +1,10 @@
-"""Shared parts of the training-library autologgers (XGBoost, LightGBM, Keras)."""
+"""Shared parts of the training-library autologgers (scikit-learn, XGBoost, LightGBM, Keras)."""
 
 from __future__ import annotations
 
 import inspect
 import json
+import logging
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
@@ -176,3 +177,23 @@ def log_dataset_inputs(flavor: str, run_id: str, datasets: list[tuple[Any, str]]
         )
         return None
     return datasets[0][0]
+
+
+def make_dataset(x: Any, y: Any) -> Any:
+    """The training dataset (pandas, numpy or sparse X), or None for other types."""
+    import numpy as np
+    import pandas as pd
+
+    from heron.data import from_numpy, from_pandas
+
+    if isinstance(x, pd.DataFrame):
+        return from_pandas(x)
+    if hasattr(x, "toarray"):
+        x = x.toarray()
+        y = y.toarray() if hasattr(y, "toarray") else y
+    if isinstance(x, np.ndarray):
+        return from_numpy(x, targets=np.asarray(y) if y is not None else None)
+    logging.getLogger(__name__).warning(
+        "Unrecognized dataset type %s. Dataset logging skipped.", type(x)
+    )
+    return None

@@ -13,24 +13,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from heron.autologging import autologging_integration, get_autologging_config, safe_patch
+from heron.autologging import autologging_integration, safe_patch
 from heron.exceptions import InvalidParameter
-from heron.sklearn.autolog_post import (
-    FLAVOR_NAME,
-    RUN_ID_ATTRIBUTE,
-    STATE,
-    call_command,
-    enabled,
-    is_loggable,
-    log_metric,
-    metric_api_names,
-)
+from heron.flavors.post_training import enabled, is_suspended, register_fitted, suspended
+from heron.flavors.post_training_patches import patch_estimator_methods, patch_metric_functions
 from heron.sklearn.serialization import SERIALIZATION_FORMAT_CLOUDPICKLE
 
 _logger = logging.getLogger(__name__)
 
+FLAVOR_NAME = "sklearn"
 FIT_METHODS = ("fit", "fit_transform", "fit_predict")
-PREDICT_METHODS = ("predict", "predict_proba", "transform", "predict_log_proba")
 _EXCLUDED_MODULES = (
     "sklearn.preprocessing",
     "sklearn.impute",
@@ -68,70 +60,22 @@ def _patched_fit(original: Any, self: Any, *args: Any, **kwargs: Any) -> Any:
         return original(self, *args, **kwargs)
     x, y, weight = training_data(original.function, args, kwargs)
     logger = FitLogger(session.client(), run, self)
-    logger.before(x, y)
-    result = original(self, *args, **kwargs)
-    setattr(self, RUN_ID_ATTRIBUTE, run.info.run_id)
-    logger.after(x, y, weight)
+    register = enabled(FLAVOR_NAME) and not is_suspended()
+    with suspended():  # the training metrics are not post-training metrics
+        logger.before(x, y)
+        result = original(self, *args, **kwargs)
+        try:
+            logger.after(x, y, weight)
+        finally:
+            if register:
+                register_fitted(self, run.info.run_id, logger.model_id)
     return result
 
 
-def _patched_predict(original: Any, self: Any, *args: Any, **kwargs: Any) -> Any:
-    run_id = getattr(self, RUN_ID_ATTRIBUTE, None)
-    if not run_id or not enabled() or not args:
-        return original(self, *args, **kwargs)
-    name = STATE.dataset_name(run_id, args[0])
-    result = original(self, *args, **kwargs)
-    STATE.register_prediction(result, name, run_id, self)
-    if get_autologging_config(FLAVOR_NAME, "log_datasets", True):
-        _log_eval_dataset(run_id, args[0])
-    return result
-
-
-def _log_eval_dataset(run_id: str, features: Any) -> None:
-    """Record the data a post-training prediction used as an ``eval`` input, once per run."""
-    from heron.entities import DatasetInput, InputTag
-    from heron.entities.dataset import DATASET_CONTEXT_TAG
-    from heron.sklearn.autolog_training import make_dataset
-    from heron.tracking import session
-
-    dataset = make_dataset(features, None)
-    if dataset is None or not STATE.first_eval_input(run_id, dataset.digest):
-        return
-    entry = DatasetInput(dataset._to_mlflow_entity(), (InputTag(DATASET_CONTEXT_TAG, "eval"),))
-    session.client().log_inputs(run_id, [entry])
-
-
-def _patched_score(original: Any, self: Any, *args: Any, **kwargs: Any) -> Any:
-    run_id = getattr(self, RUN_ID_ATTRIBUTE, None)
-    if not run_id or not enabled():
-        return original(self, *args, **kwargs)
-    value = original(self, *args, **kwargs)
-    dataset = args[0] if args else kwargs.get("X")
-    if is_loggable(value) and dataset is not None:
-        command = call_command(self, original, args, kwargs)
-        dataset_name = STATE.dataset_name(run_id, dataset)
-        key = STATE.metric_key(run_id, f"{type(self).__name__}_score", dataset_name, command)
-        log_metric(run_id, key, value, STATE.model_ids.get(id(self)))
-    return value
-
-
-def _patched_metric(original: Any, *args: Any, **kwargs: Any) -> Any:
-    value = original(*args, **kwargs)
-    if not enabled() or not is_loggable(value):
-        return value
-    found = STATE.lookup([*args, *kwargs.values()])
-    if found is not None:
-        dataset_name, run_id, model_id = found
-        command = call_command(None, original, args, kwargs)
-        key = STATE.metric_key(run_id, original.__name__, dataset_name, command)
-        log_metric(run_id, key, value, model_id)
-    return value
-
-
-def _patch_if_present(cls: type, name: str, function: Any, manage_run: bool) -> None:
+def _patch_fit_if_present(cls: type, name: str) -> None:
     if name in dir(cls):
         try:
-            safe_patch(FLAVOR_NAME, cls, name, function, manage_run=manage_run)
+            safe_patch(FLAVOR_NAME, cls, name, _patched_fit, manage_run=True)
         except TypeError as error:
             _logger.debug("Not patching %s.%s: %s", cls.__name__, name, error)
 
@@ -181,14 +125,10 @@ def autolog(
         raise InvalidParameter(
             f"`max_tuning_runs` must be non-negative, instead got {max_tuning_runs}."
         )
-    import sklearn.metrics
-
-    for cls in estimators_to_patch():
+    classes = estimators_to_patch()
+    for cls in classes:
         for name in FIT_METHODS:
-            _patch_if_present(cls, name, _patched_fit, manage_run=True)
-        for name in PREDICT_METHODS:
-            _patch_if_present(cls, name, _patched_predict, manage_run=False)
-        _patch_if_present(cls, "score", _patched_score, manage_run=False)
+            _patch_fit_if_present(cls, name)
+    patch_estimator_methods(FLAVOR_NAME, classes)
     if log_post_training_metrics:
-        for name in metric_api_names():
-            safe_patch(FLAVOR_NAME, sklearn.metrics, name, _patched_metric)
+        patch_metric_functions(FLAVOR_NAME)

@@ -20,11 +20,13 @@ from typing import Any
 from heron.autologging import get_autologging_config
 from heron.entities import DatasetInput, InputTag, Metric, Param, RunTag
 from heron.entities.dataset import DATASET_CONTEXT_TAG
+from heron.flavors.training import make_dataset
 from heron.sklearn import autolog_metrics, autolog_search
-from heron.sklearn.autolog_post import FLAVOR_NAME, STATE
 from heron.tracking.client import MlflowClient
 
 _logger = logging.getLogger(__name__)
+
+FLAVOR_NAME = "sklearn"
 
 INPUT_EXAMPLE_ROWS = 5
 MAX_KEY_LENGTH = 250
@@ -64,24 +66,6 @@ def training_data(fit: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tu
         index = names.index("sample_weight")
         weight = args[index] if len(args) > index else kwargs.get("sample_weight")
     return x, y, weight
-
-
-def make_dataset(x: Any, y: Any) -> Any:
-    """The training dataset (pandas, numpy or sparse X), or None for other types."""
-    import numpy as np
-    import pandas as pd
-
-    from heron.data import from_numpy, from_pandas
-
-    if isinstance(x, pd.DataFrame):
-        return from_pandas(x)
-    if hasattr(x, "toarray"):
-        x = x.toarray()
-        y = y.toarray() if hasattr(y, "toarray") else y
-    if isinstance(x, np.ndarray):
-        return from_numpy(x, targets=np.asarray(y) if y is not None else None)
-    _logger.warning("Unrecognized dataset type %s. Dataset logging skipped.", type(x))
-    return None
 
 
 class FitLogger:
@@ -124,8 +108,6 @@ class FitLogger:
         example, signature = self._example_and_signature(x)
         if self._option("log_models", True):
             self.model_id = self._log_model(self.estimator, "model", example, signature, True)
-            if self.model_id:
-                STATE.model_ids[id(self.estimator)] = self.model_id
         self._log_metrics_and_plots(x, y, weight)
         if autolog_search.is_parameter_search(self.estimator):
             self._log_search(example, signature)

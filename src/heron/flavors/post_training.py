@@ -1,10 +1,16 @@
 """Post-training metrics: ``sklearn.metrics`` calls and ``model.score`` after an autologged fit.
 
-After ``model.fit`` under autologging, ``model.predict(X_test)`` remembers which dataset the
+After ``model.fit`` under autologging (scikit-learn's, or XGBoost's and LightGBM's for their
+scikit-learn API estimators), ``model.predict(X_test)`` remembers which dataset the
 prediction came from (by the caller's variable name), and ``r2_score(y_test, predictions)``
 or ``model.score(X_test, y_test)`` is logged to the model's run as ``r2_score_X_test`` or
 ``LinearRegression_score_X_test``; a second call of the same metric is ``r2_score-2_X_test``.
 ``metric_info.json`` records each metric's call. Names follow MLflow's rules exactly.
+
+The state is one per process, shared by every flavor that patches these calls, so a metric
+is logged once even when two flavors' patches wrap the same ``sklearn.metrics`` function.
+:func:`suspended` marks the calls (a fit, a metric, ``score``, ``predict``) inside which
+nothing is logged, as MLflow's ``disable_log_post_training_metrics`` does; it is per thread.
 """
 
 from __future__ import annotations
@@ -14,12 +20,12 @@ import inspect
 import threading
 import weakref
 from collections import defaultdict
+from collections.abc import Iterator
 from types import FrameType
 from typing import Any
 
 from heron.autologging import get_autologging_config
 
-FLAVOR_NAME = "sklearn"
 RUN_ID_ATTRIBUTE = "_mlflow_run_id"
 """The attribute MLflow sets on an autologged estimator: the id of the run it was fitted in."""
 
@@ -56,6 +62,8 @@ def variable_name(value: Any, fallback: str) -> str:
     Frames of Heron and scikit-learn are skipped; in user code, a frame that received the
     value as an argument defers to its caller.
     """
+    if value is None:
+        return fallback
     frame = inspect.currentframe()
     while frame is not None:
         module = frame.f_globals.get("__name__", "")
@@ -176,9 +184,36 @@ def is_loggable(value: Any) -> bool:
     return isinstance(value, (int, float, np.number)) and not isinstance(value, (bool, np.bool_))
 
 
-def enabled() -> bool:
-    """Whether the current configuration asks for post-training metrics."""
-    return bool(get_autologging_config(FLAVOR_NAME, "log_post_training_metrics", True))
+def enabled(flavor: str) -> bool:
+    """Whether ``flavor``'s configuration asks for post-training metrics (XGBoost's and
+    LightGBM's always do: their ``autolog`` has no such option)."""
+    return bool(get_autologging_config(flavor, "log_post_training_metrics", True))
+
+
+_local = threading.local()
+
+
+def is_suspended() -> bool:
+    """Whether this thread is inside a call whose metric calls are not logged."""
+    return bool(getattr(_local, "depth", 0))
+
+
+@contextlib.contextmanager
+def suspended() -> Iterator[None]:
+    """No post-training metric is logged on this thread inside the block."""
+    _local.depth = getattr(_local, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _local.depth -= 1
+
+
+def register_fitted(estimator: Any, run_id: str, model_id: str | None) -> None:
+    """Tie a fitted ``estimator`` to its run (MLflow's ``_mlflow_run_id`` attribute) and
+    logged model, so its predictions and scores are logged there."""
+    setattr(estimator, RUN_ID_ATTRIBUTE, run_id)
+    if model_id:
+        STATE.model_ids[id(estimator)] = model_id
 
 
 def log_metric(run_id: str, key: str, value: Any, model_id: str | None) -> None:
