@@ -1,9 +1,8 @@
 """A model version's files as the registry pages show them: its MLmodel (flavors, signature,
 example) read from the version's download URI through the server's artifact repositories.
 
-A version's source is read only if it still passes the rule new sources pass (a registry
-written around the server may hold any path), as the version download route does; prompt
-versions have no files.
+A version's files are read only where :mod:`heron.server.served_sources` allows, as the
+version download route does; prompt versions have no files.
 """
 
 from __future__ import annotations
@@ -14,9 +13,10 @@ from urllib.parse import urlsplit
 from heron.entities.registry import ModelVersion, ModelVersionTag
 from heron.exceptions import HeronError
 from heron.models.uris import parse_model_uri
+from heron.server.served_sources import served_version_uri
 from heron.server.services import Services
 from heron.server.settings import ServerSettings
-from heron.server.sources import SourceCheck, is_prompt
+from heron.server.sources import is_prompt
 from heron.server.ui.downloads import artifact_root
 from heron.server.ui.mlmodel_view import ModelView, is_model_folder, model_view
 from heron.store.artifacts.base import ArtifactRepository
@@ -45,11 +45,8 @@ def read_version_files(
     if is_prompt(tags):
         return VersionFiles(note="A prompt version has no model files.")
     try:
-        SourceCheck(services.tracking, services.registry, settings).check(
-            version.source or "", version.run_id, version.model_id, tags
-        )
-        uri = services.registry.get_model_version_download_uri(version.name, version.version)
-        repository, folder = _located(services, uri)
+        uri = served_version_uri(services.tracking, services.registry, settings, version)
+        repository, folder = located_files(services, uri)
         entries = repository.list_artifacts(folder or None)
     except HeronError as error:
         return VersionFiles(note=f"The model's files could not be read: {error.message}")
@@ -62,7 +59,7 @@ def read_version_files(
     return VersionFiles(model=view)
 
 
-def _located(services: Services, uri: str) -> tuple[ArtifactRepository, str]:
+def located_files(services: Services, uri: str) -> tuple[ArtifactRepository, str]:
     """The repository and the folder in it that a download URI names: ``runs:/`` through
     its run, ``models:/<model_id>`` through its logged model, any other URI as a root."""
     scheme = urlsplit(uri).scheme.lower()

@@ -15,6 +15,7 @@ HTML form could send), as MLflow's does.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Awaitable, Callable
 
 from starlette.concurrency import run_in_threadpool
@@ -22,15 +23,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from heron.entities.registry import ModelVersion, ModelVersionTag
 from heron.exceptions import HeronError, InvalidParameter
 from heron.protocol.wire import check_content_type, load_request_body
 from heron.server.asgi import ClientDisconnected, read_body
 from heron.server.proxy_http import artifact_path, error_response, json_response
-from heron.server.sources import SourceCheck, is_prompt
+from heron.server.served_sources import served_version_uri
 from heron.server.ui.context import UiContext
 from heron.server.ui.dataset_summaries import MAX_EXPERIMENT_IDS, dataset_summaries
 from heron.server.ui.downloads import artifact_root, bad_request, mlflow_safe_path, send_artifact
+from heron.server.ui.registry_files import located_files
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 """MLflow's limit for a file uploaded from the UI."""
@@ -76,19 +77,12 @@ def routes(ui: UiContext) -> list[BaseRoute]:
             raise InvalidParameter("Missing value for required parameter 'name'.")
         if not version:
             raise InvalidParameter("Missing value for required parameter 'version'.")
-        check_stored_source(services.registry.get_model_version(name, version))
-        uri = services.registry.get_model_version_download_uri(name, version)
-        return send_artifact(services.artifact_repository(uri), uri, path)
-
-    def check_stored_source(found: ModelVersion) -> None:
-        """Serve a version's files only if its stored source still passes the rule new
-        sources pass (a registry written around the server may hold anything), and never
-        a prompt's placeholder source (CVE-2023-1177, CVE-2026-2614)."""
-        tags = [ModelVersionTag(key, value) for key, value in found.tags.items()]
-        if is_prompt(tags):
-            raise InvalidParameter("Prompt versions have no artifacts to download")
-        rules = SourceCheck(services.tracking, services.registry, ui.settings)
-        rules.check(found.source or "", found.run_id, found.model_id, tags)
+        # only a source the server may read itself (CVE-2023-1177, CVE-2026-2614, and
+        # object stores outside the version's run: see heron.server.served_sources)
+        found = services.registry.get_model_version(name, version)
+        uri = served_version_uri(services.tracking, services.registry, ui.settings, found)
+        repository, folder = located_files(services, uri)
+        return send_artifact(repository, uri, posixpath.join(folder, path) if folder else path)
 
     async def get_model_version_artifact(request: Request) -> Response:
         args = request.query_params
