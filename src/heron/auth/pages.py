@@ -24,11 +24,23 @@ if TYPE_CHECKING:
     from heron.auth.gate import AuthGate
 
 
-def _safe_next(target: str | None, prefix: str) -> str:
-    """Where to go after login: a local path only (no open redirect)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+_NEXT_SAFE = "/?&=%:@!$'()*+,;~-._"
+"""Characters a ``next`` path keeps as they are; any other is percent-encoded."""
+
+
+def safe_next(target: str | None, prefix: str) -> str:
+    """Where to go after login: a path of this site only (no open redirect).
+
+    The path is percent-encoded, so no character a browser drops from a URL (a tab or a
+    line break: ``/<TAB>/evil.example`` is ``//evil.example`` to it) survives to make it
+    another host, and no line break reaches the ``Location`` header.
+    """
+    if not target or not target.startswith("/") or "\\" in target:
         return prefix + "/"
-    return target
+    encoded = quote(target, safe=_NEXT_SAFE)
+    if encoded.startswith("//"):
+        return prefix + "/"
+    return encoded
 
 
 async def _form(receive: Receive) -> dict[str, str]:
@@ -43,7 +55,7 @@ async def login(gate: AuthGate, scope: Scope, receive: Receive, send: Send) -> N
     except (ClientDisconnected, Exception):
         await send_bytes(send, 400, b"Bad request", b"text/plain")
         return
-    target = _safe_next(form.get("next"), gate.prefix)
+    target = safe_next(form.get("next"), gate.prefix)
     client = scope.get("client")
     address = str(client[0]) if client else "-"
     username, password = form.get("username", ""), form.get("password", "")

@@ -16,6 +16,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from heron.auth.grants import RESOURCE_TYPES
+from heron.auth.pages import safe_next
 from heron.auth.permissions import ALL_PERMISSIONS
 from heron.server.ui.context import UiContext
 
@@ -25,12 +26,6 @@ if TYPE_CHECKING:
 
 USER = "heron.auth.user"
 STORE = "heron.auth.store"
-
-
-def _safe_next(target: str, prefix: str) -> str:
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return prefix + "/"
-    return target
 
 
 def _grants(store: AuthStore, user: User) -> list[dict[str, str]]:
@@ -47,7 +42,7 @@ def routes(ui: UiContext) -> list[BaseRoute]:
         return []
 
     async def login_page(request: Request) -> Response:
-        target = _safe_next(request.query_params.get("next", ""), ui.links.prefix)
+        target = safe_next(request.query_params.get("next", ""), ui.links.prefix)
         failed = request.query_params.get("failed") == "1"
         return ui.render(request, "account/login.html", {"next": target, "failed": failed})
 
