@@ -21,6 +21,7 @@ from heron.autologging.metrics import MetricsBatcher
 from heron.autologging.patching import (
     AUTOLOGGING_TAG,
     current_session,
+    disable_autologging,
     is_patched,
     report_failure,
     revert_patches,
@@ -41,6 +42,7 @@ __all__ = [
     "autologging_integration",
     "autologging_is_disabled",
     "current_session",
+    "disable_autologging",
     "get_autologging_config",
     "integrations",
     "is_patched",

@@ -22,8 +22,8 @@ import inspect
 import logging
 import threading
 import warnings
-from collections.abc import Callable
-from contextlib import nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,8 +99,26 @@ def _user_run_active() -> bool:
     return run is not None and run.info.run_id not in _autolog_runs
 
 
+_disabled_lock = threading.Lock()
+_disabled_depth = 0
+
+
+@contextmanager
+def disable_autologging() -> Iterator[None]:
+    """Every patched call inside the block runs unpatched, for all integrations and threads
+    (MLflow's ``disable_autologging``: ``cross_val_score`` fits its folds this way)."""
+    global _disabled_depth
+    with _disabled_lock:
+        _disabled_depth += 1
+    try:
+        yield
+    finally:
+        with _disabled_lock:
+            _disabled_depth -= 1
+
+
 def _should_skip(integration: str, nested: bool = False) -> bool:
-    if autologging_is_disabled(integration):
+    if _disabled_depth or autologging_is_disabled(integration):
         return True
     if active_session(integration) is not None and not nested:
         return True

@@ -9,7 +9,9 @@ does. See :mod:`heron.flavors.post_training` for the names they log.
   ``log_datasets`` is on);
 - ``score`` logs ``<Class>_score_<dataset>``;
 - each ``sklearn.metrics`` function logs ``<function>_<dataset>`` when one of its arguments
-  is a remembered prediction.
+  is a remembered prediction;
+- ``cross_validate``, ``cross_val_score`` and the other ``sklearn.model_selection`` functions
+  that fit clones run with autologging off (no run per fold), as in MLflow.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import inspect
 import logging
 from typing import Any
 
-from heron.autologging import get_autologging_config, safe_patch
+from heron.autologging import disable_autologging, get_autologging_config, safe_patch
 from heron.flavors.post_training import (
     RUN_ID_ATTRIBUTE,
     STATE,
@@ -35,6 +37,15 @@ from heron.flavors.post_training import (
 _logger = logging.getLogger(__name__)
 
 PREDICT_METHODS = ("predict", "predict_proba", "transform", "predict_log_proba")
+UNLOGGED_MODEL_SELECTION = (
+    "cross_validate",
+    "cross_val_predict",
+    "cross_val_score",
+    "learning_curve",
+    "permutation_test_score",
+    "validation_curve",
+)
+"""``sklearn.model_selection`` functions run with autologging disabled (MLflow's list)."""
 
 
 def first_argument(original: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -143,3 +154,17 @@ def patch_metric_functions(flavor: str) -> None:
 
     for name in metric_api_names():
         safe_patch(flavor, sklearn.metrics, name, functools.partial(_patched_metric, flavor))
+
+
+def _unlogged(original: Any, *args: Any, **kwargs: Any) -> Any:
+    with disable_autologging():
+        return original(*args, **kwargs)
+
+
+def patch_model_selection(flavor: str) -> None:
+    """Run :data:`UNLOGGED_MODEL_SELECTION` with autologging off, for ``flavor``."""
+    import sklearn.model_selection
+
+    for name in UNLOGGED_MODEL_SELECTION:
+        if hasattr(sklearn.model_selection, name):
+            safe_patch(flavor, sklearn.model_selection, name, _unlogged)

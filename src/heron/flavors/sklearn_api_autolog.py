@@ -58,12 +58,13 @@ def patch_estimators(flavor: str, classes: list[type]) -> None:
     """Patch each class for ``flavor``'s autologging: ``fit``, and the prediction, ``score``
     and ``sklearn.metrics`` calls that log post-training metrics."""
     from heron.autologging import safe_patch
-    from heron.flavors.post_training_patches import patch_estimator_methods, patch_metric_functions
+    from heron.flavors import post_training_patches
 
     for cls in classes:
         safe_patch(flavor, cls, "fit", functools.partial(_patched_fit, flavor), manage_run=True)
-    patch_estimator_methods(flavor, classes)
-    patch_metric_functions(flavor)
+    post_training_patches.patch_estimator_methods(flavor, classes)
+    post_training_patches.patch_metric_functions(flavor)
+    post_training_patches.patch_model_selection(flavor)
 
 
 def _training_rows(fit: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:

@@ -5,7 +5,8 @@ Patches ``fit``, ``fit_transform`` and ``fit_predict`` of every scikit-learn est
 feature-extraction/selection estimators and ``ColumnTransformer`` are left alone, as in
 MLflow), and, for post-training metrics, ``predict``/``predict_proba``/``transform``/
 ``predict_log_proba``, ``score`` and the ``sklearn.metrics`` functions. A fit outside any run
-gets its own run, ended when ``fit`` returns.
+gets its own run, ended when ``fit`` returns. ``cross_val_score`` and the other functions
+that fit clones run with autologging off, as in MLflow.
 """
 
 from __future__ import annotations
@@ -16,7 +17,11 @@ from typing import Any
 from heron.autologging import autologging_integration, safe_patch
 from heron.exceptions import InvalidParameter
 from heron.flavors.post_training import enabled, is_suspended, register_fitted, suspended
-from heron.flavors.post_training_patches import patch_estimator_methods, patch_metric_functions
+from heron.flavors.post_training_patches import (
+    patch_estimator_methods,
+    patch_metric_functions,
+    patch_model_selection,
+)
 from heron.sklearn.serialization import SERIALIZATION_FORMAT_CLOUDPICKLE
 
 _logger = logging.getLogger(__name__)
@@ -132,3 +137,4 @@ def autolog(
     patch_estimator_methods(FLAVOR_NAME, classes)
     if log_post_training_metrics:
         patch_metric_functions(FLAVOR_NAME)
+    patch_model_selection(FLAVOR_NAME)

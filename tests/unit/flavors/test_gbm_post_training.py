@@ -150,3 +150,18 @@ def test_estimator_inside_an_autologged_pipeline_logs_to_the_pipeline(
     sklearn.metrics.f1_score(y_test, pipeline.predict(X_test))
     assert _post_training(run_id) == ["f1_score_X_test"]
     assert not hasattr(step, "_mlflow_run_id")
+
+
+def test_cross_validation_fits_log_nothing(autologging: ModuleType, data: Any) -> None:
+    from sklearn import model_selection
+
+    x_train, y_train, _, _ = data
+    heron.sklearn.autolog()
+    heron.xgboost.autolog()
+    booster = xgb.XGBClassifier(n_estimators=2, max_depth=2, n_jobs=1)
+    scores = model_selection.cross_val_score(booster, x_train, y_train, cv=2)
+    model_selection.cross_validate(LinearRegression(), x_train, y_train, cv=2)
+    assert len(scores) == 2
+    assert autologging.search_runs(search_all_experiments=True).empty
+    booster.fit(x_train, y_train)  # autologging is back on after them
+    assert len(autologging.search_runs(search_all_experiments=True)) == 1
