@@ -65,3 +65,85 @@ def test_parallel_plot_draws_runs_without_the_colour_metric(
     assert grey["lineStyle"]["color"]
     assert option["visualMap"][0]["seriesIndex"] == 0
     watched.assert_clean()
+
+
+@pytest.fixture(scope="module")
+def crowded(heron_server: HeronServer) -> dict[str, str]:
+    """Names and keys of the lengths users give: a 200-character experiment, model and
+    param key, a 500-character param value, markdown descriptions, runs missing metrics."""
+    client = MlflowClient(heron_server.url)
+    long_name = _unique("experiment-" + "x" * 180)
+    experiment_id = client.create_experiment(
+        long_name, tags={"mlflow.note.content": "# Heading\n\nSome **bold** `code` text"}
+    )
+    long_key = "long_param_" + "p" * 180
+    for number in range(3):
+        run_id = client.create_run(experiment_id, run_name=f"run {number}").info.run_id
+        client.log_param(run_id, long_key, "v" * 500)
+        client.log_metric(run_id, f"only_run_{number}", number)  # other runs: empty cells
+    model_name = _unique("M" * 190)
+    client.create_registered_model(model_name, description="## Model\n\n*Trained* weekly.")
+    return {
+        "experiment_id": experiment_id,
+        "experiment_name": long_name,
+        "long_key": long_key,
+        "model_name": model_name,
+    }
+
+
+def _page_width(page: Page) -> int:
+    """How wide the document is: wider than the window means the whole page scrolls
+    sideways (a table or a long word that escaped its box)."""
+    width: int = page.evaluate("document.documentElement.scrollWidth")
+    return width
+
+
+def test_small_window_scrolls_tables_not_the_page(
+    heron_server: HeronServer, watched: Watched, crowded: dict[str, str]
+) -> None:
+    page = watched.page
+    page.set_viewport_size({"width": 800, "height": 600})
+    for path in ("/experiments", f"/experiments/{crowded['experiment_id']}", "/models"):
+        page.goto(f"{heron_server.url}{path}")
+        # The runs table's empty cells hold visually hidden text: positioned against the
+        # page, it widened the page to the table's width.
+        assert _page_width(page) <= 800, path
+    page.goto(f"{heron_server.url}/experiments")
+    name_cell = page.locator("#experiments td.list-name").first
+    assert name_cell.bounding_box()["width"] >= 200  # type: ignore[index]  # was ~40 px
+    watched.assert_clean()
+
+
+def test_long_names_and_keys_stay_in_their_boxes(
+    heron_server: HeronServer, watched: Watched, crowded: dict[str, str]
+) -> None:
+    page = watched.page
+    # A model page: the breadcrumb and the alias example (a 200-character URI) overflowed.
+    page.goto(f"{heron_server.url}/models/{crowded['model_name']}")
+    assert _page_width(page) <= 1400
+    crumb = page.locator(".breadcrumbs li").last
+    assert crumb.bounding_box()["height"] < 24  # type: ignore[index]  # one line, ellipsis
+
+    # The lists clamp a long name to three lines; the whole name is its title.
+    page.goto(f"{heron_server.url}/experiments")
+    link = page.locator(f'a.experiment-link[title="{crowded["experiment_name"]}"]')
+    assert link.bounding_box()["height"] < 4 * 20  # type: ignore[index]
+
+    # The runs table: the sort box and a long key's header keep a readable width.
+    page.goto(f"{heron_server.url}/experiments/{crowded['experiment_id']}")
+    assert page.locator("select[name=order_by]").bounding_box()["width"] <= 280  # type: ignore[index]
+    header = page.locator("#runs th.col-param")  # the long key: 1,500 px of text
+    assert header.bounding_box()["width"] <= 340  # type: ignore[index]  # as wide as its cells
+    watched.assert_clean()
+
+
+def test_list_descriptions_show_text_not_markdown(
+    heron_server: HeronServer, watched: Watched, crowded: dict[str, str]
+) -> None:
+    page = watched.page
+    page.goto(f"{heron_server.url}/experiments")
+    row = page.locator(f'tr[data-experiment-id="{crowded["experiment_id"]}"]')
+    assert row.locator("td.list-note").inner_text() == "Heading Some bold code text"
+    page.goto(f"{heron_server.url}/models?q={crowded['model_name'][-8:]}")
+    assert page.locator("#models td.list-note").first.inner_text() == "Model Trained weekly."
+    watched.assert_clean()

@@ -84,6 +84,30 @@ def markdown(text: str | None) -> Markup:
     return Markup(_markdown_renderer().render(text))
 
 
+_TEXT_PIECES = {"text", "code_inline", "softbreak", "hardbreak"}
+_SUMMARY_SOURCE_LIMIT = 4000
+"""Characters of a description read for its one-line summary in list tables."""
+
+
+def markdown_text(text: str | None) -> str:
+    """The words of a markdown text without its markup (``# Title **bold**`` -> ``Title
+    bold``), blocks joined by spaces: a description's summary in a list table."""
+    if not text:
+        return ""
+    parts: list[str] = []
+    for token in _markdown_renderer().parse(text[:_SUMMARY_SOURCE_LIMIT]):
+        if token.type == "inline":
+            pieces = [
+                " " if child.type.endswith("break") else str(child.content)
+                for child in token.children or []
+                if child.type in _TEXT_PIECES
+            ]
+            parts.append("".join(pieces).strip())
+        elif token.type in ("fence", "code_block"):
+            parts.append(" ".join(token.content.split()))
+    return " ".join(part for part in parts if part)
+
+
 @functools.cache
 def _markdown_renderer() -> Any:
     from markdown_it import MarkdownIt
@@ -106,6 +130,7 @@ TESTS: dict[str, Callable[..., bool]] = {"hidden_tag": hidden_tag}
 FILTERS: dict[str, Callable[..., Any]] = {
     "tag_items": tag_items,
     "markdown": markdown,
+    "markdown_text": markdown_text,
     "timestamp": timestamp,
     "iso_time": iso_time,
     "duration": duration,
