@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import importlib.util
 import inspect
 from copy import deepcopy
 from typing import Any
@@ -42,15 +43,13 @@ def lightgbm_estimators() -> list[type]:
     """Every LightGBM scikit-learn estimator class: ``LGBMModel`` and its subclasses
     (MLflow's list: the scikit-learn estimators of ``lightgbm.sklearn``)."""
     import lightgbm
-    from sklearn.base import BaseEstimator
 
     members = inspect.getmembers(lightgbm.sklearn, inspect.isclass)
     return [
         cls
         for _, cls in members
         if cls.__module__.split(".")[0] == "lightgbm"
-        and issubclass(cls, BaseEstimator)
-        and cls is not BaseEstimator
+        and issubclass(cls, lightgbm.sklearn.LGBMModel)
     ]
 
 
@@ -62,6 +61,8 @@ def patch_estimators(flavor: str, classes: list[type]) -> None:
 
     for cls in classes:
         safe_patch(flavor, cls, "fit", functools.partial(_patched_fit, flavor), manage_run=True)
+    if importlib.util.find_spec("sklearn") is None:
+        return  # the libraries run without scikit-learn: no metric functions to patch
     post_training_patches.patch_estimator_methods(flavor, classes)
     post_training_patches.patch_metric_functions(flavor)
     post_training_patches.patch_model_selection(flavor)

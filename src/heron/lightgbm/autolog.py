@@ -8,6 +8,11 @@ importances (``feature_importance_split.json``, ``..._gain.json``), the training
 validation data as dataset inputs, and the model (the Booster, or for ``LGBMClassifier.fit``
 & co. the estimator, see :mod:`heron.flavors.sklearn_api_autolog`) with its signature and
 input example.
+
+A fitted scikit-learn API estimator also logs post-training metrics to its run, as in MLflow
+(always on for this flavor): ``r2_score(y_test, model.predict(X_test))`` logs
+``r2_score_X_test``, ``model.score(X_test, y_test)`` logs ``LGBMRegressor_score_X_test`` (see
+:mod:`heron.flavors.post_training`).
 """
 
 from __future__ import annotations
@@ -72,7 +77,8 @@ def autolog(
         log_input_examples: Log the first 5 training rows as the model's input example.
         log_model_signatures: Log the signature inferred from those rows and the prediction.
         log_models: Log the trained Booster (or scikit-learn API estimator) as ``model``.
-        log_datasets: Log the training data (``train``) and ``valid_sets`` (``eval``).
+        log_datasets: Log the training data (``train``) and ``valid_sets`` (``eval``), and the
+            data a fitted scikit-learn API estimator predicts on (``eval``).
         disable: Disable LightGBM autologging.
         exclusive: Do not log into runs started by the user.
         disable_for_unsupported_versions: Skip LightGBM versions MLflow has not tested.

@@ -8,6 +8,11 @@ at each iteration (``<set>-<metric>``, step = iteration), with early stopping
 last), the feature importances (``feature_importance_<type>.json``) and the model (the
 Booster, or for ``XGBClassifier.fit`` & co. the estimator, see
 :mod:`heron.flavors.sklearn_api_autolog`) with its signature and input example.
+
+A fitted scikit-learn API estimator also logs post-training metrics to its run, as in MLflow
+(always on for this flavor): ``accuracy_score(y_test, model.predict(X_test))`` logs
+``accuracy_score_X_test``, ``model.score(X_test, y_test)`` logs ``XGBClassifier_score_X_test`` (see
+:mod:`heron.flavors.post_training`).
 """
 
 from __future__ import annotations
@@ -76,7 +81,8 @@ def autolog(
         log_input_examples: Log the first 5 training rows as the model's input example.
         log_model_signatures: Log the signature inferred from those rows and the prediction.
         log_models: Log the trained Booster (or scikit-learn API estimator) as ``model``.
-        log_datasets: Log the training data (``train``) and ``evals`` sets (``eval``).
+        log_datasets: Log the training data (``train``) and ``evals`` sets (``eval``), and the
+            data a fitted scikit-learn API estimator predicts on (``eval``).
         disable: Disable XGBoost autologging.
         exclusive: Do not log into runs started by the user.
         disable_for_unsupported_versions: Skip XGBoost versions MLflow has not tested.
