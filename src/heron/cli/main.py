@@ -107,15 +107,27 @@ class HeronGroup(LazyGroup):
     """A group that reports Heron's errors as ``Error: <message>`` (exit 1), no traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        """Run the chosen subcommand, turning a :class:`HeronError` into a click error."""
+        """Run the chosen subcommand, turning a :class:`HeronError` or an OS error (a
+        missing input file, an output folder that does not exist) into a click error."""
         try:
             return super().invoke(ctx)
         except HeronError as error:
             raise click.ClickException(error.message) from error
+        except BrokenPipeError:
+            raise  # click ends quietly when stdout's reader went away (`heron ... | head`)
+        except OSError as error:
+            raise click.ClickException(_os_error_message(error)) from error
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """List the commands in sections, MLflow's first (see :mod:`heron.cli.sections`)."""
         format_sections(self, ctx, formatter)
+
+
+def _os_error_message(error: OSError) -> str:
+    """``No such file or directory: '/x.csv'``: the reason and the path, without errno."""
+    if error.strerror and error.filename is not None:
+        return f"{error.strerror}: {str(error.filename)!r}"
+    return str(error)
 
 
 def _load_env_file(ctx: click.Context, param: click.Parameter, value: str | None) -> None:

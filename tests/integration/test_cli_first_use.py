@@ -1,0 +1,66 @@
+"""What a first-time user hits on the command line: wrong paths and URIs end in one line.
+
+Each test runs ``heron`` as a subprocess in an empty folder, as a user would.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from heron.tracking.client import MlflowClient
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("HERON_", "MLFLOW_"))}
+    clean["HERON_DEFAULT_ARTIFACT_ROOT"] = str(tmp_path / "artifacts")
+    return clean
+
+
+def heron(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "heron", *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess[str], text: str) -> None:
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [f"Error: {text}"]
+
+
+def test_missing_local_file_is_an_error_line(env: dict[str, str], tmp_path: Path) -> None:
+    uri = f"sqlite:///{tmp_path / 'a.db'}"
+    run_id = MlflowClient(uri).create_run("0").info.run_id
+    missing = tmp_path / "nope.txt"
+    result = heron(
+        env, tmp_path, "--tracking-uri", uri, "artifacts", "log-artifact", "-l", str(missing),
+        "-r", run_id,
+    )  # fmt: skip
+    assert_one_line_error(result, f"No such file or directory: '{missing}'")
+
+
+def test_csv_into_a_missing_folder_is_an_error_line(env: dict[str, str], tmp_path: Path) -> None:
+    uri = f"sqlite:///{tmp_path / 'a.db'}"
+    MlflowClient(uri).create_run("0")
+    result = heron(
+        env, tmp_path, "--tracking-uri", uri, "experiments", "csv", "-x", "0", "-o",
+        str(tmp_path / "no" / "runs.csv"),
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("Error: ")
+    assert str(tmp_path / "no") in result.stderr
