@@ -64,3 +64,26 @@ def test_csv_into_a_missing_folder_is_an_error_line(env: dict[str, str], tmp_pat
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("Error: ")
     assert str(tmp_path / "no") in result.stderr
+
+
+def test_tracking_uri_option_reaches_model_uris(env: dict[str, str], tmp_path: Path) -> None:
+    """``heron --tracking-uri URI models ...`` resolves ``models:/`` in URI's registry."""
+    uri = f"sqlite:///{tmp_path / 'a.db'}"
+    model_dir = tmp_path / "model"
+    model_dir.mkdir()
+    (model_dir / "MLmodel").write_text(
+        "flavors:\n  python_function:\n    loader_module: mlflow.pyfunc.model\n"
+        "    python_model: python_model.pkl\n"
+    )
+    client = MlflowClient(uri)
+    client.create_registered_model("first")
+    client.create_model_version("first", str(model_dir))
+    work = tmp_path / "elsewhere"  # no heron.db here: only the option can find the model
+    work.mkdir()
+    result = heron(
+        env, work, "--tracking-uri", uri, "models", "generate-dockerfile", "-m", "models:/first/1",
+        "-d", str(work / "image"),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (work / "image" / "Dockerfile").is_file()
+    assert [p.parent.name for p in (work / "image").rglob("MLmodel")] == ["model"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import click
@@ -164,4 +165,8 @@ def _load_env_file(ctx: click.Context, param: click.Parameter, value: str | None
 @click.pass_context
 def cli(ctx: click.Context, tracking_uri: str | None) -> None:
     """Heron: track machine-learning experiments, runs and their artifacts."""
+    if tracking_uri:
+        # Every command follows it, also those that resolve runs:/ and models:/ URIs (models
+        # serve, predict) and the processes they start (a model's environment, a project).
+        os.environ["HERON_TRACKING_URI"] = tracking_uri
     ctx.obj = CliState(tracking_uri=tracking_uri)
