@@ -66,6 +66,19 @@ def test_csv_into_a_missing_folder_is_an_error_line(env: dict[str, str], tmp_pat
     assert str(tmp_path / "no") in result.stderr
 
 
+def test_a_file_given_as_tracking_uri_says_which_uri_to_use(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    (tmp_path / "heron.db").write_bytes(b"")
+    result = heron(env, tmp_path, "--tracking-uri", "heron.db", "experiments", "search")
+    path = tmp_path / "heron.db"
+    assert_one_line_error(
+        result,
+        f"'{path}' is a file, not an mlruns folder; for a SQLite database file use the URI "
+        f"sqlite:///{path}",
+    )
+
+
 def test_tracking_uri_option_reaches_model_uris(env: dict[str, str], tmp_path: Path) -> None:
     """``heron --tracking-uri URI models ...`` resolves ``models:/`` in URI's registry."""
     uri = f"sqlite:///{tmp_path / 'a.db'}"

@@ -29,6 +29,7 @@ from heron.entities import (
 )
 from heron.entities.paging import decode_page_token, encode_page_token
 from heron.entities.run_data import ExperimentTag
+from heron.exceptions import InvalidParameter
 from heron.search import (
     And,
     Node,
@@ -71,6 +72,11 @@ class FileTrackingStore(TrackingStore):
 
     def __init__(self, root: str, artifact_root: str | None = None):
         root = os.path.abspath(root)
+        if os.path.exists(root) and not os.path.isdir(root):
+            raise InvalidParameter(
+                f"'{root}' is a file, not an mlruns folder; for a SQLite database file use "
+                f"the URI sqlite:///{root}"
+            )
         if os.path.isdir(root) and os.listdir(root):
             check_mlruns_folder(root)
         self.root = root
