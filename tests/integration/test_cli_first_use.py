@@ -79,6 +79,17 @@ def test_a_file_given_as_tracking_uri_says_which_uri_to_use(
     )
 
 
+def test_unsupported_scheme_lists_every_store(env: dict[str, str], tmp_path: Path) -> None:
+    result = heron(
+        env, tmp_path, "--tracking-uri", "sqlit:///x.db", "runs", "list", "--experiment-id", "0"
+    )
+    assert_one_line_error(
+        result,
+        "Unsupported tracking URI 'sqlit:///x.db'. Supported schemes: http://, https://, "
+        "mysql://, postgresql://, sqlite://, file: (or a folder path)",
+    )
+
+
 def test_tracking_uri_option_reaches_model_uris(env: dict[str, str], tmp_path: Path) -> None:
     """``heron --tracking-uri URI models ...`` resolves ``models:/`` in URI's registry."""
     uri = f"sqlite:///{tmp_path / 'a.db'}"

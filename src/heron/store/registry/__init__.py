@@ -50,7 +50,7 @@ def get_registry_store(uri: str) -> RegistryStore:
     else:
         raise InvalidParameter(
             f"Unsupported registry URI '{uri}'. Supported schemes: "
-            "sqlite://, postgresql://, http://, https://, file: (or a folder path)"
+            "sqlite://, postgresql://, mysql://, http://, https://, file: (or a folder path)"
         )
     with _LOCK:
         store = _STORES.get(key)

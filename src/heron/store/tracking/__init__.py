@@ -62,10 +62,10 @@ def get_tracking_store(uri: str, default_artifact_root: str | None = None) -> Tr
     elif base in _FACTORIES:
         key_uri, factory = uri, _FACTORIES[base]
     else:
-        supported = sorted({"sqlite", "postgresql", *_FACTORIES})
+        supported = sorted({"sqlite", "postgresql", "mysql", *_FACTORIES})
         raise InvalidParameter(
             f"Unsupported tracking URI '{uri}'. Supported schemes: "
-            f"{', '.join(s + '://' for s in supported)}"
+            f"{', '.join(s + '://' for s in supported)}, file: (or a folder path)"
         )
     with _LOCK:
         store = _STORES.get((key_uri, root))
