@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
 import warnings
 from collections.abc import Callable, Mapping
@@ -64,12 +65,22 @@ def model_name(artifact_path: str | None, name: str | None) -> str:
         warnings.warn(
             "`artifact_path` is deprecated. Please use `name` instead.",
             FutureWarning,
-            stacklevel=3,
+            stacklevel=_caller_stacklevel(),
         )
     chosen = (name or artifact_path or "model").strip("/")
     if not chosen:
         raise InvalidParameter("The model name must not be empty")
     return chosen
+
+
+def _caller_stacklevel() -> int:
+    """The ``stacklevel`` that makes a warning raised by our caller name the first frame
+    outside Heron (the user's ``log_model`` line), however deep the flavor's plumbing is."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+    frame, level = sys._getframe(1), 1
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(package):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _experiment_of(client: MlflowClient, run_id: str | None) -> str:

@@ -158,3 +158,10 @@ def test_log_model_into_an_existing_external_model(fluent: ModuleType) -> None:
     assert "mlflow.model.isExternal" not in logged.tags  # it has files now
     model = heron.pyfunc.load_model(f"models:/{external.model_id}")
     assert model.predict(pd.DataFrame({"x": [1]}))["x"][0] == 2
+
+
+def test_artifact_path_deprecation_names_the_callers_line(fluent: ModuleType) -> None:
+    """The FutureWarning points at the user's ``log_model`` call, not Heron's plumbing."""
+    with fluent.start_run(), pytest.warns(FutureWarning, match="artifact_path") as caught:
+        heron.pyfunc.log_model(artifact_path="legacy", python_model=Plus1())
+    assert [w.filename for w in caught] == [__file__]
