@@ -6,12 +6,16 @@ Each test runs ``heron`` as a subprocess in an empty folder, as a user would.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
+from fixtures.server import free_port
 from heron.tracking.client import MlflowClient
 
 pytestmark = pytest.mark.integration
@@ -111,3 +115,43 @@ def test_tracking_uri_option_reaches_model_uris(env: dict[str, str], tmp_path: P
     assert result.returncode == 0, result.stderr
     assert (work / "image" / "Dockerfile").is_file()
     assert [p.parent.name for p in (work / "image").rglob("MLmodel")] == ["model"]
+
+
+_PARENT = """
+import sys
+from heron.environments.environment import local_environment
+from heron.serving.isolation import run_in_environment
+
+sys.exit(run_in_environment(local_environment(), sys.argv[1:]))
+"""
+
+
+def _answers(port: int) -> bool:
+    try:
+        return httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+def test_sigterm_stops_the_process_started_in_a_model_environment(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """``kill <pid of heron models serve>`` stops the server it runs inside the model's
+    environment; the server used to live on, holding the port."""
+    port = free_port()
+    parent = subprocess.Popen(
+        [sys.executable, "-c", _PARENT, "server", "--port", str(port),
+         "--backend-store-uri", f"sqlite:///{tmp_path / 'a.db'}"],
+        env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not _answers(port):
+            assert parent.poll() is None, "the server did not start"
+            assert time.monotonic() < deadline, "the server did not answer"
+            time.sleep(0.2)
+        parent.send_signal(signal.SIGTERM)
+        assert parent.wait(timeout=30) in (0, 128 + signal.SIGTERM)
+        assert not _answers(port)
+    finally:
+        parent.kill()

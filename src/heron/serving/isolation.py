@@ -8,10 +8,13 @@ content hash (:mod:`heron.environments`), and the same command is run again insi
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import signal
 import subprocess
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -63,14 +66,34 @@ def prepare_model_environment(
 def run_in_environment(
     environment: Any, arguments: Sequence[str], extra_env: Mapping[str, str] | None = None
 ) -> int:
-    """Run ``python -m heron <arguments>`` inside ``environment``; its exit code."""
+    """Run ``python -m heron <arguments>`` inside ``environment``; its exit code.
+
+    A SIGTERM sent to this process (``kill``, a service manager stopping it) is passed on, so
+    a model server started here never outlives the command that started it.
+    """
     env = environment.environ()
     env.update(extra_env or {})
     command = environment.python_command("-m", "heron", *arguments)
+    process = subprocess.Popen(command, env=env)
+    with _forwarding_sigterm(process):
+        try:
+            code = process.wait()
+        except KeyboardInterrupt:  # the terminal sent SIGINT to the child as well
+            process.wait()
+            return 130
+    return 128 - code if code < 0 else code  # killed by a signal: the shell's 128 + N
+
+
+@contextlib.contextmanager
+def _forwarding_sigterm(process: subprocess.Popen[bytes]) -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers; a caller there keeps its own
+        return
+    previous = signal.signal(signal.SIGTERM, lambda signum, _frame: process.send_signal(signum))
     try:
-        return subprocess.call(command, env=env)
-    except KeyboardInterrupt:
-        return 130
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def local_model(model_uri: str) -> str:
