@@ -10,6 +10,11 @@ from heron.search.grammar import get_target
 from heron.search.identifiers import join_spaced_key, resolve
 from heron.search.lexer import Source, quote, tokenize
 
+MAX_ORDER_BY = 16
+"""Most ``order_by`` clauses in one search. Each param, tag or metric clause is a join, and
+SQLite 3.40 crashes the whole process on some queries with 32 such joins (one request
+would stop the server), besides its hard limit of 64 tables in a join."""
+
 
 def parse_order_by(order_by: Sequence[str] | None, target: str) -> list[OrderKey]:
     """Parse the ``order_by`` argument of a search over ``target``.
@@ -24,11 +29,16 @@ def parse_order_by(order_by: Sequence[str] | None, target: str) -> list[OrderKey
         One :class:`OrderKey` per element, in order, with canonical entity and key.
 
     Raises:
-        InvalidParameter: For an element that is not a string, an unknown identifier, a
-            direction other than ASC/DESC, extra tokens, or two elements naming one key.
+        InvalidParameter: For more than :data:`MAX_ORDER_BY` elements, an element that is
+            not a string, an unknown identifier, a direction other than ASC/DESC, extra
+            tokens, or two elements naming one key.
         ValueError: ``target`` is not a known target.
     """
     vocabulary = get_target(target).order_by
+    if order_by is not None and len(order_by) > MAX_ORDER_BY:
+        raise InvalidParameter(
+            f"Invalid order_by: at most {MAX_ORDER_BY} clauses are allowed, got {len(order_by)}"
+        )
     keys: list[OrderKey] = []
     seen: dict[tuple[str, str], str] = {}
     for element in order_by or ():
