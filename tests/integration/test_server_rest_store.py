@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -156,10 +157,17 @@ def test_retries_run_out(stub: Stub) -> None:
     assert len(stub.requests) == 3
 
 
-def test_unreachable_server_is_retried_then_reported() -> None:
+def test_unreachable_server_is_retried_then_reported(caplog: pytest.LogCaptureFixture) -> None:
     url = f"http://127.0.0.1:{free_port()}"
     with pytest.raises(TemporarilyUnavailable, match="failed"):
         _store(url, retries=2).create_experiment("e")
+    # Each retry is announced: a user whose server is down sees why the command waits.
+    failed = f"API request to {url}/api/2.0/mlflow/experiments/create failed: "
+    retries = [r.getMessage() for r in caplog.records if r.name == "heron.store.http"]
+    assert [re.sub(r"in [0-9.]+ s", "in N s", m.split(failed)[0]) for m in retries] == [
+        "Retrying in N s (retry 1 of 2): ",
+        "Retrying in N s (retry 2 of 2): ",
+    ]
 
 
 def test_requests_are_mlflow_shaped(stub: Stub) -> None:

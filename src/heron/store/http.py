@@ -15,6 +15,7 @@ is sent again when the connection could not be made, since then nothing was sent
 from __future__ import annotations
 
 import base64
+import logging
 import random
 import ssl
 import time
@@ -30,6 +31,7 @@ from heron.version import __version__
 USER_AGENT = f"heron-python-client/{__version__}"
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 MAX_BACKOFF_SECONDS = 120.0
+_log = logging.getLogger(__name__)
 
 
 def tls_verify() -> ssl.SSLContext | bool:
@@ -127,7 +129,15 @@ class HttpTransport:
                 if isinstance(failure, httpx.Response):
                     return failure
                 raise _unreachable(self.base_url, url, failure) from failure
-            time.sleep(self._delay(attempt, failure))
+            delay = self._delay(attempt, failure)
+            _log.warning(
+                "Retrying in %.1f s (retry %d of %d): %s",
+                delay,
+                attempt + 1,
+                self.max_retries,
+                _failure_text(self.base_url, url, failure),
+            )
+            time.sleep(delay)
             attempt += 1
 
     def _delay(self, attempt: int, failure: Exception | httpx.Response) -> float:
@@ -152,5 +162,11 @@ def _transient(response: httpx.Response) -> bool:
     return code in (None, "INTERNAL_ERROR")
 
 
+def _failure_text(base_url: str, url: str, failure: Exception | httpx.Response) -> str:
+    if isinstance(failure, httpx.Response):
+        return f"API request to {base_url}{url} answered {failure.status_code}"
+    return f"API request to {base_url}{url} failed: {failure}"
+
+
 def _unreachable(base_url: str, url: str, error: Exception) -> TemporarilyUnavailable:
-    return TemporarilyUnavailable(f"API request to {base_url}{url} failed: {error}")
+    return TemporarilyUnavailable(_failure_text(base_url, url, error))
