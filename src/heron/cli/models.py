@@ -283,7 +283,7 @@ def update_pip_requirements(
     """Add or remove requirements in a model's requirements.txt and conda.yaml.
 
     \b
-    heron models update-pip-requirements -m runs:/<id>/model add "pandas==2.2" numpy
+    heron models update-pip-requirements -m runs:/<id>/model add pandas==2.2 numpy
     heron models update-pip-requirements -m ./model remove torchvision
 
     Adding replaces a requirement of the same package; removing ignores version
