@@ -16,6 +16,7 @@ from heron.version import __version__
 _TRANSFER = "heron.cli.transfer"
 _TRANSFER_MODELS = "heron.cli.transfer_models"
 _SERVER_HELP = "Serve the tracking REST API (MLflow's) and the artifact proxy."
+_SERVER_SHORT_HELP = "Run the tracking server: REST API, artifacts, web UI."
 
 #: Every subcommand: where it lives (imported on first use) and its one-line help.
 COMMANDS: dict[str, LazyCommand] = {
@@ -31,12 +32,14 @@ COMMANDS: dict[str, LazyCommand] = {
     "registered-models": LazyCommand(
         "heron.cli.registry:registered_models",
         "Manage registered models and their versions (the model registry).",
+        short_help="Manage registered models and their versions.",
     ),
-    "server": LazyCommand("heron.cli.server:server", _SERVER_HELP),
-    "ui": LazyCommand("heron.cli.server:server", _SERVER_HELP),
+    "server": LazyCommand("heron.cli.server:server", _SERVER_HELP, _SERVER_SHORT_HELP),
+    "ui": LazyCommand("heron.cli.server:server", _SERVER_HELP, _SERVER_SHORT_HELP),
     "run": LazyCommand(
         "heron.cli.run:run",
         "Run the project at URI (a folder, or a git URI with optional #subdirectory).",
+        short_help="Run an MLflow project (a folder or a git URI).",
     ),
     "doctor": LazyCommand(
         "heron.cli.doctor:doctor",
@@ -49,12 +52,14 @@ COMMANDS: dict[str, LazyCommand] = {
     "models": LazyCommand(
         "heron.cli.models:models",
         "Serve models, predict with them, and package them as Docker images.",
+        short_help="Serve, predict with and package models (Docker).",
     ),
     "export-run": LazyCommand(f"{_TRANSFER}:export_run_command", "Export a run to a directory."),
     "import-run": LazyCommand(f"{_TRANSFER}:import_run_command", "Import a run from a directory."),
     "copy-run": LazyCommand(
         f"{_TRANSFER}:copy_run_command",
         "Copy a run straight to another tracking server (no directory in between).",
+        short_help="Copy a run to another tracking server.",
     ),
     "export-experiment": LazyCommand(
         f"{_TRANSFER}:export_experiment_command",
@@ -63,11 +68,13 @@ COMMANDS: dict[str, LazyCommand] = {
     "export-experiment-list": LazyCommand(
         f"{_TRANSFER}:export_experiment_list_command",
         "Export several (or all) experiments to a directory.",
+        short_help="Export several (or all) experiments.",
     ),
     "import-experiment": LazyCommand(
         f"{_TRANSFER}:import_experiment_command",
         "Import an experiment's runs from a directory (the experiment is created if it does "
         "not exist; if it does, the runs are added to it).",
+        short_help="Import an experiment's runs from a directory.",
     ),
     "import-experiment-list": LazyCommand(
         f"{_TRANSFER}:import_experiment_list_command",
@@ -76,14 +83,17 @@ COMMANDS: dict[str, LazyCommand] = {
     "copy-experiment": LazyCommand(
         f"{_TRANSFER}:copy_experiment_command",
         "Copy an experiment and its runs straight to another tracking server.",
+        short_help="Copy an experiment to another tracking server.",
     ),
     "export-model": LazyCommand(
         f"{_TRANSFER_MODELS}:export_model_command",
         "Export a registered model and its versions' runs to a directory.",
+        short_help="Export a registered model and its versions' runs.",
     ),
     "export-model-list": LazyCommand(
         f"{_TRANSFER_MODELS}:export_model_list_command",
         "Export several (or all) registered models to a directory.",
+        short_help="Export several (or all) registered models.",
     ),
     "import-model": LazyCommand(
         f"{_TRANSFER_MODELS}:import_model_command",
@@ -92,11 +102,13 @@ COMMANDS: dict[str, LazyCommand] = {
     "list-models": LazyCommand(
         f"{_TRANSFER_MODELS}:list_models_command",
         "Write every registered model to registered_models.json.",
+        short_help="List every registered model in a JSON file.",
     ),
     "copy-model": LazyCommand(
         f"{_TRANSFER_MODELS}:copy_model_command",
         "Copy a registered model, its versions and their runs straight to another tracking "
         "server (no directory in between).",
+        short_help="Copy a registered model to another server.",
     ),
     "transfer": LazyCommand(
         "heron.cli.transfer_diff:transfer", "Compare what export, import and copy moved."

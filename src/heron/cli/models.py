@@ -38,7 +38,7 @@ _install_heron = click.option(
 )
 
 
-@click.group("models")
+@click.group("models", short_help="Serve, predict with and package models (Docker).")
 def models() -> None:
     """Serve models, predict with them, and package them as Docker images."""
 

@@ -44,7 +44,7 @@ def _model_to_dict(model: RegisteredModel) -> dict[str, Any]:
     return data
 
 
-@click.group("registered-models")
+@click.group("registered-models", short_help="Manage registered models and their versions.")
 def registered_models() -> None:
     """Manage registered models and their versions (the model registry)."""
 

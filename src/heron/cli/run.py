@@ -68,7 +68,7 @@ def _terminate_as_interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
 
 
-@click.command("run")
+@click.command("run", short_help="Run an MLflow project (a folder or a git URI).")
 @click.argument("uri")
 @click.option(
     "--entry-point",

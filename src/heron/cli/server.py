@@ -22,6 +22,7 @@ def _env(name: str) -> list[str]:
 
 @click.command(
     "server",
+    short_help="Run the tracking server: REST API, artifacts, web UI.",
     help="Serve the tracking REST API (MLflow's) and the artifact proxy.\n\n"
     "With no options: ./heron.db and ./heron-artifacts on http://127.0.0.1:5000.",
 )

@@ -141,7 +141,7 @@ def export_experiment_command(
     )
 
 
-@click.command("export-experiment-list")
+@click.command("export-experiment-list", short_help="Export several (or all) experiments.")
 @click.option(
     "--experiments",
     required=True,
@@ -197,7 +197,7 @@ def _peek(input_dir: str) -> None:
     )
 
 
-@click.command("import-experiment")
+@click.command("import-experiment", short_help="Import an experiment's runs from a directory.")
 @click.option("--input-dir", "--input", "input_dir", required=True, help="Input path - directory")
 @click.option("--experiment-name", required=True, help="Destination experiment name")
 @bool_option("--just-peek", False, "Just display experiment metadata - do not import")
@@ -252,7 +252,7 @@ def import_experiment_list_command(
     )
 
 
-@click.command("copy-run")
+@click.command("copy-run", short_help="Copy a run to another tracking server.")
 @click.option("--run-id", required=True, help="Run ID.")
 @click.option("--experiment-name", required=True, help="Destination experiment name.")
 @SRC_URI
@@ -280,7 +280,7 @@ def copy_run_command(
     click.echo(f"Copied run '{run_id}' to '{new_id}' in experiment '{experiment_name}'")
 
 
-@click.command("copy-experiment")
+@click.command("copy-experiment", short_help="Copy an experiment to another tracking server.")
 @click.option("--experiment", required=True, help="Source experiment name or ID.")
 @click.option(
     "--experiment-name", default=None, help="Destination experiment name (default: the source's)."

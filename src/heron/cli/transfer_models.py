@@ -53,7 +53,7 @@ AWAIT_CREATION = click.option(
 )
 
 
-@click.command("export-model")
+@click.command("export-model", short_help="Export a registered model and its versions' runs.")
 @click.option("--model", required=True, help="Registered model name.")
 @OUTPUT_DIR
 @STAGES
@@ -89,7 +89,7 @@ def export_model_command(
     )
 
 
-@click.command("export-model-list")
+@click.command("export-model-list", short_help="Export several (or all) registered models.")
 @click.option(
     "--models",
     required=True,
@@ -155,7 +155,7 @@ def import_model_command(
     )
 
 
-@click.command("list-models")
+@click.command("list-models", short_help="List every registered model in a JSON file.")
 @click.option(
     "--output-file",
     default="registered_models.json",
@@ -171,7 +171,7 @@ def list_models_command(output_file: str) -> None:
     click.echo(f"Wrote {len(models)} registered models to '{output_file}'")
 
 
-@click.command("copy-model")
+@click.command("copy-model", short_help="Copy a registered model to another server.")
 @click.option("--model", required=True, help="Source registered model name.")
 @click.option(
     "--dst-model", default=None, help="Destination registered model name (default: the source's)."

@@ -111,7 +111,9 @@ def test_a_table_entry_that_is_not_a_command_is_refused() -> None:
 
 
 def test_eagerly_added_commands_sit_beside_lazy_ones() -> None:
-    group = LazyGroup("g", lazy_commands={"server": COMMANDS["server"]})
+    long_help = "Serve the tracking REST API (MLflow's) and the artifact proxy."
+    lazy = LazyCommand("heron.cli.server:server", long_help)
+    group = LazyGroup("g", lazy_commands={"server": lazy})
     group.add_command(click.Command("hello", help="Say hello."))
     ctx = click.Context(group)
     assert group.list_commands(ctx) == ["hello", "server"]
