@@ -32,3 +32,10 @@ def test_every_help_fits_80_columns() -> None:
         ]
     assert len(paths) > 50  # the whole tree was walked
     assert too_wide == []
+
+
+def test_command_summaries_are_whole_at_80_columns() -> None:
+    result = CliRunner().invoke(cli, ["--help"], terminal_width=80, prog_name="heron")
+    listed = [line for line in result.output.splitlines() if line.startswith("  ")]
+    assert len(listed) > 25
+    assert [line for line in listed if line.endswith("...")] == []
