@@ -137,6 +137,54 @@ document.addEventListener("change", updateSelectionButtons);
 document.addEventListener("htmx:afterSettle", updateSelectionButtons);
 updateSelectionButtons();
 
+// Menus (<details class="menu">): one open at a time, closed by a click elsewhere or
+// Escape. A menu inside a scrolling table frame is placed over the page (fixed), above its
+// button when there is no room below: the frame clipped the menus of the last rows.
+
+function placeMenu(menu) {
+  const body = menu.querySelector(":scope > .menu-body");
+  const summary = menu.querySelector(":scope > summary");
+  if (!body || !summary || !menu.closest(".table-wrap")) return;
+  const anchor = summary.getBoundingClientRect();
+  Object.assign(body.style, { position: "fixed", right: "auto", left: "0px", top: "0px" });
+  const width = body.offsetWidth;
+  const height = body.offsetHeight;
+  const left = Math.max(8, Math.min(anchor.right - width, window.innerWidth - width - 8));
+  const roomBelow = window.innerHeight - anchor.bottom - 12;
+  const above = height > roomBelow && anchor.top - height - 4 > 8;
+  body.style.left = `${left}px`;
+  body.style.top = `${above ? anchor.top - height - 4 : anchor.bottom + 4}px`;
+}
+
+document.addEventListener("toggle", (event) => {
+  const menu = event.target;
+  if (!(menu instanceof HTMLDetailsElement) || !menu.matches("details.menu") || !menu.open) return;
+  for (const other of document.querySelectorAll("details.menu[open]")) {
+    if (other !== menu && !other.contains(menu)) other.open = false;
+  }
+  placeMenu(menu);
+}, true);  // toggle does not bubble: caught on its way down
+
+document.addEventListener("click", (event) => {
+  if (!event.target.isConnected) return;  // replaced by the click's own update
+  for (const menu of document.querySelectorAll("details.menu[open]")) {
+    if (!menu.contains(event.target)) menu.open = false;
+  }
+});
+
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  for (const menu of document.querySelectorAll("details.menu[open]")) {
+    menu.open = false;
+    if (menu.contains(document.activeElement)) menu.querySelector(":scope > summary")?.focus();
+  }
+});
+
+// A fixed menu follows its button when the page or the table scrolls.
+document.addEventListener("scroll", () => {
+  for (const menu of document.querySelectorAll("details.menu[open]")) placeMenu(menu);
+}, true);
+
 const THEMES = ["light", "dark", "system"];
 
 function currentTheme() {
