@@ -10,6 +10,7 @@ shown first and is no column of the list.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -63,7 +64,7 @@ ATTRIBUTES: dict[str, Attribute] = {
 
 DEFAULT_ATTRIBUTES = ("created", "duration", "user", "source", "status", "datasets", "models")
 DEFAULT_KEYS_SHOWN = 3
-"""How many metric and param columns the default view shows (the first keys, sorted)."""
+"""How many metric and param columns the default view shows (the keys most runs have)."""
 
 NAME_ORDER = "attributes.run_name"
 
@@ -143,15 +144,23 @@ def parse_columns(specs: Iterable[str]) -> list[Column]:
 
 
 def default_columns(runs: Sequence[Run], several_experiments: bool) -> list[Column]:
-    """The default view: the usual attributes, then the first few metric and param keys
-    the shown runs have (sorted), so the first page needs no key catalogue."""
+    """The default view: the usual attributes, then the few metric and param keys most of
+    the shown runs have (sorted by name), so the first page needs no key catalogue.
+
+    Most used, not first by name: a metric of one run (or of child runs only) sorting
+    before ``val/loss`` would otherwise fill the table with empty cells.
+    """
     names = ("experiment", *DEFAULT_ATTRIBUTES) if several_experiments else DEFAULT_ATTRIBUTES
     columns = [Column("attribute", name) for name in names]
-    metrics = sorted({key for run in runs for key in run.data.metrics})
-    params = sorted({key for run in runs for key in run.data.params})
-    columns += [Column("metric", key) for key in metrics[:DEFAULT_KEYS_SHOWN]]
-    columns += [Column("param", key) for key in params[:DEFAULT_KEYS_SHOWN]]
+    columns += [Column("metric", key) for key in _most_used(run.data.metrics for run in runs)]
+    columns += [Column("param", key) for key in _most_used(run.data.params for run in runs)]
     return columns
+
+
+def _most_used(keys_of_runs: Iterable[Iterable[str]]) -> list[str]:
+    """The :data:`DEFAULT_KEYS_SHOWN` keys the most runs have (ties by name), by name."""
+    counts = Counter(key for keys in keys_of_runs for key in keys)
+    return sorted(sorted(counts, key=lambda key: (-counts[key], key))[:DEFAULT_KEYS_SHOWN])
 
 
 @dataclass(frozen=True)
