@@ -147,3 +147,59 @@ def test_list_descriptions_show_text_not_markdown(
     page.goto(f"{heron_server.url}/models?q={crowded['model_name'][-8:]}")
     assert page.locator("#models td.list-note").first.inner_text() == "Model Trained weekly."
     watched.assert_clean()
+
+
+def _hit(page: Page, selector: str) -> bool:
+    """Whether a click at the middle of the element would reach it (not clipped or covered)."""
+    hit: bool = page.evaluate(
+        """(selector) => {
+            const element = document.querySelector(selector);
+            const box = element.getBoundingClientRect();
+            const top = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+            return element === top || element.contains(top);
+        }""",
+        selector,
+    )
+    return hit
+
+
+def test_row_menus_open_over_the_table_frame_and_close(
+    heron_server: HeronServer, watched: Watched, crowded: dict[str, str]
+) -> None:
+    page = watched.page
+    page.goto(f"{heron_server.url}/experiments")
+    last = page.locator("#experiments tbody tr").last
+    last.locator("details.menu > summary").click()
+    # The last row's menu reached below the table's scrolling frame, which clipped it.
+    assert _hit(page, "#experiments tbody tr:last-child details.menu[open] .menu-body button")
+
+    page.locator("h1").click()  # a click elsewhere closes it
+    assert page.locator("details.menu[open]").count() == 0
+    last.locator("details.menu > summary").click()
+    page.locator("#experiments tbody tr").first.locator("details.menu > summary").click()
+    assert page.locator("details.menu[open]").count() == 1  # one menu at a time
+    page.keyboard.press("Escape")
+    assert page.locator("details.menu[open]").count() == 0
+    watched.assert_clean()
+
+
+def test_default_columns_are_the_keys_most_runs_have(
+    heron_server: HeronServer, watched: Watched
+) -> None:
+    client = MlflowClient(heron_server.url)
+    experiment_id = client.create_experiment(_unique("columns"))
+    for number in range(4):
+        run_id = client.create_run(experiment_id).info.run_id
+        for key in ("loss", "val_loss", "zz_accuracy"):
+            client.log_metric(run_id, key, number)
+        client.log_param(run_id, "lr", "0.1")
+        if number == 0:  # sort first by name, one run each
+            client.log_metric(run_id, "a_once", 1)
+            client.log_param(run_id, "a_seed", "7")
+    page = watched.page
+    page.goto(f"{heron_server.url}/experiments/{experiment_id}")
+    metrics = page.locator("#runs thead th.col-metric .sort-link").all_inner_texts()
+    params = page.locator("#runs thead th.col-param .sort-link").all_inner_texts()
+    assert metrics == ["loss", "val_loss", "zz_accuracy"]
+    assert params == ["a_seed", "lr"]  # fewer than three keys: all of them
+    watched.assert_clean()
