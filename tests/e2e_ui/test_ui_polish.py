@@ -203,3 +203,14 @@ def test_default_columns_are_the_keys_most_runs_have(
     assert metrics == ["loss", "val_loss", "zz_accuracy"]
     assert params == ["a_seed", "lr"]  # fewer than three keys: all of them
     watched.assert_clean()
+
+
+def test_top_bar_fits_a_narrow_window(heron_server: HeronServer, watched: Watched) -> None:
+    page = watched.page
+    page.set_viewport_size({"width": 640, "height": 600})
+    page.goto(f"{heron_server.url}/models")
+    theme = page.locator(".topbar .theme-toggle").bounding_box()
+    assert theme is not None
+    assert theme["x"] + theme["width"] <= 640  # it was pushed off the bar
+    assert page.locator(".global-search input").bounding_box()["width"] >= 90  # type: ignore[index]
+    watched.assert_clean()
