@@ -214,3 +214,23 @@ def test_top_bar_fits_a_narrow_window(heron_server: HeronServer, watched: Watche
     assert theme["x"] + theme["width"] <= 640  # it was pushed off the bar
     assert page.locator(".global-search input").bounding_box()["width"] >= 90  # type: ignore[index]
     watched.assert_clean()
+
+
+def test_chart_axes_are_readable_in_the_dark_theme(
+    heron_server: HeronServer, dark_page: Watched
+) -> None:
+    client = MlflowClient(heron_server.url)
+    experiment_id = client.create_experiment(_unique("dark-axes"))
+    run_id = client.create_run(experiment_id).info.run_id
+    for step in range(5):
+        client.log_metric(run_id, "loss", 1 / (step + 1), step=step)
+    page = dark_page.page
+    page.goto(f"{heron_server.url}/experiments/{experiment_id}/charts")
+    page.wait_for_function("() => window.__charts && window.__charts['loss']?.axisColor")
+    # Canvas text took CSS's currentColor as black: unreadable on the dark background.
+    assert page.evaluate("() => window.__charts['loss'].axisColor") == "rgb(145, 152, 161)"
+    page.locator("[data-theme-toggle]").click()  # system (dark here) -> light
+    page.wait_for_function(
+        "() => window.__charts['loss'].axisColor === 'rgb(89, 99, 110)'", timeout=5000
+    )
+    dark_page.assert_clean()

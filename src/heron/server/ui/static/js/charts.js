@@ -293,6 +293,10 @@ async function drawCard(card) {
     const built = plotData(series);
     let legendUpdate = () => {};
     const serverZoom = xMode === "step" || xMode === "time";
+    // Canvas text cannot use CSS's currentColor (it was drawn black on the dark theme):
+    // the plot's own text colour, read at each drawing.
+    const ink = getComputedStyle(plotBox).color || "#888888";
+    window.__charts[key].axisColor = ink;
     const options = {
       width: width(),
       height: height(),
@@ -303,8 +307,8 @@ async function drawCard(card) {
       bands: built.bands,
       axes: [
         // the x metric's name: canvas text, never markup
-        { stroke: "currentColor", grid: { stroke: "rgba(128,128,128,0.2)" }, ...(xMetric !== null ? { label: xMetric } : {}) },
-        { stroke: "currentColor", grid: { stroke: "rgba(128,128,128,0.2)" }, size: 60 },
+        { stroke: ink, grid: { stroke: "rgba(128,128,128,0.2)" }, ticks: { stroke: "rgba(128,128,128,0.35)" }, ...(xMetric !== null ? { label: xMetric } : {}) },
+        { stroke: ink, grid: { stroke: "rgba(128,128,128,0.2)" }, ticks: { stroke: "rgba(128,128,128,0.35)" }, size: 60 },
       ],
       hooks: {
         setCursor: [(u) => legendUpdate(u)],
@@ -339,6 +343,8 @@ async function drawCard(card) {
   }
 
   render(received);
+  // The theme button changes the colours: draw again in the new ones.
+  new MutationObserver(() => render(current)).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
   new ResizeObserver(() => plot?.setSize({ width: width(), height: height() })).observe(plotBox);
   document.addEventListener("fullscreenchange", () => plot?.setSize({ width: width(), height: height() }));
 }
