@@ -254,6 +254,24 @@ def validate_experiment_id(experiment_id: object) -> str:
     return text
 
 
+_INT64_MAX = 2**63 - 1
+
+
+def experiment_number(experiment_id: object) -> int | None:
+    """The stored number an experiment id names (as MLflow's ``int()``: surrounding spaces
+    and leading zeros allowed, but ASCII digits only), or None when it names none.
+
+    Every check of an experiment id goes through this (the store's lookups, the auth
+    gate's permissions), so ``"01"``, ``" 1"`` and ``"1"`` are one experiment to both.
+    """
+    text = str(experiment_id).strip()
+    digits = text[1:] if text.startswith("-") else text
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    number = int(text)
+    return number if abs(number) <= _INT64_MAX else None
+
+
 def validate_experiment_name(name: object) -> str:
     """Check an experiment name: a non-blank string of at most 500 characters."""
     if not isinstance(name, str):

@@ -16,7 +16,14 @@ from typing import Any
 from heron.auth.entities import User
 from heron.auth.grants import EXPERIMENT, REGISTERED_MODEL, RESOURCE_TYPES
 from heron.auth.permissions import MANAGE, Permission, get_permission
-from heron.auth.resolve import NeedsStore, Params, Resolver, first, source_model
+from heron.auth.resolve import (
+    NeedsStore,
+    Params,
+    Resolver,
+    canonical_experiment_id,
+    first,
+    source_model,
+)
 from heron.auth.rules import Rule
 from heron.auth.store import AuthStore
 from heron.exceptions import InvalidParameter
@@ -117,6 +124,8 @@ class Policy:
         views = {resource: self.readable(user, resource) for resource in RESOURCE_TYPES}
 
         def check(resource: str, resource_id: str) -> bool:
+            if resource == EXPERIMENT:  # "01" is experiment "1" to the store
+                resource_id = canonical_experiment_id(resource_id)
             yes, no, default = views[resource]
             return resource_id in yes or (default and resource_id not in no)
 

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from heron.exceptions import HeronError, InvalidParameter, NotFound
 from heron.models.uris import parse_model_uri
+from heron.validation import experiment_number
 
 if TYPE_CHECKING:
     from heron.store.tracking.base import TrackingStore
@@ -127,9 +128,9 @@ class Resolver:
         """
         if source == "experiment_id":
             found = first(params, "experiment_id")
-            return None if found is None else [found]
+            return None if found is None else [canonical_experiment_id(found)]
         if source == "experiment_ids":
-            return many(params, "experiment_ids")
+            return [canonical_experiment_id(i) for i in many(params, "experiment_ids")]
         if source == "experiment_name":
             name = first(params, "experiment_name")
             if name is None:
@@ -152,6 +153,14 @@ class Resolver:
         if source == "artifact_path":
             return [artifact_experiment(first(params, "path") or "")]
         raise ValueError(f"unknown source {source}")
+
+
+def canonical_experiment_id(experiment_id: str) -> str:
+    """The id grants name the experiment that ``experiment_id`` reaches in the store by:
+    ``"01"``, ``" 1"`` are experiment ``"1"`` (else a grant on ``"1"`` would not apply to
+    them); an id naming no stored experiment is kept as it is."""
+    number = experiment_number(experiment_id)
+    return experiment_id if number is None else str(number)
 
 
 def source_model(params: Params) -> str | None:

@@ -8,11 +8,11 @@ from collections.abc import Callable
 
 from heron.entities import Metric
 from heron.exceptions import NotFound
+from heron.validation import experiment_number
 
 #: What +/-infinity is stored (and returned) as, like MLflow's SQL store.
 MAX_DOUBLE = 1.7976931348623157e308
 NAN = math.nan
-_INT64_MAX = 2**63 - 1
 
 
 def encode_metric_value(value: float) -> tuple[float, bool]:
@@ -33,10 +33,10 @@ def experiment_key(experiment_id: object) -> int:
     Raises:
         NotFound: for ids that cannot name a stored experiment (``"abc"``, ``"1.5"``).
     """
-    text = str(experiment_id).strip()
-    if text.lstrip("-").isdigit() and abs(int(text)) <= _INT64_MAX:
-        return int(text)
-    raise NotFound(f"No Experiment with id={experiment_id} exists")
+    number = experiment_number(experiment_id)
+    if number is None:
+        raise NotFound(f"No Experiment with id={experiment_id} exists")
+    return number
 
 
 def _metric_factory() -> Callable[[str, float | None, int, int], Metric]:
