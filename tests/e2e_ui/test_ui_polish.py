@@ -234,3 +234,16 @@ def test_chart_axes_are_readable_in_the_dark_theme(
         "() => window.__charts['loss'].axisColor === 'rgb(89, 99, 110)'", timeout=5000
     )
     dark_page.assert_clean()
+
+
+def test_deleted_experiment_page_restores_it(heron_server: HeronServer, watched: Watched) -> None:
+    client = MlflowClient(heron_server.url)
+    experiment_id = client.create_experiment(_unique("restore-me"))
+    client.delete_experiment(experiment_id)
+    page = watched.page
+    page.goto(f"{heron_server.url}/experiments/{experiment_id}")
+    page.get_by_role("button", name="Restore experiment").click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name="Restore experiment").wait_for(state="detached")
+    assert client.get_experiment(experiment_id).lifecycle_stage == "active"
+    watched.assert_clean()
