@@ -247,3 +247,24 @@ def test_deleted_experiment_page_restores_it(heron_server: HeronServer, watched:
     page.get_by_role("button", name="Restore experiment").wait_for(state="detached")
     assert client.get_experiment(experiment_id).lifecycle_stage == "active"
     watched.assert_clean()
+
+
+def test_run_page_links_to_the_charts_of_its_metrics(
+    heron_server: HeronServer, watched: Watched
+) -> None:
+    client = MlflowClient(heron_server.url)
+    experiment_id = client.create_experiment(_unique("run-charts"))
+    run_id = client.create_run(experiment_id, run_name="trained").info.run_id
+    other = client.create_run(experiment_id, run_name="other").info.run_id
+    for step in range(3):
+        client.log_metric(run_id, "train/loss", 1 / (step + 1), step=step)
+        client.log_metric(run_id, "val/loss", 2 / (step + 1), step=step)
+        client.log_metric(other, "train/loss", 3, step=step)
+    page = watched.page
+    page.goto(f"{heron_server.url}/experiments/{experiment_id}/runs/{run_id}")
+    page.locator("#metric-charts").click()
+    page.wait_for_function("() => window.__charts && window.__charts['val/loss']")
+    assert page.locator("[data-chart-card]").count() == 2  # every metric of the run
+    received = page.evaluate("() => window.__charts['train/loss'].runs.map((r) => r.run_id)")
+    assert received == [run_id]  # that run only
+    watched.assert_clean()
