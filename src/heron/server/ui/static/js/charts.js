@@ -343,8 +343,9 @@ async function drawCard(card) {
   }
 
   render(received);
-  // The theme button changes the colours: draw again in the new ones.
+  // The theme button or the system's theme changes the colours: draw again in the new ones.
   new MutationObserver(() => render(current)).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+  window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => render(current));
   new ResizeObserver(() => plot?.setSize({ width: width(), height: height() })).observe(plotBox);
   document.addEventListener("fullscreenchange", () => plot?.setSize({ width: width(), height: height() }));
 }
