@@ -13,6 +13,7 @@ from __future__ import annotations
 from heron.autologging.config import (
     autologging_config,
     autologging_is_disabled,
+    disable_autologging,
     get_autologging_config,
 )
 from heron.autologging.hooks import when_imported
@@ -21,7 +22,6 @@ from heron.autologging.metrics import MetricsBatcher
 from heron.autologging.patching import (
     AUTOLOGGING_TAG,
     current_session,
-    disable_autologging,
     is_patched,
     report_failure,
     revert_patches,

@@ -8,7 +8,8 @@ again (or with ``disable=True``) changes the behaviour of patches already instal
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 _lock = threading.Lock()
@@ -55,3 +56,25 @@ def configured_integrations() -> list[str]:
     """Names of the integrations whose ``autolog`` was called at least once."""
     with _lock:
         return sorted(_configs)
+
+
+_disabled_depth = 0
+
+
+@contextmanager
+def disable_autologging() -> Iterator[None]:
+    """Every patched call inside the block runs unpatched, for all integrations and threads
+    (MLflow's ``disable_autologging``: ``cross_val_score`` fits its folds this way)."""
+    global _disabled_depth
+    with _lock:
+        _disabled_depth += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _disabled_depth -= 1
+
+
+def autologging_globally_disabled() -> bool:
+    """Whether a :func:`disable_autologging` block is running."""
+    return _disabled_depth > 0

@@ -22,12 +22,16 @@ import inspect
 import logging
 import threading
 import warnings
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
-from heron.autologging.config import autologging_is_disabled, get_autologging_config
+from heron.autologging.config import (
+    autologging_globally_disabled,
+    autologging_is_disabled,
+    get_autologging_config,
+)
 from heron.autologging.session import AutologgingSession, active_session, open_session
 
 _logger = logging.getLogger(__name__)
@@ -99,26 +103,8 @@ def _user_run_active() -> bool:
     return run is not None and run.info.run_id not in _autolog_runs
 
 
-_disabled_lock = threading.Lock()
-_disabled_depth = 0
-
-
-@contextmanager
-def disable_autologging() -> Iterator[None]:
-    """Every patched call inside the block runs unpatched, for all integrations and threads
-    (MLflow's ``disable_autologging``: ``cross_val_score`` fits its folds this way)."""
-    global _disabled_depth
-    with _disabled_lock:
-        _disabled_depth += 1
-    try:
-        yield
-    finally:
-        with _disabled_lock:
-            _disabled_depth -= 1
-
-
 def _should_skip(integration: str, nested: bool = False) -> bool:
-    if _disabled_depth or autologging_is_disabled(integration):
+    if autologging_globally_disabled() or autologging_is_disabled(integration):
         return True
     if active_session(integration) is not None and not nested:
         return True
