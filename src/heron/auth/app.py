@@ -58,7 +58,8 @@ def protect(app: ServedApp, auth: AuthConfig | None = None) -> AuthGate:
     store = AuthStore(auth.database_uri)
     bootstrap_admin(store, auth)
     authenticator = Authenticator(store)
-    policy = Policy(store, Resolver(lambda: app.services.tracking), auth.default_permission)
+    resolver = Resolver(lambda: app.services.tracking, lambda: app.services.registry)
+    policy = Policy(store, resolver, auth.default_permission)
     gate = AuthGate(app, authenticator, policy, AuthApi(store, authenticator, policy))
     gate.session_hours = auth.session_hours
     missing = gate.unruled()

@@ -99,7 +99,7 @@ class Policy:
                 name = (
                     source_model(params) if need.source == "source" else first(params, need.source)
                 )
-                ids = None if name is None else [name]
+                ids = None if name is None else [self.resolver.model_name(name, quick)]
             else:
                 ids = self.resolver.experiments(need.source, params, quick)
             if ids is None:

@@ -17,6 +17,7 @@ from heron.models.uris import parse_model_uri
 from heron.validation import experiment_number
 
 if TYPE_CHECKING:
+    from heron.store.registry.base import RegistryStore
     from heron.store.tracking.base import TrackingStore
 
 Params = Mapping[str, Any]
@@ -67,14 +68,21 @@ def many(params: Params, name: str) -> list[str]:
 
 
 class Resolver:
-    """Finds the experiment of runs, logged models, names and artifact paths.
+    """Finds the experiment of runs, logged models, names and artifact paths, and the
+    stored name of a registered model.
 
     Args:
         tracking: Gives the tracking store (opened on first use).
+        registry: Gives the registry store (opened on first use).
     """
 
-    def __init__(self, tracking: Callable[[], TrackingStore]):
+    def __init__(
+        self,
+        tracking: Callable[[], TrackingStore],
+        registry: Callable[[], RegistryStore] | None = None,
+    ):
         self.tracking = tracking
+        self.registry = registry
         self._experiment_of: OrderedDict[str, str] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -116,6 +124,19 @@ class Resolver:
         except HeronError:
             raise Unresolvable(model_id) from None
         return self._remember("m:" + model_id, model.experiment_id)
+
+    def model_name(self, name: str, quick: bool = False) -> str:
+        """The name grants know a registered model by: as stored. MySQL and MariaDB ignore
+        trailing spaces when comparing (``"m "`` finds ``"m"``), so a name ending in one is
+        looked up (NeedsStore when ``quick``); other names are as given."""
+        if not name.endswith(" ") or self.registry is None:
+            return name
+        if quick:
+            raise NeedsStore(name)
+        try:
+            return self.registry().get_registered_model(name).name
+        except HeronError:
+            return name  # no such model: the route answers so
 
     def experiments(self, source: str, params: Params, quick: bool = False) -> list[str] | None:
         """The experiment ids ``source`` names in ``params``; None when it is absent.
