@@ -173,9 +173,34 @@ ENV_ROOT = _s("ENV_ROOT", None, str, "Where built environments are cached (defau
 
 
 def tracking_uri(argument: str | None = None) -> str:
-    """The effective tracking URI: argument, then environment, then ``sqlite:///heron.db``."""
+    """The effective tracking URI: argument, then environment, then the default."""
     value = TRACKING_URI.get(argument)
-    return value if value else DEFAULT_TRACKING_URI
+    return value if value else default_tracking_uri()
+
+
+LEGACY_MLRUNS_FOLDER = "mlruns"
+
+
+def default_tracking_uri() -> str:
+    """``sqlite:///heron.db``; but ``mlruns`` when there is no ``./heron.db`` and ``./mlruns``
+    holds MLflow experiments, as MLflow 3 keeps an existing ``./mlruns`` as its default, so
+    a project switching to Heron keeps logging where its runs already are."""
+    if os.path.exists("heron.db") or not _holds_mlflow_experiments(LEGACY_MLRUNS_FOLDER):
+        return DEFAULT_TRACKING_URI
+    return LEGACY_MLRUNS_FOLDER
+
+
+def _holds_mlflow_experiments(folder: str) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return any(
+                entry.is_dir()
+                and entry.name.isdigit()
+                and os.path.lexists(f"{entry.path}/meta.yaml")
+                for entry in entries
+            )
+    except OSError:
+        return False
 
 
 def registry_uri(argument: str | None = None, tracking: str | None = None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from pathlib import Path
 
 import pytest
 
@@ -26,6 +27,23 @@ def test_argument_beats_heron_beats_mlflow_beats_default(monkeypatch: pytest.Mon
     monkeypatch.setenv("HERON_TRACKING_URI", "sqlite:///h.db")
     assert config.tracking_uri() == "sqlite:///h.db"
     assert config.tracking_uri("sqlite:///arg.db") == "sqlite:///arg.db"
+
+
+def test_an_existing_mlruns_folder_stays_the_default_as_in_mlflow(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A project whose MLflow runs are in ./mlruns keeps logging there after the switch."""
+    monkeypatch.delenv("HERON_TRACKING_URI", raising=False)
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mlruns" / ".trash").mkdir(parents=True)
+    assert config.tracking_uri() == "sqlite:///heron.db"  # no experiment in it yet
+    (tmp_path / "mlruns" / "0").mkdir()
+    (tmp_path / "mlruns" / "0" / "meta.yaml").write_text("name: Default\n")
+    assert config.tracking_uri() == "mlruns"
+    assert config.registry_uri() == "mlruns"
+    (tmp_path / "heron.db").touch()  # Heron's own store, once there, wins
+    assert config.tracking_uri() == "sqlite:///heron.db"
 
 
 def test_registry_uri_defaults_to_the_tracking_uri(monkeypatch: pytest.MonkeyPatch) -> None:

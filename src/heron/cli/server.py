@@ -29,10 +29,11 @@ def _env(name: str) -> list[str]:
 @click.option(
     "--backend-store-uri",
     metavar="URI",
-    default=config.DEFAULT_TRACKING_URI,
-    show_default=True,
+    default=None,
     envvar=_env("BACKEND_STORE_URI"),
-    help="Where experiments and runs are stored: sqlite:///path or postgresql://...",
+    help="Where experiments and runs are stored: sqlite:///path or postgresql://... "
+    f"[default: {config.DEFAULT_TRACKING_URI}, or ./mlruns if it holds MLflow data and "
+    "there is no ./heron.db]",
 )
 @click.option(
     "--read-replica-backend-store-uri",
@@ -167,7 +168,7 @@ def _env(name: str) -> list[str]:
 @refused_option("--workspace-store-uri", reason=WORKSPACES)
 @refused_option("--enable-workspaces/--disable-workspaces", reason=WORKSPACES, default=False)
 def server(
-    backend_store_uri: str,
+    backend_store_uri: str | None,
     read_replica_backend_store_uri: str | None,
     registry_store_uri: str | None,
     default_artifact_root: str | None,
@@ -210,7 +211,7 @@ def server(
             err=True,
         )
     settings = ServerSettings(
-        backend_store_uri=backend_store_uri,
+        backend_store_uri=backend_store_uri or config.default_tracking_uri(),
         registry_store_uri=registry_store_uri,
         default_artifact_root=default_artifact_root,
         serve_artifacts=serve_artifacts,
