@@ -174,3 +174,47 @@ def test_charts_of_runs_from_two_experiments_opened_from_the_compare_page(
     page.wait_for_function("() => window.__charts && window.__charts['loss']")
     assert page.evaluate("() => window.__charts['loss'].series") == 2
     watched.assert_clean()
+
+
+def test_time_axes_draw_step_samples_and_zoom_by_the_steps_in_the_window(
+    heron_server: HeronServer, watched: Watched
+) -> None:
+    client = MlflowClient(heron_server.url)
+    experiment_id = client.create_experiment(f"charts-time-{uuid.uuid4().hex}")
+    run_id = client.create_run(experiment_id, run_name=PAYLOADS[0]).info.run_id
+    start = 1_700_000_000_000
+    _log(client, run_id, [
+        Metric("loss", 1000.0 if s == 12_345 else 1.0 / (s + 1), start + 1000 * s, s)
+        for s in range(20_000)
+    ])  # fmt: skip
+    page = watched.page
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    for axis in ("time", "relative"):
+        asked.clear()
+        page.goto(f"{heron_server.url}/experiments/{experiment_id}/charts?x={axis}")
+        page.wait_for_function("() => window.__charts && window.__charts['loss']")
+        whole = page.evaluate("() => window.__charts['loss'].runs[0]")
+        assert whole["sampled"]
+        assert whole["count"] == 20_000
+        assert 12_345 in whole["steps"]  # the spike, read from the step summaries
+        assert [url for url in asked if "metrics/sampled" in url]
+        assert all("x=step" in url for url in asked if "metrics/sampled" in url)
+
+        box = page.locator("[data-chart-card][data-key='loss'] .u-over").bounding_box()
+        assert box is not None
+        y = box["y"] + box["height"] / 2
+        page.mouse.move(box["x"] + box["width"] * 0.40, y)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] * 0.45, y, steps=5)
+        page.mouse.up()
+        page.wait_for_function("() => window.__charts['loss'].range")
+        zoomed = page.evaluate("() => window.__charts['loss']")
+        low, high = zoomed["range"]
+        assert 6_000 < low < high < 10_000  # ~5% of 20,000 steps around 40-45% of the time
+        assert high - low < 2_000
+        steps = zoomed["runs"][0]["steps"]
+        assert low <= min(steps) < max(steps) <= high
+        assert len(steps) > 500
+        assert zoomed["view"][0] < zoomed["view"][1]
+    watched.assert_clean()

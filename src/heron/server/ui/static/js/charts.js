@@ -28,8 +28,10 @@ async function fetchChunk(key, range, chunk) {
   for (const run of chunk) params.append("run_ids", run.id);
   params.append("metric_keys", key);
   params.set("buckets", String(BUCKETS));
+  // Time axes draw the series sampled along steps at their points' times, as MLflow's UI
+  // does: a step's buckets are read from the write-time summaries; buckets of time are not.
   if (xMetric !== null) params.set("x_key", xMetric);
-  else params.set("x", xMode === "step" ? "step" : "time");
+  else params.set("x", "step");
   if (range) {
     params.set("start_step", String(Math.floor(range[0])));
     params.set("end_step", String(Math.ceil(range[1])));
@@ -81,8 +83,7 @@ function positive(values) {
 
 /** Per point, the smallest and largest value of its bucket (the kept points hold both). */
 function bucketBand(s) {
-  const axis = xMode === "step" ? s.steps : s.timestamps;
-  const bucketOf = axis.map((x) => Math.floor((x - s.bucket_start) / s.bucket_width));
+  const bucketOf = s.steps.map((x) => Math.floor((x - s.bucket_start) / s.bucket_width));
   const low = new Map();
   const high = new Map();
   s.values.forEach((v, i) => {
@@ -105,6 +106,31 @@ function byX(xs, columns) {
   return [order.map((i) => xs[i]), ...columns.map((column) => order.map((i) => column[i]))];
 }
 
+/** The steps to read again to draw the x window [low, high] of a time axis: those of the
+ * points shown in it, and of each series' nearest point on either side (so its line reaches
+ * the window's edges); null when no series has a point in or around it. */
+function stepsShown(received, low, high) {
+  let first = Infinity;
+  let last = -Infinity;
+  for (const s of received) {
+    const xs = xValues(s);
+    let before = null;
+    let after = null;
+    for (let i = 0; i < xs.length; i += 1) {
+      const x = xs[i];
+      const step = s.steps[i];
+      if (x >= low && x <= high) {
+        first = Math.min(first, step);
+        last = Math.max(last, step);
+      } else if (x < low && (before === null || x > before[0])) before = [x, step];
+      else if (x > high && (after === null || x < after[0])) after = [x, step];
+    }
+    if (before !== null) first = Math.min(first, before[1]);
+    if (after !== null) last = Math.max(last, after[1]);
+  }
+  return first <= last ? [first, last] : null;
+}
+
 /** uPlot's aligned data and series options for the received series. */
 function plotData(received) {
   const tables = [];
@@ -117,7 +143,10 @@ function plotData(received) {
     let xs = xValues(s);
     let raw = positive(s.values);
     let smooth = config.smooth > 0 ? positive(ema(s.values, config.smooth)) : null;
-    if (xMetric !== null) [xs, raw, smooth] = byX(xs, [raw, smooth || raw]);
+    const banded = config.band && s.sampled && s.bucket_width && xMetric === null;
+    let { highs, lows } = banded ? bucketBand(s) : { highs: raw, lows: raw };
+    // Series come in step order; times and another metric need not grow with the step.
+    if (xMode !== "step") [xs, raw, smooth, highs, lows] = byX(xs, [raw, smooth || raw, highs, lows]);
     if (config.smooth > 0) {
       tables.push([xs, raw]);
       series.push({ label: `${name} (raw)`, stroke: fade(color), width: 1, spanGaps: true, raw: true });
@@ -127,11 +156,10 @@ function plotData(received) {
       tables.push([xs, raw]);
       series.push({ label: name, stroke: color, width: 1.5, spanGaps: true, runId: s.run_id });
     }
-    if (config.band && s.sampled && s.bucket_width && xMetric === null) {
-      const band = bucketBand(s);
-      tables.push([xs, positive(band.highs)]);
+    if (banded) {
+      tables.push([xs, positive(highs)]);
       series.push({ label: `${name} (max)`, stroke: "transparent", spanGaps: true, raw: true });
-      tables.push([xs, positive(band.lows)]);
+      tables.push([xs, positive(lows)]);
       series.push({ label: `${name} (min)`, stroke: "transparent", spanGaps: true, raw: true });
       bands.push({ series: [series.length - 2, series.length - 1], fill: fade(color) });
     }
@@ -284,6 +312,7 @@ async function drawCard(card) {
   }
   let plot = null;
   let zooming = false;
+  let view = null;  // the x window a time axis shows, within the steps read for it
   const reset = card.querySelector('[data-chart-action="reset"]');
   const width = () => Math.max(plotBox.clientWidth, 200);
   const height = () => (document.fullscreenElement === card ? Math.max(window.innerHeight - 160, 200) : 260);
@@ -292,7 +321,7 @@ async function drawCard(card) {
     record(key, series, "lines");
     const built = plotData(series);
     let legendUpdate = () => {};
-    const serverZoom = xMode === "step" || xMode === "time";
+    const serverZoom = xMetric === null;
     // Canvas text cannot use CSS's currentColor (it was drawn black on the dark theme):
     // the plot's own text colour, read at each drawing.
     const ink = getComputedStyle(plotBox).color || "#888888";
@@ -317,23 +346,28 @@ async function drawCard(card) {
           const low = u.posToVal(u.select.left, "x");
           const high = u.posToVal(u.select.left + u.select.width, "x");
           u.setSelect({ left: 0, width: 0, top: 0, height: 0 }, false);
-          zoomTo(xMode === "time" ? [low * 1000, high * 1000] : [low, high]);
+          if (xMode === "step") zoomTo([low, high]);
+          else zoomTo(stepsShown(current, low, high), [low, high]);
         }],
       },
     };
     plot?.destroy();
     plotBox.replaceChildren();
     plot = new window.uPlot(options, built.data, plotBox);
+    if (view !== null) plot.setScale("x", { min: view[0], max: view[1] });
     legendUpdate = drawLegend(card, plot, built.series);
   }
 
-  async function zoomTo(range) {
-    if (zooming) return;
+  /** ``range``: the steps to read (null: all); ``shown``: the x window a time axis shows. */
+  async function zoomTo(range, shown = null) {
+    if (zooming || (range === null && shown !== null)) return;
     zooming = true;
     try {
       current = await fetchSeries(key, range);
+      view = shown;
       render(current);
       window.__charts[key].range = range;
+      window.__charts[key].view = view;
       if (reset) reset.hidden = range === null;
     } catch (error) {
       if (status) status.textContent = `Could not load: ${error.message}`;
