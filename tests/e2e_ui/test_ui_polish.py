@@ -268,3 +268,32 @@ def test_run_page_links_to_the_charts_of_its_metrics(
     received = page.evaluate("() => window.__charts['train/loss'].runs.map((r) => r.run_id)")
     assert received == [run_id]  # that run only
     watched.assert_clean()
+
+
+def test_compare_plots_stay_readable_in_the_dark_theme(
+    heron_server: HeronServer, dark_page: Watched
+) -> None:
+    client = MlflowClient(heron_server.url)
+    experiment_id = client.create_experiment(_unique("dark-compare"))
+    run_ids = []
+    for number in range(3):
+        run_id = client.create_run(experiment_id).info.run_id
+        client.log_param(run_id, "lr", str(number + 1))
+        if number:  # the first run lacks the metric: the plots say so in a note
+            client.log_metric(run_id, "loss", number)
+        run_ids.append(run_id)
+    query = "&".join(f"runs={run_id}" for run_id in run_ids)
+    page = dark_page.page
+    page.goto(f"{heron_server.url}/compare-runs?{query}")
+    scale = _option(page)["visualMap"][0]["inRange"]["color"]
+    assert "#440154" not in scale  # the darkest purple: an invisible line on the dark page
+
+    page.goto(f"{heron_server.url}/compare-runs?{query}&plot=scatter")
+    option = _option(page)
+    note = page.locator("[data-plot-note]").bounding_box()
+    plot = page.locator("#compare-plot").bounding_box()
+    assert note is not None
+    assert plot is not None
+    # The y axis's name is drawn ~16 px above the grid: below the note, not under it.
+    assert note["y"] + note["height"] - plot["y"] + 16 <= option["grid"][0]["top"]
+    dark_page.assert_clean()

@@ -80,7 +80,22 @@ function tip(title, lines, color) {
 export function colours() {
   const style = getComputedStyle(document.documentElement);
   const read = (name) => style.getPropertyValue(name).trim();
-  return { fg: read("--fg"), soft: read("--fg-soft"), border: read("--border"), bg: read("--bg") };
+  const bg = read("--bg");
+  return { fg: read("--fg"), soft: read("--fg-soft"), border: read("--border"), bg, dark: isDark(bg) };
+}
+
+/** Whether a #rrggbb background is dark. */
+function isDark(colour) {
+  const match = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(colour);
+  if (!match) return false;
+  const [r, g, b] = match.slice(1).map((hex) => parseInt(hex, 16));
+  return 0.299 * r + 0.587 * g + 0.114 * b < 128;
+}
+
+/** The colour scale of lines: on a dark background without its darkest purples, which
+ * left the lines of the lowest values invisible. */
+function lineScale(c) {
+  return c.dark ? SCALE.slice(2) : SCALE;
 }
 
 function axisStyle(c) {
@@ -215,7 +230,7 @@ function parallelOption(c) {
       itemHeight: 220,
       text: [label(colour), ""],
       textStyle: { color: c.fg, width: 120, overflow: "truncate" },
-      inRange: { color: SCALE },
+      inRange: { color: lineScale(c) },
     };
   }
   return option;
@@ -240,7 +255,7 @@ function scatterOption(c) {
   if (!points.length) return { problem: "No run has both values." };
   const option = {
     ...base(c),
-    grid: { left: 80, right: 40, top: 40, bottom: 60, containLabel: false },
+    grid: { left: 80, right: 40, top: 56, bottom: 60, containLabel: false },
     xAxis: axisFor(x, c, { nameLocation: "middle", nameGap: 32 }),
     yAxis: axisFor(y, c, { nameLocation: "end", nameGap: 14 }),
     series: [{ type: "scatter", symbolSize: 11, data: points, emphasis: { scale: 1.6 } }],
@@ -284,7 +299,7 @@ function boxOption(c) {
   });
   const option = {
     ...base(c),
-    grid: { left: 80, right: 40, top: 40, bottom: 60 },
+    grid: { left: 80, right: 40, top: 56, bottom: 60 },
     xAxis: { ...axisFor({ ...by, numeric: false, values: names }, c), data: names, nameLocation: "middle", nameGap: 32 },
     yAxis: axisFor(metric, c, { nameLocation: "end", nameGap: 14 }),
     series: [
@@ -350,7 +365,7 @@ function contourOption(c) {
   const [yMin, yMax] = padded(grid.y, grid.log_y);
   const option = {
     ...base(c),
-    grid: { left: 80, right: 170, top: 40, bottom: 60 },
+    grid: { left: 80, right: 170, top: 56, bottom: 60 },
     xAxis: [
       { type: "category", data: grid.x.map(short), name: label(x), nameLocation: "middle", nameGap: 32, ...style, ...sparse, splitLine: { show: false } },
       { type: grid.log_x ? "log" : "value", min: xMin, max: xMax, ...hidden },
