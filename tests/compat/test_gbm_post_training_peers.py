@@ -5,7 +5,8 @@ flavors virtualenv, which holds the same xgboost and lightgbm): ``mlflow.xgboost
 with ``XGBClassifier``, ``mlflow.lightgbm.autolog()`` with ``LGBMRegressor``, and
 ``mlflow.autolog()`` with an ``XGBRegressor`` next to a scikit-learn ``LinearRegression``
 (every flavor patches ``sklearn.metrics``: each metric is still logged once). Each run's
-metric keys and values, ``metric_info.json`` and dataset inputs must be equal.
+metric keys and values, ``metric_info.json``, dataset inputs and the metric keys of its
+logged model must be equal.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ def test_post_training_metrics_equal_mlflows(reports: dict[str, Any], case: str)
         assert heron_run["metrics"] == pytest.approx(mlflow_run["metrics"], rel=1e-9)
         assert heron_run["metric_info"] == mlflow_run["metric_info"]
         assert heron_run["inputs"] == mlflow_run["inputs"]
+        assert heron_run["model_metrics"] == mlflow_run["model_metrics"]
 
 
 def test_the_script_logged_post_training_metrics(reports: dict[str, Any]) -> None:
@@ -59,6 +61,7 @@ def test_the_script_logged_post_training_metrics(reports: dict[str, Any]) -> Non
         "log_loss_X_valid",
         "XGBClassifier_score_X_test",
     } <= set(xgb_run["metrics"])
+    assert "accuracy_score_X_test" in xgb_run["model_metrics"]
     (lgb_run,) = reports["mlflow"]["lightgbm_regressor"]
     assert "LGBMRegressor_score_X_test" in lgb_run["metrics"]
-    assert sorted({context for context, _ in lgb_run["inputs"]}) == ["eval", "train"]
+    assert sorted({entry[0] for entry in lgb_run["inputs"]}) == ["eval", "train"]

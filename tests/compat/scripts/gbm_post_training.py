@@ -4,8 +4,9 @@ Usage: python gbm_post_training.py --lib=heron|mlflow <workdir>
 
 Each case enables one autolog, fits a small scikit-learn API estimator, then predicts and
 calls ``sklearn.metrics`` functions and ``model.score`` on test data held in variables of
-known names. Prints one JSON line: ``{case: {"metrics": {key: value}, "metric_info": {...},
-"inputs": [[context, digest], ...]}}`` for each run the case made.
+known names. Prints one JSON line: ``{case: [{"metrics": {key: value}, "metric_info": {...},
+"inputs": [[context, digest, name, source type], ...], "model_metrics": [key, ...]}]}``, one
+entry per run the case made (``model_metrics``: the keys of its logged models' metrics).
 """
 
 from __future__ import annotations
@@ -57,10 +58,24 @@ def _report(run_id: str) -> dict[str, Any]:
     except Exception:
         info = None
     inputs = sorted(
-        [next(t.value for t in d.tags if t.key == "mlflow.data.context"), d.dataset.digest]
+        [
+            next(t.value for t in d.tags if t.key == "mlflow.data.context"),
+            d.dataset.digest,
+            d.dataset.name,
+            d.dataset.source_type,
+        ]
         for d in run.inputs.dataset_inputs
     )
-    return {"metrics": dict(run.data.metrics), "metric_info": info, "inputs": inputs}
+    outputs = run.outputs.model_outputs if run.outputs else []
+    model_metrics = sorted(
+        m.key for o in outputs for m in client.get_logged_model(o.model_id).metrics or []
+    )
+    return {
+        "metrics": dict(run.data.metrics),
+        "metric_info": info,
+        "inputs": inputs,
+        "model_metrics": model_metrics,
+    }
 
 
 def xgboost_classifier() -> list[str]:
