@@ -159,3 +159,24 @@ def test_logged_model_cannot_claim_an_unreadable_source_run(
     assert (
         auth_server.request("POST", f"{API}/logged-models", auth=BOB, json=own).status_code == 200
     )
+
+
+def test_run_id_and_run_uuid_cannot_name_two_runs(
+    auth_server: AuthServer, bob: dict[str, str]
+) -> None:
+    # The gate checked run_id (bob's); the upload route writes to run_uuid (alice's).
+    query = f"run_id={bob['run_id']}&run_uuid={auth_server.run_id}&path=planted.txt"
+    for route in ("/ajax-api/2.0/mlflow/upload-artifact", "/get-artifact"):
+        method = "POST" if "upload" in route else "GET"
+        answer = auth_server.request(
+            method,
+            f"{route}?{query}",
+            auth=BOB,
+            content=b"planted" if method == "POST" else None,
+            headers={"content-type": "text/plain"},
+        )
+        assert answer.status_code in (400, 403), (route, answer.text)
+    listed = auth_server.request(
+        "GET", f"{API}/artifacts/list", auth=ALICE, params={"run_id": auth_server.run_id}
+    )
+    assert "planted" not in listed.text

@@ -163,10 +163,12 @@ class Resolver:
                 raise NotFound(f"Could not find experiment with name {name}")
             return [experiment.experiment_id]
         if source in ("run_id", "source_run_id"):
-            run_id = next((first(params, a) for a in _ALIASES[source] if params.get(a)), None)
-            return None if run_id is None else [self.run_experiment(run_id, quick)]
-        if source == "run_ids":
-            ids = next((many(params, a) for a in _ALIASES["run_ids"] if params.get(a)), [])
+            named = {r for a in _ALIASES[source] if (r := first(params, a)) is not None}
+            if len(named) > 1:  # a route may read either spelling: never let them differ
+                raise InvalidParameter("Parameters run_id and run_uuid name different runs.")
+            return [self.run_experiment(r, quick) for r in named] if named else None
+        if source == "run_ids":  # every run named under either spelling
+            ids = list(dict.fromkeys(i for a in _ALIASES["run_ids"] for i in many(params, a)))
             return [self.run_experiment(r, quick) for r in ids] if ids else None
         if source == "model_id":
             model_id = first(params, "model_id")
