@@ -64,6 +64,18 @@ def test_parallel_plot_draws_runs_without_the_colour_metric(
     assert sorted(line["name"] for line in grey["data"]) == ["trial 1", "trial 2", "trial 3"]
     assert grey["lineStyle"]["color"]
     assert option["visualMap"][0]["seriesIndex"] == 0
+
+    # The contour's default params are those most runs have, not the first by name.
+    child = client.create_run(experiment_id, tags={"mlflow.parentRunId": run_ids[0]})
+    client.log_param(child.info.run_id, "a_fold", "1")
+    for number, run_id in enumerate(run_ids):
+        client.log_param(run_id, "depth", str(2 + number % 2))  # depth: all four runs
+    for run_id in run_ids[:2]:
+        client.log_param(run_id, "a_fold", "0")  # a_fold: two values, three runs
+    query += f"&runs={child.info.run_id}"
+    page.goto(f"{heron_server.url}/compare-runs?{query}&plot=contour")
+    assert page.get_by_label("X param", exact=True).input_value() == "param:depth"
+    assert page.get_by_label("Y param", exact=True).input_value() == "param:lr"
     watched.assert_clean()
 
 

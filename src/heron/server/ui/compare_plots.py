@@ -74,10 +74,12 @@ def plot_fields(runs: Sequence[Run]) -> list[PlotField]:
 def plot_state(view: CompareView, fields: Sequence[PlotField]) -> dict[str, Any]:
     """The plots' choices: those of the URL that name a fitting field, defaults for the rest."""
     lists = choice_lists(fields)
-    params, numeric_params = lists["params"], lists["numeric_params"]
-    # Defaults take the metrics most runs have first: a metric of one run of twenty would
-    # colour the other lines out of the parallel plot and leave the scatter nearly empty.
+    params = lists["params"]
+    # Defaults take the metrics (and the contour's params) most runs have first: a metric
+    # of one run of twenty would colour the other lines out of the parallel plot and leave
+    # the scatter nearly empty; a param of child runs only leaves the contour without a grid.
     metrics = sorted(lists["metrics"], key=lambda field: -field.present)
+    numeric_params = sorted(lists["numeric_params"], key=lambda field: -field.present)
     varying = [f for f in params if f.distinct > 1] or params
     by_id = {f.id: f for f in fields}
     axes = [a for a in view.parallel_axes if a in by_id]
