@@ -180,3 +180,42 @@ def test_run_id_and_run_uuid_cannot_name_two_runs(
         "GET", f"{API}/artifacts/list", auth=ALICE, params={"run_id": auth_server.run_id}
     )
     assert "planted" not in listed.text
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        (
+            "/model-versions/create",
+            {"name": "bobs-model", "source": "models:/{model}", "modelId": "{model}"},
+        ),
+        (
+            "/model-versions/create",
+            {"name": "bobs-model", "source": "runs:/{run}/m", "runId": "{run}"},
+        ),
+        ("/runs/search", {"experimentIds": ["{experiment}"]}),
+        ("/logged-models", {"experiment_id": "{own}", "sourceRunId": "{run}"}),
+        ("/runs/set-tag", {"runId": "{run}", "key": "pwned", "value": "1"}),
+    ],
+)
+def test_camel_case_fields_are_the_ones_checked(
+    auth_server: AuthServer, bob: dict[str, str], path: str, body: dict[str, object]
+) -> None:
+    # The server reads protobuf JSON's camelCase names too; the gate read only snake_case.
+    names = {
+        "model": auth_server.model_id,
+        "run": auth_server.run_id,
+        "experiment": auth_server.experiment_id,
+        "own": bob["experiment_id"],
+    }
+
+    def filled(value: object) -> object:
+        if isinstance(value, list):
+            return [filled(v) for v in value]
+        return value.format(**names) if isinstance(value, str) else value
+
+    sent = {k: filled(v) for k, v in body.items()}
+    answer = auth_server.request("POST", f"{API}{path}", auth=BOB, json=sent)
+    assert answer.status_code in (400, 403), answer.text
+    assert auth_server.run_id not in answer.text
+    assert "pwned" not in _alice_tags(auth_server)

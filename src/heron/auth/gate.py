@@ -28,6 +28,8 @@ from heron.auth.wire import ClientDisconnected, Receive, Scope, Send, header, re
 from heron.exceptions import HeronError
 from heron.protocol import ROUTES, error_body
 from heron.protocol.calls import PARSED_BODY
+from heron.protocol.codec import field_values
+from heron.protocol.schema import Message
 from heron.protocol.wire import check_content_type, load_request_body
 
 if TYPE_CHECKING:
@@ -90,9 +92,11 @@ class AuthGate:
         """The path as routes see it (no static prefix, ``/ajax-api`` as ``/api``)."""
         return self.app._normalise(path)
 
-    def find_rule(self, method: str, path: str) -> tuple[Rule | None, dict[str, Any], bool]:
-        """The rule of the route serving ``method path``, its path parameters, and whether
-        it is a route of the protocol table (an API route).
+    def find_rule(
+        self, method: str, path: str
+    ) -> tuple[Rule | None, dict[str, Any], Message | None]:
+        """The rule of the route serving ``method path``, its path parameters, and the
+        request message of a route of the protocol table (None for other routes).
 
         A path no route serves (or a method a route does not serve) needs an
         authenticated caller: the app then answers 404/405 to them alone.
@@ -102,14 +106,15 @@ class AuthGate:
             endpoints, path_params = found
             endpoint = endpoints.get(method) or (endpoints.get("GET") if method == "HEAD" else None)
             if endpoint is None:
-                return AUTHENTICATED, {}, True
-            return API_RULES.get(endpoint.route.name), dict(path_params), True
+                return AUTHENTICATED, {}, None
+            route = endpoint.route
+            return API_RULES.get(route.name), dict(path_params), route.request
         probe = {"type": "http", "path": path, "method": method, "root_path": ""}
         partial = False
         for route in self.app.router.routes:
             if isinstance(route, Mount):
                 if path.startswith(route.path + "/"):
-                    return ROUTE_RULES.get(route_key(method, "/static")), {}, False
+                    return ROUTE_RULES.get(route_key(method, "/static")), {}, None
                 continue
             match, child = route.matches(probe)
             if match == Match.FULL:
@@ -117,10 +122,10 @@ class AuthGate:
                 return (
                     ROUTE_RULES.get(route_key(method, template)),
                     dict(child.get("path_params", {})),
-                    False,
+                    None,
                 )
             partial = partial or match == Match.PARTIAL
-        return AUTHENTICATED, {}, False
+        return AUTHENTICATED, {}, None
 
     def unruled(self) -> list[str]:
         """Routes the app serves that have no rule (a server with any refuses to start)."""
@@ -195,7 +200,7 @@ class AuthGate:
         caller: Caller,
         rule: Rule,
         path_params: dict[str, Any],
-        api: bool = False,
+        api: Message | None = None,
     ) -> None:
         """Check the rule's permissions, then serve (with the rule's response hook)."""
         user = caller.user
@@ -241,39 +246,43 @@ class AuthGate:
         await self._with_hook(scope, receive, send, user, rule.after, params)
 
     async def _params(
-        self, scope: Scope, receive: Receive, send: Send, api: bool
+        self, scope: Scope, receive: Receive, send: Send, api: Message | None
     ) -> tuple[dict[str, Any], Receive] | None:
         """The request's parameters, read from where the route serving it reads them (so
         the gate never checks one resource while the server serves another), and the
         receive to hand on; None when the request was answered already (a refused body).
 
-        API routes read a GET's query string, or else the JSON body (``PARSED_BODY``
-        hands it over); other routes their query string and a JSON body."""
+        API routes (``api`` is their request message) read a GET's query string, or else
+        the JSON body (``PARSED_BODY`` hands it over), under the field names the server
+        decodes (``runId`` is ``run_id``); other routes their query string and a JSON
+        body."""
         params: dict[str, Any] = {}
         method = scope["method"]
         query = scope.get("query_string", b"")
-        if query and (not api or method == "GET"):
+        if query and (api is None or method == "GET"):
             params.update(_query_params(query))
-        if api:
+        if api is not None:
             reads_body = not (method == "GET" and query)
         else:
             reads_body = method in ("POST", "PATCH", "DELETE") and _is_json(scope)
-        if not reads_body:
-            return params, receive
         try:
-            if api and method in ("POST", "PUT"):
-                check_content_type(header(scope, b"content-type"))
-            body = await read_body(receive, _MAX_BODY)
-            # as the server reads it (NaN literals too), once: handed over below
-            decoded = load_request_body(body)
+            if reads_body:
+                if api is not None and method in ("POST", "PUT"):
+                    check_content_type(header(scope, b"content-type"))
+                body = await read_body(receive, _MAX_BODY)
+                # as the server reads it (NaN literals too), once: handed over below
+                decoded = load_request_body(body)
+                params.update(decoded)
+                scope[PARSED_BODY] = (body, decoded)
+                receive = _replay(body, receive)
+            if api is not None:
+                params = field_values(api, params)
         except ClientDisconnected:
             return None
         except HeronError as error:
             await self._error(send, error)
             return None
-        params.update(decoded)
-        scope[PARSED_BODY] = (body, decoded)
-        return params, _replay(body, receive)
+        return params, receive
 
     async def _audited(
         self, scope: Scope, receive: Receive, send: Send, username: str, params: dict[str, Any]

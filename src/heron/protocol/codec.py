@@ -137,6 +137,27 @@ def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
 
+def field_values(message: Message, data: dict[str, Any]) -> dict[str, Any]:
+    """The top-level values of ``data`` under their field names, as :func:`decode_message`
+    reads them (``runId`` and the alias ``run_uuid`` are ``run_id``; unknown keys are
+    dropped), without decoding the values: what a layer in front of the server (the auth
+    gate) must check, so that it and the handler read the same values.
+
+    Raises:
+        InvalidParameter: one field spelled two canonical ways (as decoding refuses).
+    """
+    out: dict[str, Any] = {}
+    by_key = message.by_key
+    for key, value in data.items():
+        field = by_key.get(key)
+        if field is None or value is None:
+            continue
+        if field.name in out and _keep_first(field, data, key):
+            continue
+        out[field.name] = value
+    return out
+
+
 def _keep_first(field: Field, data: dict[str, Any], key: str) -> bool:
     """For a field spelled twice: True keeps the value decoded first, False this one.
     An alias (``run_uuid``) gives way to the name; both canonical spellings are refused."""
