@@ -7,6 +7,8 @@ At ``experiments/create`` a location is refused with 400 INVALID_PARAMETER_VALUE
 - has a query string holding ``..`` (any URI), or any query string on a ``file:`` URI
   (``file:///etc?x=1`` would otherwise make a run's root resolve to ``/etc``);
 - holds NUL or control characters, also behind percent-encoding (``file:///etc/%00``);
+- has a ``..`` path segment, also behind percent-encoding (``mlflow-artifacts:/../x``:
+  its runs' artifacts could never be read or written);
 - names a host the server must not connect to
   (:func:`heron.store.artifacts.host_policy.check_uri_host`);
 - is longer than MLflow's limit.
@@ -49,12 +51,26 @@ def check_artifact_location(location: str, settings: ServerSettings) -> None:
         raise InvalidParameter(
             f"'{FIELD}' cannot hold NUL or control characters (also percent-encoded)."
         )
+    if _has_parent_segment(parts.path):
+        raise InvalidParameter(f"'{FIELD}' cannot have '..' path segments.")
     if parts.query:
         if ".." in unquote(parts.query):
             raise InvalidParameter(f"'{FIELD}' query strings cannot hold '..'.")
         if parts.scheme.lower() == "file" or len(parts.scheme) <= 1:
             raise InvalidParameter(f"'{FIELD}' file URIs cannot have a query string.")
     check_uri_host(location, server_roots(settings), FIELD)
+
+
+def _has_parent_segment(path: str) -> bool:
+    form = path
+    for _ in range(_DECODE_ROUNDS):
+        if any(segment == ".." for segment in form.replace("\\", "/").split("/")):
+            return True
+        decoded = unquote(form)
+        if decoded == form:
+            return False
+        form = decoded
+    return True
 
 
 def _has_control(text: str) -> bool:
