@@ -12,6 +12,7 @@ from playwright.sync_api import Page
 
 from e2e_ui.browser import Watched
 from fixtures.server import HeronServer
+from heron.entities import Metric
 from heron.tracking import MlflowClient
 
 pytestmark = pytest.mark.ui
@@ -309,3 +310,28 @@ def test_compare_plots_stay_readable_in_the_dark_theme(
     # The y axis's name is drawn ~16 px above the grid: below the note, not under it.
     assert note["y"] + note["height"] - plot["y"] + 16 <= option["grid"][0]["top"]
     dark_page.assert_clean()
+
+
+def test_metric_page_has_smoothing_and_log_scale(
+    heron_server: HeronServer, watched: Watched
+) -> None:
+    client = MlflowClient(heron_server.url)
+    experiment_id = client.create_experiment(_unique("metric-options"))
+    run_id = client.create_run(experiment_id).info.run_id
+    points = [Metric("loss", 1 / (step + 1), 1_700_000_000_000 + step, step) for step in range(150)]
+    client.log_batch(run_id, metrics=points)
+    page = watched.page
+    page.goto(f"{heron_server.url}/experiments/{experiment_id}/runs/{run_id}/metrics?key=loss")
+    with page.expect_navigation():
+        page.get_by_label("Log scale").check()
+    with page.expect_navigation():
+        page.get_by_label("Smoothing").fill("0.5")
+        page.get_by_label("Smoothing").dispatch_event("change")
+    assert "log=1" in page.url
+    assert "smooth=0.5" in page.url
+    config = page.evaluate("JSON.parse(document.getElementById('chart-config').textContent)")
+    assert config["log"] is True
+    assert config["smooth"] == 0.5
+    # The points table's pages keep the chart's options.
+    assert "smooth=0.5" in (page.get_by_role("link", name="Next").get_attribute("href") or "")
+    watched.assert_clean()

@@ -109,7 +109,13 @@ def routes(ui: UiContext) -> list[BaseRoute]:
         page = min(max(_int(params.get("page"), 1), 1), pages)
         ordered = history[::-1] if descending else history
         shown = ordered[(page - 1) * POINTS_PER_PAGE : page * POINTS_PER_PAGE]
-        query = {"x": params.get("x"), "order": params.get("order"), "page": page}
+        query = {
+            "x": params.get("x"),
+            "smooth": params.get("smooth"),
+            "log": params.get("log"),
+            "order": params.get("order"),
+            "page": page,
+        }
 
         def metric_url(**changes: str | int | None) -> str:
             """This page with some query parameters changed (None drops one)."""
@@ -126,6 +132,7 @@ def routes(ui: UiContext) -> list[BaseRoute]:
             "chart": chart,
             "x": options.x_choice,
             "chart_config": options.config([run]),
+            "options": options,
             "order": "desc" if descending else "asc",
             "points": shown,
             "total": len(history),

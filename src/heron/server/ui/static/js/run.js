@@ -4,7 +4,7 @@
 //       not contain the input's text; the text is kept in the URL's query string (?q=...)
 //       so that a filtered table can be shared.
 //   <span data-filter-count="table-id">           "N of M" while a filter hides rows
-//   <select data-auto-submit>                     submit its form on change
+//   <select data-auto-submit>                     submit its form on change (inputs too)
 //
 // Rows swapped in by HTMX later are filtered too.
 //
@@ -43,6 +43,6 @@ document.addEventListener("htmx:load", () => {
 });
 
 document.addEventListener("change", (event) => {
-  const select = event.target.closest("select[data-auto-submit]");
-  if (select && select.form) select.form.requestSubmit();
+  const control = event.target.closest("select[data-auto-submit], input[data-auto-submit]");
+  if (control && control.form && control.checkValidity()) control.form.requestSubmit();
 });
