@@ -47,3 +47,18 @@ def test_heron_python_model_loads_in_mlflow(mlflow_venv: Path, tmp_path: Path) -
         {"type": "double", "name": "x", "required": True},
         {"type": "double", "name": "y", "required": True},
     ]
+
+
+def add_one(model_input: pd.DataFrame) -> pd.DataFrame:
+    return model_input + 1
+
+
+def test_heron_function_model_loads_in_mlflow(mlflow_venv: Path, tmp_path: Path) -> None:
+    data = pd.DataFrame({"x": [1.0], "y": [2.0]})
+    path = tmp_path / "model"
+    # No signature given: inferred from the example, as MLflow does.
+    heron.pyfunc.save_model(path, python_model=add_one, input_example=data)
+    result = run_script(
+        mlflow_venv, "pyfunc_load_mlflow.py", str(path), data.to_json(orient="split", index=False)
+    )
+    assert result["predictions"] == {"x": [2.0], "y": [3.0]}

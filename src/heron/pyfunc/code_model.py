@@ -27,6 +27,7 @@ from typing import Any
 
 from heron.exceptions import HeronError, InvalidParameter
 from heron.models import code_model as set_model_state
+from heron.pyfunc.python_model import FunctionPythonModel
 
 MODEL_CODE_PATH = "model_code_path"
 CODE_MODEL_LOADER = "mlflow.pyfunc.loaders.code_model"
@@ -117,21 +118,6 @@ def run_model_code(path: str) -> Any:
             "heron.models.set_model() (or mlflow.models.set_model()) within the code file."
         )
     return model
-
-
-class FunctionPythonModel:
-    """A callable given to ``set_model``, served as a python model (its input in, output out)."""
-
-    def __init__(self, func: Any) -> None:
-        self.func = func
-
-    def load_context(self, context: Any) -> None:
-        """Nothing to load."""
-
-    def predict(self, model_input: Any, params: dict[str, Any] | None = None) -> Any:
-        """The function's result for ``model_input``."""
-        del params
-        return self.func(model_input)
 
 
 def as_python_model(model: Any) -> Any:

@@ -17,7 +17,7 @@ from typing import Any
 from heron.exceptions import InvalidParameter
 from heron.models.model import Model
 from heron.pyfunc import python_model as python_model_module
-from heron.pyfunc.python_model import PythonModel, PythonModelContext
+from heron.pyfunc.python_model import FunctionPythonModel, PythonModel, PythonModelContext
 
 PYFUNC_FLAVOR = "python_function"
 MLFLOW_LOADER_MODULE = "mlflow.pyfunc.model"
@@ -30,7 +30,9 @@ def _local_module(python_model: Any) -> ModuleType | None:
 
     Installed distributions (site-packages) and Heron or MLflow stay pickled by reference.
     """
-    module = sys.modules.get(type(python_model).__module__)
+    owner = python_model.func if isinstance(python_model, FunctionPythonModel) else python_model
+    name = getattr(owner, "__module__", None) if owner is not python_model else None
+    module = sys.modules.get(name or type(python_model).__module__)
     file = getattr(module, "__file__", None)
     if module is None or file is None or module.__name__ == "__main__":
         return None
@@ -89,12 +91,7 @@ def save_python_model(
     """
     import cloudpickle
 
-    if not callable(getattr(python_model, "predict", None)):
-        raise InvalidParameter(
-            "`python_model` must be a PythonModel instance (an object with a predict method), "
-            f"got {type(python_model).__name__}"
-        )
-    dump_python_model(python_model, os.path.join(model_dir, PICKLE_FILE))
+    dump_python_model(as_python_model(python_model), os.path.join(model_dir, PICKLE_FILE))
     keys: dict[str, Any] = {
         "loader_module": MLFLOW_LOADER_MODULE,
         "python_model": PICKLE_FILE,
@@ -105,6 +102,32 @@ def save_python_model(
     if model_config:
         keys["config"] = dict(model_config)
     return keys
+
+
+def as_python_model(python_model: Any) -> Any:
+    """The model itself when it has ``predict``; a one-argument function, wrapped as MLflow
+    does (:class:`FunctionPythonModel`).
+
+    Raises:
+        InvalidParameter: Neither, or a function of another number of arguments.
+    """
+    if callable(getattr(python_model, "predict", None)):
+        return python_model
+    if not callable(python_model):
+        raise InvalidParameter(
+            "`python_model` must be a PythonModel instance, callable object, or path to a "
+            "script that uses set_model() to set a PythonModel instance or callable object."
+        )
+    try:
+        count = len(inspect.signature(python_model).parameters)
+    except (TypeError, ValueError):
+        count = 1  # a builtin or C callable: its arity cannot be read, let it be tried
+    if count != 1:
+        raise InvalidParameter(
+            "When `python_model` is a callable object, it must accept exactly one argument. "
+            f"Found {count} arguments."
+        )
+    return FunctionPythonModel(python_model)
 
 
 def _accepts(function: Any, name: str) -> bool:

@@ -57,3 +57,22 @@ class PythonModel:
         from mlflow.pyfunc.model import PythonModel as MlflowPythonModel  # type: ignore[import-not-found]
 
         return MlflowPythonModel.predict_type_hints.fget(self)
+
+
+class FunctionPythonModel(PythonModel):
+    """A function given as the model (``python_model=fn``, ``set_model(fn)``): it gets the
+    model input and returns the predictions, as in MLflow."""
+
+    def __init__(self, func: Any) -> None:
+        self.func = func
+
+    def predict(self, model_input: Any, params: dict[str, Any] | None = None) -> Any:  # type: ignore[override]
+        """The function's result for ``model_input``."""
+        return self.func(model_input)
+
+    @property
+    def predict_type_hints(self) -> Any:
+        """The function's type hints (only asked for by MLflow, when it loads the model)."""
+        from mlflow.pyfunc.model import _FunctionPythonModel
+
+        return _FunctionPythonModel.predict_type_hints.fget(self)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+import logging
 import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -17,6 +19,8 @@ from heron.pyfunc.model import PYFUNC_FLAVOR, save_python_model
 
 if TYPE_CHECKING:
     from heron.models.signature import ModelSignature
+
+_logger = logging.getLogger(__name__)
 
 
 def add_to_model(
@@ -50,7 +54,12 @@ def add_to_model(
 
 def _default_modules(python_model: Any) -> list[str]:
     modules = ["cloudpickle"]
-    module = type(python_model).__module__
+    # A function given as the model: its own module, not the wrapper's.
+    module = (
+        getattr(python_model, "__module__", None)
+        if inspect.isfunction(python_model)
+        else type(python_model).__module__
+    )
     if module and module != "__main__":
         modules.append(module)
     return modules
@@ -98,6 +107,8 @@ def save_model(
         elif python_model is not None:
             flavor_keys = save_python_model(model_dir, python_model, artifacts, config)
             modules = _default_modules(python_model)
+            if signature is None and input_example is not None:
+                signature = _signature_from_example(python_model, input_example, artifacts, config)
         else:
             flavor_keys = {"loader_module": loader_module}
             if data_path is not None:
@@ -108,6 +119,33 @@ def save_model(
         )
         add_to_model(mlflow_model, code=code, env=env, **flavor_keys)
         finish_model(model_dir, mlflow_model, signature, input_example, metadata)
+
+
+def _signature_from_example(
+    python_model: Any,
+    example: Any,
+    artifacts: Mapping[str, str] | None,
+    config: dict[str, Any] | None,
+) -> ModelSignature | None:
+    """The signature of the model's predictions on its input example, as MLflow infers one
+    when none is given; None (with a warning) when predicting fails."""
+    from heron.models.signature import infer_signature_from_example
+    from heron.pyfunc.model import PythonModelWrapper, as_python_model
+    from heron.pyfunc.python_model import PythonModelContext
+
+    data = example
+    if isinstance(example, tuple) and len(example) == 2 and isinstance(example[1], dict):
+        data = example[0]  # (data, params)
+    try:
+        model = as_python_model(python_model)
+        context = PythonModelContext(dict(artifacts or {}), config or None)
+        model.load_context(context)
+        return infer_signature_from_example(
+            example, PythonModelWrapper(model, context).predict(data)
+        )
+    except Exception as error:  # best effort, as in MLflow
+        _logger.warning("Failed to infer model signature from input example, error: %s", error)
+        return None
 
 
 def _copy_data(model_dir: str, data_path: str) -> str:

@@ -165,3 +165,39 @@ def test_artifact_path_deprecation_names_the_callers_line(fluent: ModuleType) ->
     with fluent.start_run(), pytest.warns(FutureWarning, match="artifact_path") as caught:
         heron.pyfunc.log_model(artifact_path="legacy", python_model=Plus1())
     assert [w.filename for w in caught] == [__file__]
+
+
+def double(model_input: pd.DataFrame) -> pd.DataFrame:
+    return model_input * 2
+
+
+def test_a_function_is_a_python_model(fluent: ModuleType) -> None:
+    """``python_model=fn`` (MLflow 2.x+): the function gets the input, returns predictions."""
+    with fluent.start_run():
+        info = heron.pyfunc.log_model(name="fn", python_model=double)
+    model = heron.pyfunc.load_model(info.model_uri)
+    assert model.predict(pd.DataFrame({"x": [1, 2]}))["x"].tolist() == [2, 4]
+
+
+@pytest.mark.parametrize(
+    ("python_model", "message"),
+    [
+        (lambda a, b: a, "it must accept exactly one argument. Found 2 arguments"),
+        (3, "must be a PythonModel instance, callable object, or path to a script"),
+    ],
+)
+def test_what_is_not_a_python_model_is_refused(
+    tmp_path: Path, python_model: Any, message: str
+) -> None:
+    with pytest.raises(InvalidParameter, match=message):
+        heron.pyfunc.save_model(tmp_path / "m", python_model=python_model)
+    assert not (tmp_path / "m").exists()
+
+
+def test_signature_is_inferred_from_the_input_example(tmp_path: Path) -> None:
+    heron.pyfunc.save_model(
+        tmp_path / "m", python_model=Plus1(), input_example=pd.DataFrame({"x": [1.0]})
+    )
+    signature = heron.pyfunc.load_model(str(tmp_path / "m")).metadata.signature
+    assert signature.inputs.to_dict() == [{"type": "double", "name": "x", "required": True}]
+    assert signature.outputs.to_dict() == [{"type": "double", "name": "x", "required": True}]

@@ -159,6 +159,6 @@ def test_loading_errors_say_what_is_wrong(tmp_path: Path) -> None:
 def test_save_arguments_are_checked(tmp_path: Path) -> None:
     with pytest.raises(InvalidParameter, match="exactly one"):
         heron.pyfunc.save_model(tmp_path / "m")
-    with pytest.raises(InvalidParameter, match="predict"):
+    with pytest.raises(InvalidParameter, match="must be a PythonModel instance"):
         heron.pyfunc.save_model(tmp_path / "m", python_model=object())
     assert not (tmp_path / "m").exists()
