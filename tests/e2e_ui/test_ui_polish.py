@@ -12,7 +12,7 @@ from playwright.sync_api import Page
 
 from e2e_ui.browser import Watched
 from fixtures.server import HeronServer
-from heron.entities import Metric
+from heron.entities import LoggedModelOutput, Metric
 from heron.tracking import MlflowClient
 
 pytestmark = pytest.mark.ui
@@ -334,4 +334,21 @@ def test_metric_page_has_smoothing_and_log_scale(
     assert config["smooth"] == 0.5
     # The points table's pages keep the chart's options.
     assert "smooth=0.5" in (page.get_by_role("link", name="Next").get_attribute("href") or "")
+    watched.assert_clean()
+
+
+def test_artifacts_of_a_run_that_logged_only_a_model_point_to_it(
+    heron_server: HeronServer, watched: Watched
+) -> None:
+    client = MlflowClient(heron_server.url)
+    experiment_id = client.create_experiment(_unique("model-only"))
+    run_id = client.create_run(experiment_id).info.run_id
+    model = client.create_logged_model(experiment_id, name="model", source_run_id=run_id)
+    client.log_outputs(run_id, [LoggedModelOutput(model.model_id, 0)])
+    page = watched.page
+    page.goto(f"{heron_server.url}/experiments/{experiment_id}/runs/{run_id}/artifacts")
+    assert "mlflow.log_artifact()" in page.locator("#artifact-pane .empty").inner_text()
+    # MLflow 3 keeps the model's files on the model: the pane links to it.
+    page.locator("#run-logged-models a").click()
+    page.wait_for_url(f"**/experiments/{experiment_id}/models/{model.model_id}")
     watched.assert_clean()
