@@ -352,3 +352,19 @@ def test_artifacts_of_a_run_that_logged_only_a_model_point_to_it(
     page.locator("#run-logged-models a").click()
     page.wait_for_url(f"**/experiments/{experiment_id}/models/{model.model_id}")
     watched.assert_clean()
+
+
+def test_model_pages_give_the_same_load_snippet(
+    heron_server: HeronServer, watched: Watched
+) -> None:
+    client = MlflowClient(heron_server.url)
+    experiment_id = client.create_experiment(_unique("snippets"))
+    run_id = client.create_run(experiment_id).info.run_id
+    model = client.create_logged_model(experiment_id, name="model", source_run_id=run_id)
+    page = watched.page
+    page.goto(f"{heron_server.url}/experiments/{experiment_id}/models/{model.model_id}")
+    snippet = page.locator("pre.snippet").inner_text()
+    # The logged model's page said ``import mlflow``, a model folder ``import heron``.
+    assert snippet.startswith("import heron as mlflow\n")
+    assert f'mlflow.pyfunc.load_model("models:/{model.model_id}")' in snippet
+    watched.assert_clean()

@@ -232,7 +232,7 @@ def test_model_folder_shows_flavors_signature_example_and_snippet(
     assert "scikit-learn==1.5.0" in html
     assert "python: 3.11" in html
     assert f"runs:/{r}/model" in html
-    assert "heron.pyfunc.load_model" in html
+    assert "import heron as mlflow\n\nmodel = mlflow.pyfunc.load_model" in html
     assert "<img src=x" not in html
 
 
