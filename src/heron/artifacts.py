@@ -186,12 +186,16 @@ def download_artifacts(
 
 
 def download_model(
-    model_uri: str, dst_path: str | None = None, tracking_uri: str | None = None
+    model_uri: str | os.PathLike[str],
+    dst_path: str | os.PathLike[str] | None = None,
+    tracking_uri: str | None = None,
 ) -> str:
-    """The local directory of a model URI, downloading it first unless it is local."""
+    """The local directory of a model URI (or a ``pathlib.Path``, as MLflow accepts one),
+    downloading it first unless it is local."""
     if dst_path is not None:
+        dst_path = os.fspath(dst_path)
         os.makedirs(dst_path, exist_ok=True)
-    return _download_uri(model_uri, dst_path, tracking_uri)
+    return _download_uri(os.fspath(model_uri), dst_path, tracking_uri)
 
 
 def list_artifacts(

@@ -198,6 +198,6 @@ def test_signature_is_inferred_from_the_input_example(tmp_path: Path) -> None:
     heron.pyfunc.save_model(
         tmp_path / "m", python_model=Plus1(), input_example=pd.DataFrame({"x": [1.0]})
     )
-    signature = heron.pyfunc.load_model(str(tmp_path / "m")).metadata.signature
+    signature = heron.pyfunc.load_model(tmp_path / "m").metadata.signature  # a Path, as MLflow
     assert signature.inputs.to_dict() == [{"type": "double", "name": "x", "required": True}]
     assert signature.outputs.to_dict() == [{"type": "double", "name": "x", "required": True}]
