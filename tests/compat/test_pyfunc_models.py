@@ -62,3 +62,13 @@ def test_heron_function_model_loads_in_mlflow(mlflow_venv: Path, tmp_path: Path)
         mlflow_venv, "pyfunc_load_mlflow.py", str(path), data.to_json(orient="split", index=False)
     )
     assert result["predictions"] == {"x": [2.0], "y": [3.0]}
+
+
+def test_mlflow_python_model_loads_in_heron(mlflow_venv: Path, tmp_path: Path) -> None:
+    """MLflow pickles its PythonModel base class (and type-hint cache) by reference: Heron
+    loads the model without MLflow installed."""
+    path = tmp_path / "model"
+    reported = run_script(mlflow_venv, "pyfunc_save_mlflow.py", str(path))
+    model = heron.pyfunc.load_model(str(path))
+    assert model.predict(pd.DataFrame({"x": [1.0, 2.0]}))["x"].tolist() == reported["predictions"]
+    assert reported["predictions"] == [4.0, 5.0]

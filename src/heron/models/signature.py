@@ -371,3 +371,12 @@ def infer_param_schema(params: dict[str, Any]) -> ParamSchema:
         else:
             specs.append(ParamSpec(name, _scalar_type(value), value))
     return ParamSchema(specs)
+
+
+class _TypeHints:
+    """MLflow's cache of a PythonModel's ``predict`` type hints, which MLflow pickles with the
+    model (``_predict_type_hints``); here so that Heron unpickles such models."""
+
+    def __init__(self, input_: Any = None, output: Any = None) -> None:
+        self.input = input_
+        self.output = output

@@ -73,7 +73,7 @@ class _MlflowAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
 
 @contextlib.contextmanager
-def _mlflow_resolves_to_heron() -> Iterator[None]:
+def mlflow_resolves_to_heron() -> Iterator[None]:
     """While inside, ``import mlflow`` gives Heron when MLflow itself is not installed."""
     if "mlflow" in sys.modules or importlib.util.find_spec("mlflow") is not None:
         yield
@@ -102,7 +102,7 @@ def run_model_code(path: str) -> Any:
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
     try:
-        with _mlflow_resolves_to_heron():
+        with mlflow_resolves_to_heron():
             spec.loader.exec_module(module)
     except ImportError as error:
         raise HeronError(f"Failed to import code model from {path}. Error: {error!s}") from error

@@ -172,7 +172,10 @@ def _load_pyfunc(model_path: str, model_config: dict[str, Any] | None = None) ->
 
     conf = Model.load(model_path).flavors.get(PYFUNC_FLAVOR, {})
     pickle_file = os.path.join(model_path, conf.get("python_model", PICKLE_FILE))
-    with open(pickle_file, "rb") as source:
+    from heron.pyfunc.code_model import mlflow_resolves_to_heron
+
+    # MLflow pickles its PythonModel base class by reference: it resolves to Heron's.
+    with open(pickle_file, "rb") as source, mlflow_resolves_to_heron():
         python_model = cloudpickle.load(source)
     artifacts = {
         name: os.path.abspath(os.path.join(model_path, entry["path"]))
