@@ -368,3 +368,21 @@ def test_model_pages_give_the_same_load_snippet(
     assert snippet.startswith("import heron as mlflow\n")
     assert f'mlflow.pyfunc.load_model("models:/{model.model_id}")' in snippet
     watched.assert_clean()
+
+
+def test_relative_time_axis_names_its_unit(heron_server: HeronServer, watched: Watched) -> None:
+    client = MlflowClient(heron_server.url)
+    experiment_id = client.create_experiment(_unique("relative"))
+    run = client.create_run(experiment_id, start_time=1_700_000_000_000)
+    points = [
+        Metric("loss", 1 / (step + 1), 1_700_000_000_000 + step * 60_000, step)
+        for step in range(60)  # an hour, a point a minute
+    ]
+    client.log_batch(run.info.run_id, metrics=points)
+    page = watched.page
+    page.goto(f"{heron_server.url}/experiments/{experiment_id}/charts?x=relative")
+    page.wait_for_function("() => window.__charts?.['loss']?.xTicks?.length > 1")
+    ticks = page.evaluate("() => window.__charts['loss'].xTicks")
+    assert all(tick.endswith(" min") for tick in ticks), ticks  # were bare seconds: 600, 1200
+    assert all(float(tick.split()[0]).is_integer() for tick in ticks), ticks  # not 16.67 min
+    watched.assert_clean()

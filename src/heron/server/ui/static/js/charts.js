@@ -65,6 +65,20 @@ function xValues(series) {
   return series.timestamps.map((t) => (t - start) / 1000);
 }
 
+/** Tick spacings of relative time, in seconds: round numbers of seconds, minutes, hours. */
+const DURATION_STEPS = [
+  0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30,
+  60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800,
+];
+
+/** Tick labels of relative time (seconds since the run started) with their unit: seconds,
+ * minutes or hours by the span shown (bare numbers left the unit to guess). */
+function durationTicks(splits) {
+  const span = Math.max(0, ...splits.map((v) => Math.abs(v)));
+  const [unit, seconds] = span >= 7200 ? ["h", 3600] : span >= 120 ? ["min", 60] : ["s", 1];
+  return splits.map((v) => `${Number((v / seconds).toFixed(2))} ${unit}`);
+}
+
 function ema(values, weight) {
   const out = new Array(values.length);
   let last = null;
@@ -336,7 +350,14 @@ async function drawCard(card) {
       bands: built.bands,
       axes: [
         // the x metric's name: canvas text, never markup
-        { stroke: ink, grid: { stroke: "rgba(128,128,128,0.2)" }, ticks: { stroke: "rgba(128,128,128,0.35)" }, ...(xMetric !== null ? { label: xMetric } : {}) },
+        {
+          stroke: ink, grid: { stroke: "rgba(128,128,128,0.2)" }, ticks: { stroke: "rgba(128,128,128,0.35)" },
+          ...(xMetric !== null ? { label: xMetric } : {}),
+          ...(xMode === "relative" ? {
+            incrs: DURATION_STEPS,
+            values: (u, splits) => (window.__charts[key].xTicks = durationTicks(splits)),
+          } : {}),
+        },
         { stroke: ink, grid: { stroke: "rgba(128,128,128,0.2)" }, ticks: { stroke: "rgba(128,128,128,0.35)" }, size: 60 },
       ],
       hooks: {
