@@ -11,9 +11,11 @@ server answers a repeated create with the first one's result when either:
   its User-Agent), the same route and byte-identical body came from the same client
   (address and credentials) within the server's fingerprint window (default
   :data:`FINGERPRINT_WINDOW_S` seconds); this covers :data:`FINGERPRINT_ROUTES`.
-  ``runs/create`` bodies carry the client's start time, so two runs a user creates are never
-  taken for one; a ``logged-models/create`` is only answered again while the first model
-  is still PENDING (a finished ``log_model`` is never mistaken for a retry).
+  ``runs/create`` bodies carry the client's start time, so two runs a user creates are rarely
+  alike; child runs (a ``mlflow.parentRunId`` tag) are never fingerprinted, since MLflow's
+  autolog creates a parameter search's children with one body; a ``logged-models/create``
+  is only answered again while the first model is still PENDING (a finished ``log_model``
+  is never mistaken for a retry).
 
 Only successful answers are remembered; a failed create runs again when retried.
 """

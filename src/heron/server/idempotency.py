@@ -34,6 +34,9 @@ _REQUEST_ID = REQUEST_ID_HEADER.lower().encode()
 MAX_REQUEST_ID_LENGTH = 200
 
 
+_CHILD_RUN_TAG = b'"mlflow.parentRunId"'
+
+
 @dataclass
 class _Entry:
     answer: asyncio.Future[Answer]
@@ -69,6 +72,11 @@ class RecentCreates:
         if self.window_s <= 0 or route not in FINGERPRINT_ROUTES:
             return None
         if not agent.startswith(RETRYING_CLIENT_AGENTS):
+            return None
+        if route == "CreateRun" and _CHILD_RUN_TAG in body:
+            # MLflow's autolog creates a parameter search's child runs with one body each
+            # (the parent's start time, the same tags), from a pool of connections: identical
+            # child-run creates are distinct runs, never retries of one another.
             return None
         client = scope.get("client") or ("", 0)
         credentials = hashlib.sha256(

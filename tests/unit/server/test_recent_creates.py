@@ -59,6 +59,16 @@ def test_mlflow_fingerprints_need_another_connection() -> None:
     assert _serve(table, "CreateRun", _scope(MLFLOW_AGENT, port=2), b"{}") == second
 
 
+def test_identical_child_run_creates_are_distinct_runs() -> None:
+    """MLflow's autolog creates a parameter search's child runs with identical bodies (the
+    parent's start time and tags) over several connections: each is a run of its own."""
+    table = RecentCreates(120.0, Clock())
+    body = b'{"experiment_id": "1", "start_time": 5, "tags": [{"key": "mlflow.parentRunId", '
+    body += b'"value": "abc"}, {"key": "mlflow.autologging", "value": "sklearn"}]}'
+    answers = {_serve(table, "CreateRun", _scope(MLFLOW_AGENT, port=p), body) for p in (1, 2, 3)}
+    assert len(answers) == 3
+
+
 def test_other_clients_and_routes_are_never_merged() -> None:
     table = RecentCreates(120.0, Clock())
     plain = _scope((b"user-agent", b"curl/8"), port=1)
