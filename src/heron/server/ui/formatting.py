@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import math
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
@@ -115,6 +116,15 @@ def _markdown_renderer() -> Any:
     return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
 
+def string_literal(text: str) -> str:
+    """``text`` as a double-quoted Python (and JSON) string literal, for code snippets.
+
+    Plain text, so autoescaping applies to it (Jinja's ``tojson`` gives markup, whose
+    quotes ended a ``data-copy`` attribute early: the copy button copied half a line).
+    """
+    return json.dumps(text)
+
+
 def tag_items(tags: Mapping[str, str]) -> list[TagItem]:
     """A ``{key: value}`` mapping of tags as items sorted by key."""
     return [TagItem(key, tags[key]) for key in sorted(tags)]
@@ -131,6 +141,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "tag_items": tag_items,
     "markdown": markdown,
     "markdown_text": markdown_text,
+    "string_literal": string_literal,
     "timestamp": timestamp,
     "iso_time": iso_time,
     "duration": duration,

@@ -233,6 +233,9 @@ def test_model_folder_shows_flavors_signature_example_and_snippet(
     assert "python: 3.11" in html
     assert f"runs:/{r}/model" in html
     assert "import heron as mlflow\n\nmodel = mlflow.pyfunc.load_model" in html
+    # The snippet's quotes are escaped: they ended the copy button's attribute early.
+    copied = "import heron as mlflow\n\nmodel = mlflow.pyfunc.load_model"
+    assert f'data-copy="{copied}(&#34;runs:/{r}/model&#34;)' in html
     assert "<img src=x" not in html
 
 
