@@ -4,6 +4,7 @@ never pixels."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -367,6 +368,9 @@ def test_model_pages_give_the_same_load_snippet(
     # The logged model's page said ``import mlflow``, a model folder ``import heron``.
     assert snippet.startswith("import heron as mlflow\n")
     assert f'mlflow.pyfunc.load_model("models:/{model.model_id}")' in snippet
+    # The copy button copies all of it (the URI's quotes ended its attribute early).
+    copied = page.get_by_role("button", name="Copy code").get_attribute("data-copy")
+    assert copied == snippet
     watched.assert_clean()
 
 
@@ -386,3 +390,42 @@ def test_relative_time_axis_names_its_unit(heron_server: HeronServer, watched: W
     assert all(tick.endswith(" min") for tick in ticks), ticks  # were bare seconds: 600, 1200
     assert all(float(tick.split()[0]).is_integer() for tick in ticks), ticks  # not 16.67 min
     watched.assert_clean()
+
+
+@pytest.mark.parametrize(
+    ("x", "expected"),
+    [
+        ("time", r"^2023-11-14 22:1\d:\d\d UTC$"),
+        ("step", r"^Step \d+$"),
+        ("relative", r"^\d+(\.\d+)? s$"),
+    ],
+)
+def test_hovered_x_is_shown_in_the_legend(
+    heron_server: HeronServer, chromium: Any, x: str, expected: str
+) -> None:
+    client = MlflowClient(heron_server.url)
+    experiment_id = client.create_experiment(_unique("hover"))
+    run = client.create_run(experiment_id, start_time=1_700_000_000_000)
+    points = [Metric("loss", 1 / (s + 1), 1_700_000_000_000 + s * 1000, s) for s in range(60)]
+    client.log_batch(run.info.run_id, metrics=points)
+    # A browser far from UTC: the UI shows times in UTC everywhere, the chart too.
+    context = chromium.new_context(
+        timezone_id="Asia/Tokyo", viewport={"width": 1400, "height": 900}
+    )
+    errors: list[str] = []
+    try:
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(f"{heron_server.url}/experiments/{experiment_id}/charts?x={x}")
+        page.wait_for_function("() => window.__charts?.['loss']?.kind === 'lines'")
+        box = page.locator("[data-chart-plot] .u-over").first.bounding_box()
+        assert box is not None
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        # The x under the cursor was never shown (the legend had no place for it); raw
+        # epoch seconds would have been its text.
+        caption = page.locator("[data-chart-x]")
+        page.wait_for_function("() => document.querySelector('[data-chart-x]').textContent")
+        assert re.search(expected, caption.inner_text()), caption.inner_text()
+        assert not errors
+    finally:
+        context.close()

@@ -79,6 +79,15 @@ function durationTicks(splits) {
   return splits.map((v) => `${Number((v / seconds).toFixed(2))} ${unit}`);
 }
 
+/** The x of the point under the cursor, as the tables show it: times in UTC, durations
+ * with their unit, steps as integers. */
+function xText(x) {
+  if (xMetric !== null) return `${xMetric} = ${Number(x.toPrecision(6))}`;
+  if (xMode === "time") return new Date(x * 1000).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
+  if (xMode === "relative") return durationTicks([x])[0];
+  return `Step ${x}`;
+}
+
 function ema(values, weight) {
   const out = new Array(values.length);
   let last = null;
@@ -245,7 +254,7 @@ function drawLegend(card, plot, series) {
       cell.textContent = v === null || v === undefined ? "" : String(Number(v.toPrecision(6)));
     }
     const x = card.querySelector("[data-chart-x]");
-    if (x) x.textContent = idx === null || idx === undefined ? "" : String(u.data[0][idx]);
+    if (x) x.textContent = idx === null || idx === undefined ? "" : xText(u.data[0][idx]);
   };
 }
 
@@ -346,6 +355,8 @@ async function drawCard(card) {
       legend: { show: false },
       cursor: { drag: { x: true, y: false, setScale: !serverZoom } },
       scales: { x: { time: xMode === "time" }, y: { distr: config.log ? 3 : 1 } },
+      // Times in UTC, as every table of the UI shows them (uPlot's default is the browser's zone).
+      tzDate: (seconds) => window.uPlot.tzDate(new Date(seconds * 1000), "Etc/UTC"),
       series: built.series,
       bands: built.bands,
       axes: [
