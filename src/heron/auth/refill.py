@@ -6,6 +6,10 @@ more, the same search is asked again from the store's next page token (for just 
 items still missing); what that answers is filtered too and appended. The page token
 returned is the store's token after the last page read, so the next call goes on from there
 and no item is skipped or repeated (Heron's page tokens are offsets, like MLflow's).
+
+At most :data:`MAX_FOLLOW_UPS` further pages are read for one call: a user who may read
+little of a large store gets a short page with a token (which MLflow's clients follow), not
+one call reading the whole store a page at a time (with ``max_results=1``, one item a time).
 """
 
 from __future__ import annotations
@@ -21,6 +25,9 @@ from heron.protocol.calls import PARSED_BODY
 
 App = Callable[[Scope, Receive, Any], Awaitable[None]]
 Filter = Callable[[Any], Awaitable[Any]]
+
+MAX_FOLLOW_UPS = 10
+"""Further store pages one filtered search reads at most."""
 
 FIELDS = {
     "filter_experiments": "experiments",
@@ -100,7 +107,9 @@ async def refill(
     if not token or len(items) >= size:
         return filtered
     items = list(items)
-    while token and len(items) < size:
+    follow_ups = 0
+    while token and len(items) < size and follow_ups < MAX_FOLLOW_UPS:
+        follow_ups += 1
         more = await _fetch(app, *_follow_up(scope, str(token), size - len(items)))
         if not isinstance(more, dict) or not isinstance(more.get(field), list):
             break  # keep the last good token: the client can go on from there

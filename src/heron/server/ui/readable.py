@@ -2,8 +2,9 @@
 
 The auth gate puts a check in the request's scope (:data:`READABLE`): ``check(resource,
 id)`` with ``resource`` ``"experiment"`` or ``"registered_model"``. A page filtered by it is
-refilled from the store's next pages until it is full or the store has no more, and its page
-token continues after the last item read, as the REST searches do. Compare pages refuse
+refilled from the store's next pages until it is full or the store has no more (reading at
+most :data:`~heron.auth.refill.MAX_FOLLOW_UPS` further pages), and its page token continues
+after the last item read, as the REST searches do. Compare pages refuse
 (403) experiments, or runs of experiments, the user may not read.
 """
 
@@ -14,6 +15,7 @@ from typing import TypeVar
 
 from starlette.requests import Request
 
+from heron.auth.refill import MAX_FOLLOW_UPS
 from heron.entities.paging import PagedList
 from heron.exceptions import PermissionDenied
 
@@ -58,7 +60,9 @@ def readable_page(
         return page
     items = [item for item in page if check(resource, key(item))]
     token = page.token
-    while token and len(items) < size:
+    follow_ups = 0
+    while token and len(items) < size and follow_ups < MAX_FOLLOW_UPS:  # bounded work
+        follow_ups += 1
         more = search(size - len(items), token)
         if not more:
             token = None
