@@ -179,6 +179,19 @@ def cli(ctx: click.Context, tracking_uri: str | None) -> None:
     """Heron: track machine-learning experiments, runs and their artifacts."""
     if tracking_uri:
         # Every command follows it, also those that resolve runs:/ and models:/ URIs (models
-        # serve, predict) and the processes they start (a model's environment, a project).
-        os.environ["HERON_TRACKING_URI"] = tracking_uri
+        # serve, predict) and the processes they start (a model's environment, a project);
+        # put back afterwards for callers that run the CLI in their own process.
+        previous = os.environ.get(_TRACKING_URI_VARIABLE)
+        os.environ[_TRACKING_URI_VARIABLE] = tracking_uri
+        ctx.call_on_close(lambda: _restore_variable(_TRACKING_URI_VARIABLE, previous))
     ctx.obj = CliState(tracking_uri=tracking_uri)
+
+
+_TRACKING_URI_VARIABLE = "HERON_TRACKING_URI"
+
+
+def _restore_variable(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
