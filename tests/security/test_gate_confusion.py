@@ -219,3 +219,44 @@ def test_camel_case_fields_are_the_ones_checked(
     assert answer.status_code in (400, 403), answer.text
     assert auth_server.run_id not in answer.text
     assert "pwned" not in _alice_tags(auth_server)
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/runs/log-metric", {"key": "m", "value": 1, "timestamp": 1, "model_id": "{model}"}),
+        (
+            "/runs/log-batch",
+            {"metrics": [{"key": "m", "value": 1, "timestamp": 1, "model_id": "{model}"}]},
+        ),
+        (
+            "/runs/log-batch",
+            {"metrics": [{"key": "m", "value": 1, "timestamp": 1, "modelId": "{model}"}]},
+        ),
+        ("/runs/outputs", {"models": [{"model_id": "{model}", "step": 0}]}),
+        ("/runs/log-inputs", {"models": [{"model_id": "{model}"}]}),
+    ],
+)
+def test_own_run_cannot_reach_an_unreadable_logged_model(
+    auth_server: AuthServer, bob: dict[str, str], path: str, body: dict[str, object]
+) -> None:
+    # Linking showed the model on bob's run page; a metric naming it was added to the
+    # model's own metrics, in an experiment bob may not even read.
+    text = json.dumps({"run_id": bob["run_id"], **body}).replace("{model}", auth_server.model_id)
+    answer = auth_server.request(
+        "POST", f"{API}{path}", auth=BOB, content=text, headers={"content-type": "application/json"}
+    )
+    assert answer.status_code == 403, answer.text
+    model = auth_server.request(
+        "GET", f"{API}/logged-models/{auth_server.model_id}", auth=ALICE
+    ).json()["model"]
+    assert not model.get("data", {}).get("metrics")
+
+
+def test_import_run_cannot_add_metrics_to_an_unreadable_logged_model(
+    auth_server: AuthServer, bob: dict[str, str]
+) -> None:
+    point = {"key": "m", "value": 1, "timestamp": 1, "step": 0, "model_id": auth_server.model_id}
+    body = {"experiment_id": bob["experiment_id"], "metrics": [point]}
+    answer = auth_server.request("POST", "/api/2.0/heron/runs/import", auth=BOB, json=body)
+    assert answer.status_code == 403, answer.text

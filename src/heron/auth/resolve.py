@@ -170,12 +170,34 @@ class Resolver:
         if source == "run_ids":  # every run named under either spelling
             ids = list(dict.fromkeys(i for a in _ALIASES["run_ids"] for i in many(params, a)))
             return [self.run_experiment(r, quick) for r in ids] if ids else None
+        if source in ("metric_model_ids", "linked_model_ids"):
+            model_ids = _named_models(params, source)
+            return [self.model_experiment(m, quick) for m in model_ids] if model_ids else None
         if source == "model_id":
             model_id = first(params, "model_id")
             return None if model_id is None else [self.model_experiment(model_id, quick)]
         if source == "artifact_path":
             return [artifact_experiment(first(params, "path") or "")]
         raise ValueError(f"unknown source {source}")
+
+
+def _named_models(params: Params, source: str) -> list[str]:
+    """The logged models a write names besides its run: ``metric_model_ids`` (a metric's
+    ``model_id``: LogMetric's own, or any of ``metrics`` in LogBatch and ImportRun) or
+    ``linked_model_ids`` (any of ``models`` in LogInputs and LogOutputs), under either
+    JSON spelling of the nested field."""
+    found: list[object] = []
+    if source == "metric_model_ids":
+        found.append(params.get("model_id"))
+        items = params.get("metrics")
+    else:
+        items = params.get("models")
+    for item in items if isinstance(items, list) else ():
+        if isinstance(item, dict):
+            found += [item.get("model_id"), item.get("modelId")]
+    if not all(v is None or v == "" or isinstance(v, str) for v in found):
+        raise InvalidParameter("Invalid value for parameter 'model_id'")
+    return list(dict.fromkeys(v for v in found if isinstance(v, str) and v))
 
 
 def canonical_experiment_id(experiment_id: str) -> str:

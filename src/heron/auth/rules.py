@@ -28,7 +28,8 @@ class Need:
             (``experiment_id``, ``experiment_ids``, ``experiment_name``, ``run_id``,
             ``source_run_id``, ``run_ids``, ``model_id``, ``name``), ``artifact_path`` (a
             proxied path whose first segment is the experiment id) or ``source`` (the
-            registered model a version's ``models:/<name>/...`` source names).
+            registered model a version's ``models:/<name>/...`` source names), or
+            ``metric_model_ids``/``linked_model_ids`` (logged models a run write names).
         optional: Skip this need when the parameter is absent.
     """
 
@@ -82,6 +83,10 @@ def needs(*items: Need, after: str | None = None) -> Rule:
 
 
 _RUN_UPDATE = needs(_exp("update", "run_id"))
+# Metrics naming a logged model are added to that model's metrics; inputs and outputs link
+# a model to the run (and show it on the run's page).
+_METRICS_UPDATE = needs(_exp("update", "run_id"), _exp("update", "metric_model_ids", optional=True))
+_LINKS_UPDATE = needs(_exp("update", "run_id"), _exp("read", "linked_model_ids", optional=True))
 _RUN_READ = needs(_exp("read", "run_id"))
 _MODEL_ID_UPDATE = needs(_exp("update", "model_id"))
 _RM_READ = needs(_rm("read"))
@@ -103,13 +108,13 @@ API_RULES: dict[str, Rule] = {
     "RestoreRun": needs(_exp("delete", "run_id")),
     "GetRun": _RUN_READ,
     "SearchRuns": needs(_exp("read", "experiment_ids")),
-    "LogMetric": _RUN_UPDATE,
+    "LogMetric": _METRICS_UPDATE,
     "LogParam": _RUN_UPDATE,
     "SetTag": _RUN_UPDATE,
     "DeleteTag": _RUN_UPDATE,
-    "LogBatch": _RUN_UPDATE,
-    "LogInputs": _RUN_UPDATE,
-    "LogOutputs": _RUN_UPDATE,
+    "LogBatch": _METRICS_UPDATE,
+    "LogInputs": _LINKS_UPDATE,
+    "LogOutputs": _LINKS_UPDATE,
     "LogModel": _RUN_UPDATE,
     "GetMetricHistory": _RUN_READ,
     "GetMetricHistoryBulkInterval": needs(_exp("read", "run_ids")),
@@ -154,7 +159,7 @@ API_RULES: dict[str, Rule] = {
     "GetModelVersionDownloadUri": _RM_READ,
     "SetModelVersionTag": _RM_UPDATE,
     "DeleteModelVersionTag": _RM_UPDATE,
-    "ImportRun": needs(_exp("update")),
+    "ImportRun": needs(_exp("update"), _exp("update", "metric_model_ids", optional=True)),
     "GetRunHistories": needs(_exp("read", "run_ids")),
     "GetSampledHistories": needs(_exp("read", "run_ids")),
     "GetPairedHistories": needs(_exp("read", "run_ids")),
