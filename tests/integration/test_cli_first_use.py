@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -155,3 +156,19 @@ def test_sigterm_stops_the_process_started_in_a_model_environment(
         assert not _answers(port)
     finally:
         parent.kill()
+
+
+def test_server_on_a_busy_port_says_so_before_any_address(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """The "Heron UI: http://..." line would send the user to the other server's page."""
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        result = heron(env, tmp_path, "server", "--port", str(port))
+    assert_one_line_error(
+        result,
+        f"Port {port} on 127.0.0.1 is busy (address already in use): another server listens "
+        "there. Stop it, or choose another port with --port.",
+    )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import socket
+
 import click
 
 from heron import config
@@ -188,7 +191,7 @@ def server(
     uvicorn_opts: str | None,
 ) -> None:
     """Run the tracking server until interrupted."""
-    from heron.server.serve import serve
+    from heron.server.serve import serve, uvicorn_options
     from heron.server.settings import WILDCARD_BINDS, ServerSettings, split_list
 
     if artifacts_only and not serve_artifacts:
@@ -233,6 +236,9 @@ def server(
             "Start it with --app-name basic-auth, or bind 127.0.0.1.",
             err=True,
         )
+    if not dev:
+        uvicorn_options(uvicorn_opts)  # a mistake there is told first
+    _refuse_a_busy_port(host, port)
     if not artifacts_only:
         shown = "127.0.0.1" if host in WILDCARD_BINDS else host
         shown = f"[{shown}]" if ":" in shown and not shown.startswith("[") else shown
@@ -241,3 +247,21 @@ def server(
         serve(settings, port, workers, "--log-level debug" if dev else uvicorn_opts, reload=dev)
     except HeronError as error:
         raise click.ClickException(error.message) from error
+
+
+def _refuse_a_busy_port(host: str, port: int) -> None:
+    """Stop before printing the UI's address when another server listens on the port (whose
+    page the user would open instead), with a hint; other bind errors are uvicorn's to tell."""
+    address = host.strip("[]")
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind((address, port))
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE:
+                return
+            raise click.ClickException(
+                f"Port {port} on {host} is busy (address already in use): another server "
+                "listens there. Stop it, or choose another port with --port."
+            ) from error
