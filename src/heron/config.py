@@ -127,6 +127,12 @@ TRUNCATE_LONG_VALUES = _s(
     "TRUNCATE_LONG_VALUES", True, bool, "Truncate over-long param/tag values instead of failing."
 )
 ENABLE_ASYNC_LOGGING = _s("ENABLE_ASYNC_LOGGING", False, bool, "Log metrics asynchronously.")
+SUPPRESS_PRINTING_URL_TO_STDOUT = _s(
+    "SUPPRESS_PRINTING_URL_TO_STDOUT",
+    False,
+    bool,
+    "Do not print a run's and its experiment's UI links when it ends on a tracking server.",
+)
 SQLITE_BUSY_TIMEOUT = _s(
     "SQLITE_BUSY_TIMEOUT", 60.0, float, "Seconds a SQLite writer waits for another to finish."
 )

@@ -50,6 +50,25 @@ def test_client_session_through_the_server(
     assert (stored / "notes.txt").read_text() == "hello"
 
 
+def test_ending_a_run_prints_its_ui_links_as_mlflow_does(
+    heron_server: HeronServer, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("HERON_SUPPRESS_PRINTING_URL_TO_STDOUT", "MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT"):
+        monkeypatch.delenv(name, raising=False)
+    client = MlflowClient(heron_server.url)
+    run = client.create_run("0", run_name="linked")
+    capsys.readouterr()
+    client.set_terminated(run.info.run_id)
+    experiment = f"{heron_server.url}/#/experiments/0"
+    assert capsys.readouterr().out == (
+        f"🏃 View run linked at: {experiment}/runs/{run.info.run_id}\n"
+        f"🧪 View experiment at: {experiment}\n"
+    )
+    monkeypatch.setenv("MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT", "true")
+    client.set_terminated(client.create_run("0").info.run_id)
+    assert capsys.readouterr().out == ""
+
+
 def test_errors_come_back_as_the_same_classes(heron_server: HeronServer) -> None:
     heron_server.reset()
     store = RestStore(heron_server.url)

@@ -36,6 +36,7 @@ from heron.tracking.async_logging import RunOperations, async_logger
 from heron.tracking.context import current_user
 from heron.tracking.logged_models import LoggedModelMethods
 from heron.tracking.registration import RegistrationMethods
+from heron.tracking.run_links import print_run_links
 from heron.validation import validate_batch
 
 USER_TAG = "mlflow.user"
@@ -210,7 +211,8 @@ class MlflowClient(ArtifactMethods, LoggedModelMethods, RegistrationMethods):
         """
         async_logger().flush()
         run_status = RunStatus.name_of(status or "FINISHED")
-        self.store.update_run_info(run_id, run_status, end_time or now_millis(), None)
+        info = self.store.update_run_info(run_id, run_status, end_time or now_millis(), None)
+        print_run_links(self._tracking_uri, info)
 
     def delete_run(self, run_id: str) -> None:
         """Soft-delete a run."""
