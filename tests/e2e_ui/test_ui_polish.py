@@ -429,3 +429,19 @@ def test_hovered_x_is_shown_in_the_legend(
         assert not errors
     finally:
         context.close()
+
+
+def test_unknown_page_shows_the_error_page(heron_server: HeronServer, watched: Watched) -> None:
+    page = watched.page
+    response = page.goto(f"{heron_server.url}/experiment/1/<b>typo</b>")
+    assert response is not None
+    assert response.status == 404
+    # It was a bare "Not Found" in plain text: no navigation, no way back.
+    assert page.locator("h1").inner_text() == "Not found"
+    assert "No page at /experiment/1/<b>typo</b>" in page.locator(".error-message").inner_text()
+    assert page.locator("nav.nav a", has_text="Experiments").count() == 1
+    # API clients still get MLflow's plain answer.
+    api = page.request.get(f"{heron_server.url}/api/2.0/mlflow/no-such-endpoint")
+    assert api.status == 404
+    assert api.text() == "Not Found"
+    watched.assert_clean()

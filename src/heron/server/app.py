@@ -53,7 +53,8 @@ class HeronApp:
                 *_artifact_routes(settings),
                 *_ui_routes(settings, self.services),
                 *_graphql_routes(self.services),
-            ]
+            ],
+            exception_handlers=_ui_exception_handlers(settings, self.services),
         )
         self._prefix = settings.static_prefix
 
@@ -129,6 +130,15 @@ def _ui_routes(settings: ServerSettings, services: Services) -> list[BaseRoute]:
     return ui_routes(settings, services)
 
 
+def _ui_exception_handlers(settings: ServerSettings, services: Services) -> dict[Any, Any]:
+    """The UI's error page for a browser's unknown path (none when serving artifacts only)."""
+    if settings.artifacts_only:
+        return {}
+    from heron.server.ui import ui_exception_handlers
+
+    return ui_exception_handlers(settings, services)
+
+
 def create_app(settings: ServerSettings | None = None, services: Services | None = None) -> ASGIApp:
     """The server's ASGI application, with its security checks.
 
@@ -149,7 +159,8 @@ def create_app(settings: ServerSettings | None = None, services: Services | None
     frame = settings.x_frame_options
     browsers: ASGIApp = CrossOriginCheck(
         SecurityHeaders(heron, x_frame_options=frame),
-        (f"{prefix}/api/", f"{prefix}/ajax-api/"),
+        # the sign-in and sign-out forms too: no other site signs a browser in or out
+        (f"{prefix}/api/", f"{prefix}/ajax-api/", f"{prefix}/login", f"{prefix}/logout"),
         settings.cors_allowed_origins,
     )
     cors_origins = [o for o in settings.cors_allowed_origins if o != "*"]

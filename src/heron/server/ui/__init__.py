@@ -8,7 +8,7 @@ only read; every edit a page offers goes through the REST API (``/ajax-api/2.0/.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from starlette.routing import BaseRoute
@@ -24,3 +24,11 @@ def ui_routes(settings: ServerSettings, services: Services) -> list[BaseRoute]:
 
     ui = UiContext(settings, services)
     return [route for module in pages.MODULES for route in module.routes(ui)] + ui.static_routes()
+
+
+def ui_exception_handlers(settings: ServerSettings, services: Services) -> dict[Any, Any]:
+    """Starlette exception handlers of the UI: a page for a browser's unknown path (404)."""
+    from heron.server.ui.context import UiContext
+    from heron.server.ui.not_found import not_found_handler
+
+    return {404: not_found_handler(UiContext(settings, services))}
