@@ -77,3 +77,29 @@ def test_ordinary_next_still_works(auth_server: AuthServer) -> None:
     status, location, _ = _login(auth_server, target, ALICE[1])
     assert status == 303
     assert location == f"/experiments/{auth_server.experiment_id}?filter=a%20b&x=1"
+
+
+def _post(s: AuthServer, path: str, origin: str | None) -> tuple[int, list[str]]:
+    parts = urlsplit(s.url)
+    connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=30)
+    body = urlencode({"username": ALICE[0], "password": ALICE[1], "next": "/"})
+    headers = {"content-type": "application/x-www-form-urlencoded"}
+    if origin:
+        headers["origin"] = origin
+    connection.request("POST", path, body, headers)
+    response = connection.getresponse()
+    response.read()
+    cookies = [v for k, v in response.getheaders() if k.lower() == "set-cookie"]
+    connection.close()
+    return response.status, cookies
+
+
+@pytest.mark.parametrize("path", ["/login", "/logout"])
+def test_other_sites_cannot_sign_users_in_or_out(auth_server: AuthServer, path: str) -> None:
+    # Login CSRF: a page elsewhere signed the victim's browser into the attacker's account
+    # (everything the victim then did in the UI went to that account); or signed them out.
+    status, cookies = _post(auth_server, path, "http://evil.example")
+    assert status == 403
+    assert cookies == []
+    same_site, _ = _post(auth_server, path, auth_server.url)
+    assert same_site == 303
