@@ -136,13 +136,18 @@ class Policy:
         if hook == "grant_experiment":
             experiment_id = str(body.get("experiment_id", ""))
             if experiment_id:
+                # A store may give a new experiment the id of one removed for good (SQLite,
+                # after `heron gc`): the old one's grants must not carry over to it.
+                self.store.grants.forget(EXPERIMENT, experiment_id)
                 self.store.grants.put(EXPERIMENT, experiment_id, user.id, MANAGE.name)
-                self.forget(user.id)
+                self.forget()
             return body
         name = first(params, "name")
         if hook == "grant_model" and name:
+            # grants of an earlier model of that name (deleted around this server) go
+            self.store.grants.forget(REGISTERED_MODEL, name)
             self.store.grants.put(REGISTERED_MODEL, name, user.id, MANAGE.name)
-            self.forget(user.id)
+            self.forget()
         elif hook == "rename_model" and name:
             new_name = first(params, "new_name")
             if new_name:
