@@ -95,6 +95,7 @@ def crowded(heron_server: HeronServer) -> dict[str, str]:
         run_id = client.create_run(experiment_id, run_name=f"run {number}").info.run_id
         client.log_param(run_id, long_key, "v" * 500)
         client.log_metric(run_id, f"only_run_{number}", number)  # other runs: empty cells
+    client.create_run(experiment_id, run_name="r" * 200)
     model_name = _unique("M" * 190)
     client.create_registered_model(model_name, description="## Model\n\n*Trained* weekly.")
     return {
@@ -122,6 +123,9 @@ def test_small_window_scrolls_tables_not_the_page(
         # The runs table's empty cells hold visually hidden text: positioned against the
         # page, it widened the page to the table's width.
         assert _page_width(page) <= 800, path
+    page.goto(f"{heron_server.url}/experiments/{crowded['experiment_id']}")
+    # The sticky name column of a 200-character run name took half the window.
+    assert page.locator("#runs th.name-col").first.bounding_box()["width"] <= 300  # type: ignore[index]
     page.goto(f"{heron_server.url}/experiments")
     name_cell = page.locator("#experiments td.list-name").first
     assert name_cell.bounding_box()["width"] >= 200  # type: ignore[index]  # was ~40 px
