@@ -449,3 +449,27 @@ def test_unknown_page_shows_the_error_page(heron_server: HeronServer, watched: W
     assert api.status == 404
     assert api.text() == "Not Found"
     watched.assert_clean()
+
+
+def test_chart_search_box_filters_the_cards(heron_server: HeronServer, watched: Watched) -> None:
+    client = MlflowClient(heron_server.url)
+    experiment_id = client.create_experiment(_unique("chart-search"))
+    run_id = client.create_run(experiment_id).info.run_id
+    for key in ("train/loss", "train/acc", "val/loss", "lr"):
+        client.log_metric(run_id, key, 1.0)
+    page = watched.page
+    page.goto(f"{heron_server.url}/experiments/{experiment_id}/charts")
+    search = page.get_by_label("Search charts")
+    search.fill("LOSS")
+    shown = page.locator("[data-chart-card]:visible")
+    assert sorted(shown.evaluate_all("(cards) => cards.map((c) => c.dataset.key)")) == [
+        "train/loss",
+        "val/loss",
+    ]
+    assert page.locator("[data-chart-search-count]").inner_text() == "2 of 4 charts"
+    # A section without a matching card hides with its title.
+    sections = page.locator("[data-chart-section]:visible h2")
+    assert [title.split(" ")[0] for title in sections.all_inner_texts()] == ["train", "val"]
+    search.fill("")
+    assert page.locator("[data-chart-card]:visible").count() == 4
+    watched.assert_clean()

@@ -416,6 +416,28 @@ async function drawCard(card) {
   document.addEventListener("fullscreenchange", () => plot?.setSize({ width: width(), height: height() }));
 }
 
+/** The search box: shows the cards whose metric key holds the text (any case), and the
+ * sections that still have one. Cards scrolled into view by it are drawn then. */
+function searchCharts(input) {
+  const text = input.value.trim().toLowerCase();
+  let shown = 0;
+  const cards = [...document.querySelectorAll("[data-chart-card]")];
+  for (const card of cards) {
+    const match = !text || card.dataset.key.toLowerCase().includes(text);
+    card.hidden = !match;
+    if (match) shown += 1;
+  }
+  for (const section of document.querySelectorAll("[data-chart-section]")) {
+    section.hidden = !section.querySelector("[data-chart-card]:not([hidden])");
+  }
+  const count = document.querySelector("[data-chart-search-count]");
+  if (count) count.textContent = text ? `${shown} of ${cards.length} charts` : "";
+}
+
+document.addEventListener("input", (event) => {
+  if (event.target.matches("[data-chart-search]")) searchCharts(event.target);
+});
+
 function start() {
   const cards = [...document.querySelectorAll("[data-chart-card]")];
   if (!cards.length) return;
