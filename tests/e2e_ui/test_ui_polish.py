@@ -164,6 +164,17 @@ def test_list_descriptions_show_text_not_markdown(
     assert row.locator("td.list-note").inner_text() == "Heading Some bold code text"
     page.goto(f"{heron_server.url}/models?q={crowded['model_name'][-8:]}")
     assert page.locator("#models td.list-note").first.inner_text() == "Model Trained weekly."
+
+    # A long description shows three lines, the rest in its title.
+    client = MlflowClient(heron_server.url)
+    long_id = client.create_experiment(
+        _unique("long-note"), tags={"mlflow.note.content": "word " * 300}
+    )
+    page.set_viewport_size({"width": 800, "height": 600})
+    page.goto(f"{heron_server.url}/experiments")
+    note = page.locator(f'tr[data-experiment-id="{long_id}"] td.list-note .clamp')
+    assert note.bounding_box()["height"] < 4 * 20  # type: ignore[index]
+    assert (note.get_attribute("title") or "").startswith("word word")
     watched.assert_clean()
 
 
