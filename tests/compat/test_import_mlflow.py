@@ -315,6 +315,10 @@ def test_mlruns_folder_is_imported(mlruns_folder: dict[str, Any], tmp_path: Path
     assert run.data.params == {"alpha": "0.5", "layers": "3"}
     assert run.info.artifact_uri == made["artifact_uri"]  # left where it is
     assert len(tracking.get_metric_history(made["run_id"], "loss")) == 30
+    # MLflow's file store makes 18-digit experiment ids: past 32 bits, the next free one.
+    assert int(made["experiment_id"]) > 2**31
+    moved = f"MLflow id {made['experiment_id']} is Heron experiment {run.info.experiment_id}"
+    assert moved in result.output
     assert registry.get_registered_model("import-model").aliases == {"champion": 2}
     assert tracking.get_logged_model(made["model_id"]).params == {"p": "1"}
     again = run_import(str(folder), f"sqlite:///{tmp_path / 'heron.db'}")

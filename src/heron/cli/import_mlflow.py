@@ -33,7 +33,8 @@ def import_mlflow(source: str, dest: str, copy_artifacts: str | None, no_progres
     SOURCE is an MLflow tracking database (sqlite:///mlflow.db, postgresql://...,
     mysql://...) of any MLflow schema revision from 1.x to 3.17, or an mlruns folder
     (./mlruns, file:///path/mlruns); DEST a Heron database
-    URI (created if missing). Experiment ids are kept when DEST has none of them.
+    URI (created if missing). Experiment ids are kept when DEST has none of them (an
+    id past 2,147,483,647, as the file store makes, takes the next free one; printed).
     Experiments, runs with every metric point, params, tags, inputs, logged models and the
     model registry are copied; artifact locations are kept unless --copy-artifacts is given.
     Running it again resumes an interrupted import and changes nothing after a complete
@@ -48,6 +49,8 @@ def import_mlflow(source: str, dest: str, copy_artifacts: str | None, no_progres
             click.echo(f"Skipping half-written run folder (no meta.yaml): {run_dir}", err=True)
         with _bar(len(job.runs), "Copying runs", no_progress) as bar:
             job.copy(bar.update)
+        for line in job.mapping.renumbered():
+            click.echo(line, err=True)
         with _bar(len(job.runs), "Verifying runs", no_progress) as bar:
             verification = job.verify(bar.update)
     finally:

@@ -34,6 +34,16 @@ class ExperimentMap:
     names: dict[int, str] = field(default_factory=dict)
     datasets: dict[str, str] = field(default_factory=dict)
 
+    def renumbered(self) -> list[str]:
+        """One line per experiment whose Heron id is not its MLflow id (taken, past 32 bits,
+        or an experiment of that name Heron had already)."""
+        return [
+            f"Experiment {self.names.get(mlflow_id, '')!r}: MLflow id {mlflow_id} is Heron "
+            f"experiment {heron_id}"
+            for mlflow_id, heron_id in sorted(self.ids.items())
+            if mlflow_id != heron_id
+        ]
+
 
 def copy_experiments(source: SourceDatabase, db: Database) -> ExperimentMap:
     """Copy every experiment (active and deleted) with its tags and datasets."""
