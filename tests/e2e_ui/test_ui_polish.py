@@ -484,3 +484,30 @@ def test_chart_search_box_filters_the_cards(heron_server: HeronServer, watched: 
     search.fill("")
     assert page.locator("[data-chart-card]:visible").count() == 4
     watched.assert_clean()
+
+
+def test_markdown_blocks_are_styled(heron_server: HeronServer, dark_page: Watched) -> None:
+    client = MlflowClient(heron_server.url)
+    experiment_id = client.create_experiment(_unique("markdown"))
+    run_id = client.create_run(experiment_id).info.run_id
+    note = "> quoted\n\n```\nfirst = 1\nsecond = 2\n```\n\n---\n"
+    client.set_tag(run_id, "mlflow.note.content", note)
+    page = dark_page.page
+    page.goto(f"{heron_server.url}/experiments/{experiment_id}/runs/{run_id}")
+    style = page.evaluate(
+        """() => {
+            const css = (selector, property) =>
+                getComputedStyle(document.querySelector(selector)).getPropertyValue(property);
+            return {
+                code: css(".markdown pre code", "padding-left"),
+                quote: css(".markdown blockquote", "border-left-width"),
+                rule: css(".markdown hr", "border-top-color"),
+                ruleBottom: css(".markdown hr", "border-bottom-width"),
+            };
+        }"""
+    )
+    assert style["code"] == "0px"  # the first line of a code block was indented
+    assert style["quote"] == "3px"  # a quote looked like an indented paragraph
+    assert style["rule"] == "rgb(48, 54, 61)"  # the border colour, not a bright inset line
+    assert style["ruleBottom"] == "0px"
+    dark_page.assert_clean()
