@@ -441,6 +441,10 @@ def test_hovered_x_is_shown_in_the_legend(
         caption = page.locator("[data-chart-x]")
         page.wait_for_function("() => document.querySelector('[data-chart-x]').textContent")
         assert re.search(expected, caption.inner_text()), caption.inner_text()
+        if x == "time":  # the axis: UTC on 24 hours like the tables, not the zone's 7:13am
+            ticks = page.evaluate("() => window.__charts['loss'].xTicks")
+            assert re.fullmatch(r"22:1\d(:\d\d)?\n2023-11-14", ticks[0]), ticks
+            assert all(re.fullmatch(r"22:1\d(:\d\d)?", tick) for tick in ticks[1:]), ticks
         assert not errors
     finally:
         context.close()

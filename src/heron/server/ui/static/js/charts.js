@@ -65,6 +65,22 @@ function xValues(series) {
   return series.timestamps.map((t) => (t - start) / 1000);
 }
 
+/** Tick labels of wall time (seconds since the epoch), in UTC and 24 hours like the tables:
+ * the clock at the spacing's precision, the date under the first tick of each day. */
+function timeTicks(splits, spacing) {
+  let lastDay = null;
+  return splits.map((seconds) => {
+    if (seconds === null || seconds === undefined) return null;
+    const iso = new Date(seconds * 1000).toISOString();  // YYYY-MM-DDTHH:MM:SS.sssZ
+    const day = iso.slice(0, 10);
+    if (spacing >= 86400) return day;
+    const clock = iso.slice(11, spacing >= 60 ? 16 : spacing >= 1 ? 19 : 23);
+    const label = day !== lastDay ? `${clock}\n${day}` : clock;
+    lastDay = day;
+    return label;
+  });
+}
+
 /** Tick spacings of relative time, in seconds: round numbers of seconds, minutes, hours. */
 const DURATION_STEPS = [
   0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30,
@@ -364,6 +380,9 @@ async function drawCard(card) {
         {
           stroke: ink, grid: { stroke: "rgba(128,128,128,0.2)" }, ticks: { stroke: "rgba(128,128,128,0.35)" },
           ...(xMetric !== null ? { label: xMetric } : {}),
+          ...(xMode === "time" ? {
+            values: (u, splits, axis, space, spacing) => (window.__charts[key].xTicks = timeTicks(splits, spacing)),
+          } : {}),
           ...(xMode === "relative" ? {
             incrs: DURATION_STEPS,
             values: (u, splits) => (window.__charts[key].xTicks = durationTicks(splits)),
