@@ -515,3 +515,24 @@ def test_markdown_blocks_are_styled(heron_server: HeronServer, dark_page: Watche
     assert style["rule"] == "rgb(48, 54, 61)"  # the border colour, not a bright inset line
     assert style["ruleBottom"] == "0px"
     dark_page.assert_clean()
+
+
+def test_full_width_buttons_center_their_label(heron_server: HeronServer, watched: Watched) -> None:
+    client = MlflowClient(heron_server.url)
+    experiment_id = client.create_experiment(_unique("buttons"))
+    run_id = client.create_run(experiment_id).info.run_id
+    page = watched.page
+    page.goto(f"{heron_server.url}/experiments/{experiment_id}/runs/{run_id}")
+    page.locator("summary", has_text="Rename").first.click()
+    save = page.locator("details[open] form button[type=submit]").first
+    offset = save.evaluate(
+        """(button) => {
+            const range = document.createRange();
+            range.selectNodeContents(button);
+            const text = range.getBoundingClientRect();
+            const box = button.getBoundingClientRect();
+            return Math.abs((text.left + text.right) / 2 - (box.left + box.right) / 2);
+        }"""
+    )
+    assert offset < 3  # the label sat at the left of a button as wide as its form
+    watched.assert_clean()
