@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from heron.exceptions import InvalidParameter, NotFound
 from heron.models.uris import local_path
+from heron.models.yaml_expansion import check_expansion
 from heron.version import __version__
 
 if TYPE_CHECKING:
@@ -222,10 +223,13 @@ class Model:
         if not os.path.isfile(file):
             raise NotFound(f"Could not find an 'MLmodel' configuration file at '{os.fspath(path)}'")
         with open(file, encoding="utf-8") as source:
-            # The C loader when libyaml is there: the pure-Python one dominates model loading.
-            content = yaml.load(source, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            text = source.read()
+        # The C loader when libyaml is there: the pure-Python one dominates model loading.
+        content = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         if not isinstance(content, dict):
             raise InvalidParameter(f"The MLmodel file at '{file}' is not a YAML mapping")
+        if "*" in text:  # YAML aliases: no "billion laughs"
+            check_expansion(content, "The MLmodel file")
         return cls.from_dict(content)
 
 
