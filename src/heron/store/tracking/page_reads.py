@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from heron.entities import ViewType
 from heron.entities.summary import DatasetSummary, ExperimentActivity, MetricRange, RunKeys
+from heron.exceptions import InvalidParameter
 
 if TYPE_CHECKING:
     from heron.entities import Run
@@ -44,7 +45,10 @@ def experiment_activity(
     """Run count and last activity of each experiment (those without runs included)."""
     result: dict[str, ExperimentActivity] = {}
     for experiment_id in experiment_ids:
-        runs = all_runs(store, [experiment_id])
+        try:
+            runs = all_runs(store, [experiment_id])
+        except InvalidParameter:  # an id that is no integer names no experiment: no runs
+            runs = []
         times = [t for r in runs for t in (r.info.start_time, r.info.end_time) if t is not None]
         result[experiment_id] = ExperimentActivity(len(runs), max(times) if times else None)
     return result

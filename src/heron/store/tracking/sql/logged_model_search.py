@@ -22,7 +22,7 @@ from typing import Any
 
 from heron.entities import LoggedModel, LoggedModelStatus, PagedList
 from heron.entities.paging import decode_page_token
-from heron.exceptions import HeronError, InvalidParameter
+from heron.exceptions import InvalidParameter, NotFound
 from heron.search import And, Comparison, Node, Or, parse_filter
 from heron.search.grammar import get_target
 from heron.store.db import Database
@@ -109,8 +109,8 @@ def _experiment_keys(experiment_ids: Sequence[str]) -> list[int]:
     for experiment_id in experiment_ids or ():
         try:
             keys.append(experiment_key(experiment_id))
-        except HeronError:
-            continue  # an id that cannot exist matches no model
+        except NotFound:
+            continue  # an integer beyond the stored range matches no model
     return keys
 
 

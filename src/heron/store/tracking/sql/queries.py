@@ -142,7 +142,7 @@ def _experiment_keys(experiment_ids: Sequence[str]) -> list[int]:
         try:
             keys.append(experiment_key(experiment_id))
         except NotFound:
-            continue  # an id that cannot exist matches no run
+            continue  # an integer beyond the stored range matches no run
     return keys
 
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from heron.entities import LifecycleStage
 from heron.entities.dataset import DATASET_CONTEXT_TAG
 from heron.entities.summary import DatasetSummary, ExperimentActivity, MetricRange, RunKeys
-from heron.exceptions import NotFound
+from heron.exceptions import InvalidParameter, NotFound
 from heron.store.db import Database
 from heron.store.db.drivers import Cursor
 from heron.store.tracking.sql.queries import runs_condition
@@ -26,7 +26,7 @@ def experiment_activity(
     for experiment_id in experiment_ids:
         try:
             keys[experiment_key(experiment_id)] = experiment_id
-        except NotFound:  # an id that cannot exist: no runs
+        except (NotFound, InvalidParameter):  # an id that cannot exist: no runs
             continue
     if not keys:
         return result
@@ -123,7 +123,7 @@ def dataset_summaries(
     for experiment_id in experiment_ids:
         try:
             keys.append(experiment_key(experiment_id))
-        except NotFound:  # an id that cannot exist: no datasets
+        except (NotFound, InvalidParameter):  # an id that cannot exist: no datasets
             continue
     if not keys:
         return []

@@ -7,7 +7,7 @@ import math
 from collections.abc import Callable
 
 from heron.entities import Metric
-from heron.exceptions import NotFound
+from heron.exceptions import InvalidParameter, NotFound
 from heron.validation import experiment_number
 
 #: What +/-infinity is stored (and returned) as, like MLflow's SQL store.
@@ -31,12 +31,19 @@ def experiment_key(experiment_id: object) -> int:
     """An experiment id as stored (an integer).
 
     Raises:
-        NotFound: for ids that cannot name a stored experiment (``"abc"``, ``"1.5"``).
+        InvalidParameter: for ids that are not integers (``"abc"``, ``"1.5"``), as MLflow's
+            SQL store answers.
+        NotFound: for integers beyond the stored range.
     """
     number = experiment_number(experiment_id)
-    if number is None:
+    if number is not None:
+        return number
+    text = str(experiment_id).strip().removeprefix("-")
+    if text.isascii() and text.isdigit():
         raise NotFound(f"No Experiment with id={experiment_id} exists")
-    return number
+    raise InvalidParameter(
+        f"Invalid experiment ID '{experiment_id}'. Experiment ID must be a valid integer."
+    )
 
 
 def _metric_factory() -> Callable[[str, float | None, int, int], Metric]:
