@@ -1,8 +1,8 @@
 """Scalar values on the wire: how a request's text or JSON becomes a typed value, and back.
 
 The rules are MLflow's (protobuf JSON plus its server's leniencies): int64 as a number or a
-numeric string, doubles as numbers or ``"NaN"`` / ``"Infinity"`` / ``"-Infinity"`` (but not
-numeric strings, which MLflow's server would take and its stores refuse),
+numeric string, doubles as numbers, ``"NaN"`` / ``"Infinity"`` / ``"-Infinity"`` or the
+strings Python's ``float()`` reads (``"1.5"``, ``"inf"``, as protobuf's JSON parser does),
 booleans ``true``/``false`` (any case in a query string), enums by name or number.
 Anything else is INVALID_PARAMETER_VALUE naming the parameter.
 """
@@ -75,12 +75,17 @@ _DOUBLE_SPECIALS = {"nan": math.nan, "infinity": math.inf, "-infinity": -math.in
 
 
 def _double(field: Field, value: Any, path: str) -> float:
-    # Numbers, or the three special spellings; numeric strings are refused, as the
-    # stores refuse them (MLflow's clients never send them).
+    # Numbers, the three special spellings, or a numeric string: protobuf's JSON parser
+    # reads a string with float(), so MLflow stores "1.5" as 1.5 and "inf" as infinity.
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     if isinstance(value, str) and value.lower() in _DOUBLE_SPECIALS:
         return _DOUBLE_SPECIALS[value.lower()]
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            pass
     raise invalid(path, value)
 
 
