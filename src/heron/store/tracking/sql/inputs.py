@@ -11,7 +11,7 @@ from heron.store.db.dialect import Dialect
 from heron.store.db.drivers import Cursor
 from heron.store.tracking.sql.run_models import log_model_inputs
 from heron.store.tracking.sql.runs import require_active_run
-from heron.validation import validate_dataset_input
+from heron.validation import validate_dataset_input, validate_run_id
 
 _INSERT_DATASET = (
     "INSERT INTO datasets (dataset_uuid, experiment_id, name, digest, source_type, source, "
@@ -31,7 +31,11 @@ def log_inputs(
     datasets: Sequence[DatasetInput] | None,
     models: Sequence[LoggedModelInput] | None = None,
 ) -> None:
-    """Record the datasets and models a run used; one already recorded is left as it is."""
+    """Record the datasets and models a run used; one already recorded is left as it is.
+
+    A malformed run id is INVALID_PARAMETER_VALUE, as MLflow's SQL store checks it first.
+    """
+    validate_run_id(run_id)
     inputs = list(datasets or ())
     for dataset_input in inputs:
         validate_dataset_input(dataset_input)

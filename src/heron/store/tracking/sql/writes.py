@@ -29,6 +29,7 @@ from heron.validation import (
     validate_batch,
     validate_metric,
     validate_param,
+    validate_run_id,
     validate_run_name,
     validate_tag,
 )
@@ -100,7 +101,12 @@ def log_batch(
     params: Sequence[Param],
     tags: Sequence[RunTag],
 ) -> None:
-    """Log metrics, params and tags in one transaction: all of them or, on error, none."""
+    """Log metrics, params and tags in one transaction: all of them or, on error, none.
+
+    A malformed run id is INVALID_PARAMETER_VALUE here (MLflow's SQL store checks its shape
+    before the batch), not a missing run.
+    """
+    validate_run_id(run_id)
     checked_params, checked_tags = validate_batch(metrics, params, tags)
     sql, points = point_rows(run_id, metrics)
     tag_values = {tag.key: tag.value for tag in checked_tags}  # the last value of a key wins
