@@ -180,8 +180,10 @@ def _validate_metric_context(metric: Metric) -> None:
                 f"Got invalid {name} {value!r} for metric '{metric.key}': it must be a "
                 f"non-empty string of at most {limit} characters"
             )
-    if metric.dataset_digest is not None and metric.dataset_name is None:
-        raise InvalidParameter(f"Metric '{metric.key}' has a dataset_digest but no dataset_name")
+    if (metric.dataset_name, metric.dataset_digest).count(None) == 1:
+        raise InvalidParameter(
+            "Both dataset_name and dataset_digest must be provided if one is provided"
+        )
 
 
 def metric_value_is_nan(value: float) -> bool:
