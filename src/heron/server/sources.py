@@ -158,7 +158,8 @@ class SourceCheck:
 
         Raises:
             InvalidParameter: The source is refused.
-            NotFound: A ``models:/<name>/...`` source names a missing registered model.
+            NotFound: A ``models:/<name>/...`` source names a missing registered model, or
+                ``model_id`` a missing logged model.
         """
         _check_regex(source)
         if is_prompt(tags):
@@ -175,10 +176,7 @@ class SourceCheck:
         if scheme == "models" and _logged_model_id(source) is None:
             return RegisteredSource(self.registry).resolve(source, run_id, model_id)
         if model_id:
-            try:
-                model = self.tracking.get_logged_model(model_id)
-            except NotFound:
-                raise _unrelated(source, "model_id") from None
+            model = self.tracking.get_logged_model(model_id)  # MLflow: 404 when missing
             self._check_location(source, "model_id", model_id, lambda: model.artifact_location)
             return VersionSource(source, run_id or model.source_run_id or None, model_id)
         self._check_location(
