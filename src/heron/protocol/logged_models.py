@@ -111,11 +111,9 @@ def encode_logged_model(model: LoggedModel) -> dict[str, Any]:
         "artifact_uri": model.artifact_location,
         "status": LoggedModelStatus.coerce(model.status).wire_name,
         "model_type": model.model_type or "",  # MLflow sends "" when unset
+        "source_run_id": model.source_run_id or "",  # the same
     }
-    optional = (
-        ("source_run_id", model.source_run_id),
-        ("status_message", model.status_message),
-    )
+    optional = (("status_message", model.status_message),)
     info.update((name, value) for name, value in optional if value is not None)
     if model.tags:
         info["tags"] = [{"key": k, "value": v} for k, v in model.tags.items()]

@@ -110,8 +110,7 @@ def encode_model_version(version: ModelVersion) -> dict[str, Any]:
     out["description"] = version.description or ""
     if version.source is not None:
         out["source"] = version.source
-    if version.run_id:
-        out["run_id"] = version.run_id
+    out["run_id"] = version.run_id or ""  # MLflow sends "" for a version without a run
     out["status"] = str(version.status)
     if version.status_message:
         out["status_message"] = version.status_message
