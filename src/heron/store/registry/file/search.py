@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from heron.entities import PagedList
 from heron.entities.paging import decode_page_token, encode_page_token
 from heron.entities.registry import PROMPT_TAG, ModelVersion, RegisteredModel
-from heron.search import And, Comparison, Node, Or, OrderKey, parse_filter, parse_order_by
+from heron.search import And, Node, Or, OrderKey, parse_filter, parse_order_by
 from heron.search.evaluate import compare
 from heron.store.registry.base import (
     SEARCH_MODEL_VERSION_MAX_RESULTS_DEFAULT,
@@ -17,10 +17,10 @@ from heron.store.registry.base import (
     SEARCH_REGISTERED_MODEL_MAX_RESULTS_DEFAULT,
     SEARCH_REGISTERED_MODEL_MAX_RESULTS_THRESHOLD,
 )
+from heron.store.registry.prompt_filter import without_prompts
 from heron.validation import validate_max_results
 
 _T = TypeVar("_T", RegisteredModel, ModelVersion)
-_NOT_A_PROMPT = Comparison("tag", PROMPT_TAG, "!=", "true")
 
 
 def registered_models(
@@ -74,7 +74,7 @@ def _search(
     page_token: str | None,
 ) -> PagedList[_T]:
     offset = decode_page_token(page_token)
-    node = _without_prompts(parse_filter(filter_string, target))
+    node = without_prompts(parse_filter(filter_string, target))
     found = [item for item in items if _holds(node, item)]
     named: set[str] = {key.key for key in keys}
     for key in reversed([*keys, *(k for k in defaults if k.key not in named)]):
@@ -83,18 +83,6 @@ def _search(
     return PagedList(
         found[offset : offset + size], encode_page_token(offset + size) if more else None
     )
-
-
-def _without_prompts(node: Node | None) -> Node:
-    if node is None:
-        return _NOT_A_PROMPT
-    return node if _names_prompt_tag(node) else And((node, _NOT_A_PROMPT))
-
-
-def _names_prompt_tag(node: Node) -> bool:
-    if isinstance(node, And | Or):
-        return any(_names_prompt_tag(term) for term in node.terms)
-    return node.entity == "tag" and node.key == PROMPT_TAG
 
 
 def _holds(node: Node, item: RegisteredModel | ModelVersion) -> bool:

@@ -4,8 +4,9 @@ reads fill it.
 Filters are :mod:`heron.search` trees compiled by the tracking store's compiler, so the
 grammar, ``LIKE`` (case-sensitive) and ``ILIKE`` (case-insensitive) behave as in every
 other search. As in MLflow, prompts (``tags.`mlflow.prompt.is_prompt` = 'true'``) are left
-out unless the filter asks about that tag, and a model or version without the tag counts
-as ``'false'`` (MLflow's client appends ``!= 'true'`` to every search).
+out unless the filter asks for them (``= 'true'`` or ``!= 'false'``, then the filter applies
+as written, a missing tag counting as ``'false'``); other clauses on that tag are dropped
+(MLflow's client appends ``!= 'true'`` to every search).
 
 How it stays fast (issue 5's goal: 10x MLflow on 1,000 models x 10 versions): tag clauses
 are semi-joins on the tag tables' (key, value) index, tested once per search rather than
@@ -22,7 +23,7 @@ from functools import lru_cache
 from heron.entities import PagedList
 from heron.entities.paging import decode_page_token, encode_page_token
 from heron.entities.registry import PROMPT_TAG, ModelVersion, RegisteredModel
-from heron.search import And, Comparison, Node, Or, parse_filter, parse_order_by
+from heron.search import parse_filter, parse_order_by
 from heron.search.ast import OrderKey
 from heron.store.db import Database
 from heron.store.db.dialect import Dialect
@@ -33,6 +34,7 @@ from heron.store.registry.base import (
     SEARCH_REGISTERED_MODEL_MAX_RESULTS_DEFAULT,
     SEARCH_REGISTERED_MODEL_MAX_RESULTS_THRESHOLD,
 )
+from heron.store.registry.prompt_filter import without_prompts
 from heron.store.registry.sql.reads import (
     LIVE,
     MODEL_COLUMNS,
@@ -44,7 +46,6 @@ from heron.store.registry.sql.rows import to_version
 from heron.store.tracking.sql.search import Sql, Target, compile_filter, compile_order
 from heron.validation import validate_max_results
 
-_NOT_A_PROMPT = Comparison("tag", PROMPT_TAG, "!=", "true")
 _PROMPT_DEFAULTS = {PROMPT_TAG: "false"}
 
 REGISTERED_MODELS = Target(
@@ -158,7 +159,7 @@ def _cached_page_query(
     dialect: Dialect, target: str, filter_string: str | None, order_by: Sequence[str] | None
 ) -> tuple[str, tuple[object, ...]]:
     """:func:`_page_query`, cached, as clients repeat searches."""
-    node = _without_prompts(parse_filter(filter_string, target))
+    node = without_prompts(parse_filter(filter_string, target))
     keys = parse_order_by(order_by, target)
     if not keys and target == "model_versions":
         keys = list(_VERSION_DEFAULT)
@@ -182,18 +183,3 @@ def _cached_page_query(
         where.params,
     )
     return query.text, tuple(query.params)
-
-
-def _without_prompts(node: Node | None) -> Node:
-    """The filter, restricted to non-prompts unless it names the prompt tag itself."""
-    if node is None:
-        return _NOT_A_PROMPT
-    if _names_prompt_tag(node):
-        return node
-    return And((node, _NOT_A_PROMPT))
-
-
-def _names_prompt_tag(node: Node) -> bool:
-    if isinstance(node, And | Or):
-        return any(_names_prompt_tag(term) for term in node.terms)
-    return node.entity == "tag" and node.key == PROMPT_TAG
