@@ -26,11 +26,11 @@ from urllib.parse import unquote, urlsplit
 from heron.exceptions import InvalidParameter
 from heron.server.settings import ServerSettings
 from heron.store.artifacts.host_policy import check_uri_host
+from heron.store.artifacts.paths import percent_decodings
 from heron.validation import validate_artifact_location
 
 FIELD = "artifact_location"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_DECODE_ROUNDS = 10
 
 
 def server_roots(settings: ServerSettings) -> tuple[str, ...]:
@@ -62,24 +62,10 @@ def check_artifact_location(location: str, settings: ServerSettings) -> None:
 
 
 def _has_parent_segment(path: str) -> bool:
-    form = path
-    for _ in range(_DECODE_ROUNDS):
-        if any(segment == ".." for segment in form.replace("\\", "/").split("/")):
-            return True
-        decoded = unquote(form)
-        if decoded == form:
-            return False
-        form = decoded
-    return True
+    forms = percent_decodings(path)
+    return forms is None or any(".." in form.replace("\\", "/").split("/") for form in forms)
 
 
 def _has_control(text: str) -> bool:
-    form = text
-    for _ in range(_DECODE_ROUNDS):
-        if _CONTROL.search(form):
-            return True
-        decoded = unquote(form)
-        if decoded == form:
-            return False
-        form = decoded
-    return True
+    forms = percent_decodings(text)
+    return forms is None or any(_CONTROL.search(form) for form in forms)

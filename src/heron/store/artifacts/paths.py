@@ -27,15 +27,23 @@ def _refuse(path: str, reason: str) -> InvalidParameter:
     return InvalidParameter(f"Invalid artifact path {path!r}: {reason}")
 
 
-def _decodings(path: str) -> list[str]:
-    """The path and each successive percent-decoding of it, until decoding changes nothing."""
-    forms = [path]
+def percent_decodings(text: str) -> list[str] | None:
+    """``text`` and each successive percent-decoding of it, until decoding changes nothing;
+    None when it still decodes after :data:`MAX_DECODE_ROUNDS` rounds (refuse it)."""
+    forms = [text]
     for _ in range(MAX_DECODE_ROUNDS):
         decoded = unquote(forms[-1])
         if decoded == forms[-1]:
             return forms
         forms.append(decoded)
-    raise _refuse(path, f"still percent-encoded after {MAX_DECODE_ROUNDS} rounds of decoding")
+    return None
+
+
+def _decodings(path: str) -> list[str]:
+    forms = percent_decodings(path)
+    if forms is None:
+        raise _refuse(path, f"still percent-encoded after {MAX_DECODE_ROUNDS} rounds of decoding")
+    return forms
 
 
 def _check_form(form: str, path: str) -> None:
