@@ -136,7 +136,7 @@ def decode_logged_model(fields: dict[str, Any]) -> LoggedModel:
         creation_timestamp=info.get("creation_timestamp_ms", 0),
         last_updated_timestamp=info.get("last_updated_timestamp_ms", 0),
         model_type=info.get("model_type"),
-        source_run_id=info.get("source_run_id"),
+        source_run_id=info.get("source_run_id") or None,  # MLflow sends "" for none
         status=LoggedModelStatus.coerce(info.get("status", "LOGGED_MODEL_STATUS_UNSPECIFIED")),
         status_message=info.get("status_message"),
         tags={tag.key: tag.value for tag in info.get("tags", ())},
