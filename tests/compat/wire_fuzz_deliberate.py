@@ -213,6 +213,13 @@ DELIBERATE = (
         OK,
     ),
     Deliberate(
+        "At most 16 order_by clauses (each is a join and a sort term; hundreds of them "
+        "crash SQLite's expression-depth limit), a limit MLflow does not have",
+        ("runs/search order_by=17-keys",),
+        OK,
+        REFUSED,
+    ),
+    Deliberate(
         "Broken filters and order_by clauses are refused where MLflow's tokenizer drops "
         "what it does not understand (a trailing AND, a second clause without AND, a "
         "key-less 'metrics.') and answers as if they were not there",

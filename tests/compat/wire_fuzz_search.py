@@ -246,7 +246,13 @@ def runs(corpus: Corpus, rng: random.Random, count: int) -> None:
         path,
         base,
         "order_by",
-        [*orders, ("string", "run_name"), ("null", None)],
+        [
+            *orders,
+            ("string", "run_name"),
+            ("null", None),
+            ("16-keys", [f"params.o{index}" for index in range(16)]),
+            ("17-keys", [f"params.o{index}" for index in range(17)]),
+        ],
         values=_run_names,
     )
     corpus.vary(
