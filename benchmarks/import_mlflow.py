@@ -18,14 +18,15 @@ Prints points/s for each and Heron's speed-ups (goals, issue 18: >= 50x over
 mlflow-export-import, >= 10x over Heron's export/import).
 
 Measured on the shared 2-core machine, full size (2,000 runs x 20 x 1,000 = 40M points;
-the MLflow database takes ~30 min to build once, then stays in the cache), load average
-2-3 (other jobs running): import-mlflow 179,368 points/s over 223 s, verification and
-metric_blocks included (verification and summaries run on worker threads while the copy
-goes on; without metric_blocks, before they existed, the copy alone measured ~1.6 us a
-point of CPU, the summaries add ~2.5-3.5). Heron's own export/import between two servers:
-~96,000-101,000 points/s (10 and 100 runs, load 1.5-2): import-mlflow is ~1.8x, short of
-the 10x goal. mlflow-export-import 1.2.0 (10 runs, extrapolated, an earlier session at
-load 7-11): 928 points/s, ~190x (goal 50x).
+the MLflow database takes ~30 min to build once, then stays in the cache), load 1.5-2:
+import-mlflow 316,599 points/s over 126 s, verification and metric_blocks included (the
+copy, the verification and the summaries run on three threads; per point, in CPU: copy
+~1.1 us, verification ~0.8 us, summaries ~1.1 us). Heron's own export/import between two
+servers: 101,193 points/s (10 runs): import-mlflow is 3.1x. SQLite alone copying the same
+points into an empty Heron schema: 818,691 points/s, 8.1x Heron's export/import, so the
+10x goal is out of reach for any import into a Heron SQLite file on this machine.
+mlflow-export-import 1.2.0 (10 runs, extrapolated, an earlier session at load 7-11): 928
+points/s, ~340x (goal 50x).
 """
 
 from __future__ import annotations
