@@ -108,6 +108,12 @@ def summaries(rows: Iterable[Sequence[Any]]) -> dict[tuple[str, str, int, int], 
         (run_id, key, finest, index): _one_point(group[0]) if len(group) == 1 else summary_of(group)
         for (run_id, key, index), group in groups.items()
     }
+    _add_coarser_levels(result)
+    return result
+
+
+def _add_coarser_levels(result: dict[tuple[str, str, int, int], Summary]) -> None:
+    """Add to the finest blocks' summaries those of every coarser shift, merged from them."""
     level = list(result.items())
     for finer, shift in pairwise(SHIFTS):
         coarser: dict[tuple[str, str, int, int], Summary] = {}
@@ -118,7 +124,6 @@ def summaries(rows: Iterable[Sequence[Any]]) -> dict[tuple[str, str, int, int], 
             coarser[target] = summary if current is None else merge(current, summary)
         result.update(coarser)
         level = list(coarser.items())
-    return result
 
 
 def _one_point(row: Sequence[Any]) -> Summary:
@@ -255,9 +260,9 @@ def series_entries(run_id: str, key: str, points: Sequence[Sequence[Any]]) -> li
     """
     if not points:
         return []
-    steps, timestamps, values, nans = zip(*points, strict=True)
+    steps, _, values, nans = zip(*points, strict=True)
     finest, top, some_nan = SHIFTS[0], len(points), any(nans)
-    fine: list[tuple[int, Summary]] = []
+    fine: dict[tuple[str, str, int, int], Summary] = {}
     start = 0
     while start < top:
         index = steps[start] >> finest
@@ -271,35 +276,16 @@ def series_entries(run_id: str, key: str, points: Sequence[Sequence[Any]]) -> li
             # The first smallest and the first largest: the earliest (step, timestamp).
             low = start + block.index(min(block))
             high = start + block.index(max(block))
-            last = end - 1
+            first, last, smallest, largest = (
+                (run_id, key, *points[at]) for at in (start, end - 1, low, high)
+            )
             summary = [
-                end - start,
-                _point_bytes(steps[start], timestamps[start], False, values[start]),
-                _point_bytes(steps[last], timestamps[last], False, values[last]),
-                _VALUE.pack(_ordered(values[low]), steps[low] + _OFFSET,
-                            timestamps[low] + _OFFSET, values[low]),
-                _VALUE.pack(_ordered(values[high]), _ONES - (steps[high] + _OFFSET),
-                            _ONES - (timestamps[high] + _OFFSET), values[high]),
+                end - start, _first_last(first), _first_last(last), _low(smallest), _high(largest)
             ]  # fmt: skip
-        fine.append((index, summary))
+        fine[(run_id, key, finest, index)] = summary
         start = end
-    rows = [(run_id, key, finest, index, *summary) for index, summary in fine]
-    level = fine
-    for finer, shift in pairwise(SHIFTS):
-        coarser: list[tuple[int, Summary]] = []
-        for index, summary in level:
-            target = index >> (shift - finer)
-            if coarser and coarser[-1][0] == target:
-                coarser[-1] = (target, merge(coarser[-1][1], summary))
-            else:
-                coarser.append((target, summary))
-        rows.extend((run_id, key, shift, index, *summary) for index, summary in coarser)
-        level = coarser
-    return rows
-
-
-def _point_bytes(step: int, timestamp: int, is_nan: bool, value: float) -> bytes:
-    return _ORDER.pack(step + _OFFSET, timestamp + _OFFSET, is_nan, _ordered(value), value)
+    _add_coarser_levels(fine)
+    return _entries(fine, ordered=False)  # added in key order: by shift, then by index
 
 
 def rebuild_series(cursor: Cursor, dialect: str, series: Sequence[tuple[str, str]]) -> None:
