@@ -138,11 +138,11 @@ function fade(color) {
   return `${color}40`;
 }
 
-/** The columns reordered by ascending x (uPlot joins series on sorted x; paired series come
- * in step order, and another metric need not grow with the step). */
+/** The columns (null ones stay null) reordered by ascending x (uPlot joins series on sorted
+ * x; series come in step order, and times or another metric need not grow with the step). */
 function byX(xs, columns) {
   const order = xs.map((_, i) => i).sort((a, b) => xs[a] - xs[b] || a - b);
-  return [order.map((i) => xs[i]), ...columns.map((column) => order.map((i) => column[i]))];
+  return [order.map((i) => xs[i]), ...columns.map((column) => column && order.map((i) => column[i]))];
 }
 
 /** The steps to read again to draw the x window [low, high] of a time axis: those of the
@@ -179,13 +179,16 @@ function plotData(received) {
     const run = runsById.get(s.run_id);
     const name = run ? run.name : s.run_id;
     const color = runColor(s.run_id);
-    let xs = xValues(s);
-    let raw = positive(s.values);
-    let smooth = config.smooth > 0 ? positive(ema(s.values, config.smooth)) : null;
     const banded = config.band && s.sampled && s.bucket_width && xMetric === null;
-    let { highs, lows } = banded ? bucketBand(s) : { highs: raw, lows: raw };
+    const band = banded ? bucketBand(s) : null;
+    const columns = [
+      positive(s.values),
+      config.smooth > 0 ? positive(ema(s.values, config.smooth)) : null,
+      band && band.highs,
+      band && band.lows,
+    ];
     // Series come in step order; times and another metric need not grow with the step.
-    if (xMode !== "step") [xs, raw, smooth, highs, lows] = byX(xs, [raw, smooth || raw, highs, lows]);
+    const [xs, raw, smooth, highs, lows] = xMode === "step" ? [xValues(s), ...columns] : byX(xValues(s), columns);
     if (config.smooth > 0) {
       tables.push([xs, raw]);
       series.push({ label: `${name} (raw)`, stroke: fade(color), width: 1, spanGaps: true, raw: true });
