@@ -30,7 +30,7 @@ from heron.protocol import ROUTES, error_body
 from heron.protocol.calls import PARSED_BODY
 from heron.protocol.codec import field_values
 from heron.protocol.schema import Message
-from heron.protocol.wire import check_content_type, load_request_body
+from heron.protocol.wire import check_content_type, is_json_content_type, load_request_body
 
 if TYPE_CHECKING:
     from heron.auth.api import AuthApi
@@ -264,7 +264,9 @@ class AuthGate:
         if api is not None:
             reads_body = not (method == "GET" and query)
         else:
-            reads_body = method in ("POST", "PATCH", "DELETE") and _is_json(scope)
+            reads_body = method in ("POST", "PATCH", "DELETE") and is_json_content_type(
+                header(scope, b"content-type")
+            )
         try:
             if reads_body:
                 if api is not None and method in ("POST", "PUT"):
@@ -387,12 +389,6 @@ class AuthGate:
 
     async def _error(self, send: Send, error: HeronError) -> None:
         await send_bytes(send, error.http_status, orjson.dumps(error_body(error)))
-
-
-def _is_json(scope: Scope) -> bool:
-    """Whether a request says its body is JSON (as the server's check reads it)."""
-    mime = (header(scope, b"content-type") or "").partition(";")[0]
-    return mime.strip().lower() == "application/json"
 
 
 def _query_params(query: bytes) -> dict[str, Any]:

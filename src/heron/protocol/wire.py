@@ -77,13 +77,18 @@ def load_response_body(body: bytes) -> Any:
     return load_json(body)
 
 
+def is_json_content_type(header: str | None) -> bool:
+    """Whether a Content-Type header names JSON (any case, parameters aside)."""
+    return (header or "").partition(";")[0].strip().lower() == JSON_CONTENT_TYPE
+
+
 def check_content_type(header: str | None) -> None:
     """Refuse a POST/PUT whose Content-Type is not JSON (a CSRF defence, as MLflow does).
 
     Parameters are allowed, but a charset other than UTF-8 is refused.
     """
-    mime, _, parameters = (header or "").partition(";")
-    ok = mime.strip().lower() == JSON_CONTENT_TYPE
+    parameters = (header or "").partition(";")[2]
+    ok = is_json_content_type(header)
     for parameter in parameters.split(";") if parameters else ():
         name, _, value = parameter.partition("=")
         if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in (
