@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, unquote_plus
+from urllib.parse import quote
 
 import orjson
 from starlette.concurrency import run_in_threadpool
@@ -24,7 +24,17 @@ from heron.auth.policy import Policy, audit
 from heron.auth.refill import FIELDS, refill
 from heron.auth.resolve import NeedsStore, Unresolvable
 from heron.auth.rules import API_RULES, AUTHENTICATED, ROUTE_RULES, Rule, route_key
-from heron.auth.wire import ClientDisconnected, Receive, Scope, Send, header, read_body, send_bytes
+from heron.auth.wire import (
+    ClientDisconnected,
+    Receive,
+    Scope,
+    Send,
+    header,
+    query_params,
+    read_body,
+    replay_body,
+    send_bytes,
+)
 from heron.exceptions import HeronError
 from heron.protocol import ROUTES, error_body
 from heron.protocol.calls import PARSED_BODY
@@ -260,7 +270,7 @@ class AuthGate:
         method = scope["method"]
         query = scope.get("query_string", b"")
         if query and (api is None or method == "GET"):
-            params.update(_query_params(query))
+            params.update(query_params(query))
         if api is not None:
             reads_body = not (method == "GET" and query)
         else:
@@ -276,7 +286,7 @@ class AuthGate:
                 decoded = load_request_body(body)
                 params.update(decoded)
                 scope[PARSED_BODY] = (body, decoded)
-                receive = _replay(body, receive)
+                receive = replay_body(body, receive)
             if api is not None:
                 params = field_values(api, params)
         except ClientDisconnected:
@@ -389,29 +399,3 @@ class AuthGate:
 
     async def _error(self, send: Send, error: HeronError) -> None:
         await send_bytes(send, error.http_status, orjson.dumps(error_body(error)))
-
-
-def _query_params(query: bytes) -> dict[str, Any]:
-    """Query parameters; a repeated one (or one named ``...s``) as a list."""
-    found: dict[str, list[str]] = {}
-    for pair in query.decode("latin-1").split("&"):
-        key, _, value = pair.partition("=")
-        if "%" in pair or "+" in pair:
-            key, value = unquote_plus(key), unquote_plus(value)
-        if key and value:
-            found.setdefault(key, []).append(value)
-    return {k: v if len(v) > 1 or k.endswith("s") else v[0] for k, v in found.items()}
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    """A receive that yields ``body`` once, then defers to the real one."""
-    sent = False
-
-    async def replay() -> Any:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+from urllib.parse import unquote_plus
 
 from heron.exceptions import InvalidParameter
 
@@ -55,3 +56,29 @@ async def send_bytes(
     headers.extend(extra_headers or ())
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+def query_params(query: bytes) -> dict[str, Any]:
+    """Query parameters; a repeated one (or one named ``...s``) as a list."""
+    found: dict[str, list[str]] = {}
+    for pair in query.decode("latin-1").split("&"):
+        key, _, value = pair.partition("=")
+        if "%" in pair or "+" in pair:
+            key, value = unquote_plus(key), unquote_plus(value)
+        if key and value:
+            found.setdefault(key, []).append(value)
+    return {k: v if len(v) > 1 or k.endswith("s") else v[0] for k, v in found.items()}
+
+
+def replay_body(body: bytes, receive: Receive) -> Receive:
+    """A receive that yields ``body`` once, then defers to the real one."""
+    sent = False
+
+    async def replay() -> Any:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
